@@ -1,0 +1,132 @@
+"""The article record (schema version 1 of CONTRACT.md) and the ids that name inputs."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+#: The values of ``dedup.status`` and of the stream's ``status`` field.
+UNIQUE, DUPLICATE, NEAR_DUPLICATE = "unique", "duplicate", "near_duplicate"
+
+
+class Rejected(Exception):
+    """An input that can never be processed: retrying will not help.
+
+    ``reason`` is one line a person can act on; it becomes the ``error`` of the
+    ``dead`` stream entry.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(slots=True)
+class Source:
+    type: str  #: "file", "url" or "feed"
+    path: str | None = None
+    url: str | None = None
+    feed: str | None = None
+
+
+@dataclass(slots=True)
+class Entity:
+    name: str
+    key: str
+    label: str
+    count: int
+    mentions: list[str]
+
+
+@dataclass(slots=True)
+class Dedup:
+    status: str = UNIQUE
+    of: str | None = None
+    similarity: float | None = None
+    revision_of: str | None = None
+
+
+@dataclass(slots=True)
+class Extracted:
+    """What the extract stage finds in one input."""
+
+    text: str
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    sitename: str | None = None
+    language: str | None = None
+    url: str | None = None
+    removed: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Article:
+    id: str
+    source: Source
+    text: str
+    url: str | None = None
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    sitename: str | None = None
+    language: str | None = None
+    removed: list[str] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    dedup: Dedup = field(default_factory=Dedup)
+    story: str | None = None
+    ingested_at: str | None = None
+    processed_at: str | None = None
+
+    @classmethod
+    def from_extracted(
+        cls, article_id: str, source: Source, extracted: Extracted, ingested_at: str | None
+    ) -> Article:
+        return cls(
+            id=article_id,
+            source=source,
+            text=extracted.text,
+            url=extracted.url or source.url,
+            title=extracted.title,
+            author=extracted.author,
+            published=extracted.published,
+            sitename=extracted.sitename,
+            language=extracted.language,
+            removed=list(extracted.removed),
+            ingested_at=ingested_at,
+        )
+
+    def to_record(self) -> dict[str, Any]:
+        """The JSON-ready record, keys in the order CONTRACT.md shows them."""
+        body = asdict(self)
+        record: dict[str, Any] = {"schema": SCHEMA_VERSION}
+        for key in (
+            "id", "source", "url", "title", "author", "published", "sitename", "language",
+            "text", "removed", "entities", "dedup", "story", "ingested_at", "processed_at",
+        ):
+            record[key] = body[key]
+        return record
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Article:
+        fields = {k: v for k, v in record.items() if k != "schema"}
+        fields["source"] = Source(**fields["source"])
+        fields["entities"] = [Entity(**e) for e in fields.get("entities", [])]
+        fields["dedup"] = Dedup(**fields.get("dedup") or {})
+        return cls(**fields)
+
+
+def input_id(source_key: str, content: bytes) -> str:
+    """The stable article id: the same bytes from the same source, the same id.
+
+    ``source_key`` names the source (a file's absolute path, a URL); a different
+    name for the same bytes is a different input, published as a duplicate.
+    """
+    digest = hashlib.sha256()
+    digest.update(source_key.encode("utf-8", "surrogateescape"))
+    digest.update(b"\0")
+    digest.update(content)
+    return digest.hexdigest()[:16]
