@@ -1,0 +1,62 @@
+"""Shared test helpers: a real dramatiq Worker on the session's Redis, and stream readers."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+import redis
+
+
+@contextlib.contextmanager
+def running_worker(threads: int = 2) -> Iterator[None]:
+    """A real dramatiq Worker consuming every stage's queue, in this process."""
+    import dramatiq
+
+    from workers import actors  # noqa: F401
+    from workers.broker import broker
+
+    worker = dramatiq.Worker(broker, worker_threads=threads, worker_timeout=100)
+    worker.start()
+    try:
+        yield
+    finally:
+        worker.stop(timeout=30_000)
+
+
+def entries(client: redis.Redis, stream: str) -> list[dict[str, Any]]:
+    """Every entry of a stream, JSON fields decoded."""
+    out = []
+    for entry_id, fields in client.xrange(stream):
+        entry = {k.decode(): v.decode() for k, v in fields.items()}
+        for name in ("data", "source"):
+            if name in entry:
+                entry[name] = orjson.loads(entry[name])
+        entry["stream_id"] = entry_id.decode()
+        out.append(entry)
+    return out
+
+
+def wait_for_entries(
+    client: redis.Redis, streams: list[str], total: int, timeout: float = 120.0
+) -> None:
+    """Wait until the streams hold ``total`` entries together; fail with what is there."""
+    deadline = time.monotonic() + timeout
+    while sum(client.xlen(s) for s in streams) < total:
+        if time.monotonic() > deadline:
+            found = {s: entries(client, s) for s in streams}
+            raise AssertionError(f"expected {total} entries, found {found}")
+        time.sleep(0.05)
+
+
+def settle(client: redis.Redis, streams: list[str], quiet: float = 1.5) -> None:
+    """Wait until no new entry arrived for ``quiet`` seconds (to see that nothing more comes)."""
+    last, since = -1, time.monotonic()
+    while time.monotonic() - since < quiet:
+        now = sum(client.xlen(s) for s in streams)
+        if now != last:
+            last, since = now, time.monotonic()
+        time.sleep(0.05)

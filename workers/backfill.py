@@ -1,0 +1,70 @@
+"""`newsflow ingest`: queue files and folders, and with --wait follow them to their outcome."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+
+import structlog
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from workers.intake import Intake, Offer, files_under
+from workers.keys import Keys
+from workers.settings import Settings
+
+log = structlog.get_logger("newsflow.ingest")
+POLL_SECONDS = 0.2
+
+
+def ingest(settings: Settings, paths: list[Path], wait: bool, timeout: float | None) -> int:
+    """Exit status: 0 all published, 1 some went to `dead`, 2 bad arguments, 3 timed out."""
+    from workers.actors import outcomes
+    from workers.broker import broker
+
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        log.error("not_found", paths=[str(p) for p in missing], hint="check the paths")
+        return 2
+    intake = Intake(broker.client, Keys(settings.prefix), outcomes, settings.max_bytes)
+    files = [f for p in paths for f in (files_under(p) if p.is_dir() else [p])]
+    offers = [intake.offer_file(f) for f in files]
+    queued = sum(o.queued for o in offers)
+    log.info("ingested", files=len(files), queued=queued, already_seen=len(files) - queued)
+    if not wait:
+        return 0
+    results = _wait_for(outcomes, offers, timeout)
+    return _summarise(results, len(offers))
+
+
+def _wait_for(outcomes: object, offers: list[Offer], timeout: float | None) -> Counter[str]:
+    ids = [o.article_id for o in offers]
+    deadline = time.monotonic() + timeout if timeout else None
+    console = Console(stderr=True)
+    columns = (TextColumn("processing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("ingest", total=len(ids))
+        while True:
+            finished = outcomes.outcomes(ids)  # type: ignore[attr-defined]
+            done = [f for f in finished if f]
+            progress.update(task, completed=len(done))
+            if len(done) == len(ids) or (deadline and time.monotonic() > deadline):
+                counts = Counter(done)
+                counts["pending"] = len(ids) - len(done)
+                return counts
+            time.sleep(POLL_SECONDS)
+
+
+def _summarise(results: Counter[str], total: int) -> int:
+    summary = {"inputs": total, "published": results["articles"], "dead": results["dead"],
+               "pending": results["pending"]}
+    print(" ".join(f"{k}={v}" for k, v in summary.items()))
+    if results["pending"]:
+        log.error("timed_out", pending=results["pending"],
+                  hint="is `newsflow run` running? `newsflow status` shows the queues")
+        return 3
+    if results["dead"]:
+        log.warning("some_dead", dead=results["dead"], hint="see them with `newsflow tail --stream dead`")
+        return 1
+    return 0

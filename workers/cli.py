@@ -1,0 +1,124 @@
+"""The `newsflow` command line (CONTRACT.md). Output goes to stdout, logs and progress to stderr."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import redis
+import typer
+
+from workers import logs
+from workers.connection import connect, embedded_for, redis_for_command
+from workers.keys import Keys
+from workers.settings import Settings, get_settings
+
+app = typer.Typer(
+    help="newsflow: news files, feeds and URLs in; clean, enriched, de-duplicated articles "
+    "out on Redis streams.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+@app.callback()
+def _setup() -> None:
+    logs.configure()
+
+
+@app.command()
+def run(
+    inbox: Annotated[Path | None, typer.Option(help="Watched folder [env: NEWSFLOW_INBOX].")] = None,
+    feeds: Annotated[
+        Path | None, typer.Option(help="File of feed URLs or OPML to add at start (not yet supported).")
+    ] = None,
+    processes: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    threads: Annotated[int, typer.Option(min=1, help="Threads per worker process.")] = 4,
+) -> None:
+    """Run everything in the foreground: Redis, workers, the folder watcher. Ctrl-C stops it."""
+    from workers import supervisor
+
+    settings = get_settings()
+    if feeds is not None:
+        _fail("--feeds: the feed poller is not built yet; pass article files or folders instead")
+    with redis_for_command(settings, owner=True) as url:
+        status = supervisor.run(settings, url, inbox or settings.inbox, processes, threads)
+    raise typer.Exit(status)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (recursively).")],
+    wait: Annotated[
+        bool, typer.Option("--wait", help="Show progress; return when every input is done.")
+    ] = False,
+    timeout: Annotated[float, typer.Option(help="Give up waiting after this many seconds.")] = 0,
+) -> None:
+    """Queue files and folders for processing (one-shot backfill)."""
+    from workers import backfill
+
+    settings = get_settings()
+    with redis_for_command(settings):
+        _ensure_reachable(settings)
+        code = backfill.ingest(settings, paths, wait=wait, timeout=timeout or None)
+    raise typer.Exit(code)
+
+
+@app.command()
+def tail(
+    stream: Annotated[str, typer.Option(help="articles or dead.")] = "articles",
+    from_start: Annotated[bool, typer.Option("--from-start", help="The first N entries.")] = False,
+    count: Annotated[int, typer.Option(min=1, help="How many entries.")] = 10,
+    follow: Annotated[bool, typer.Option("--follow", "-f", help="Keep printing new entries.")] = False,
+    group: Annotated[
+        str | None, typer.Option(help="Read as a member of this consumer group and acknowledge.")
+    ] = None,
+    consumer: Annotated[str | None, typer.Option(help="Consumer name within --group.")] = None,
+) -> None:
+    """Print stream entries as JSON lines on stdout."""
+    from workers import streams
+
+    if stream not in ("articles", "dead"):
+        _fail(f"--stream must be articles or dead, not {stream!r}")
+    settings = get_settings()
+    with redis_for_command(settings):
+        client = _ensure_reachable(settings)
+        key = Keys(settings.prefix).stream(stream)
+        reader = streams.StreamPrinter(client, key, sys.stdout.buffer)
+        try:
+            if group:
+                reader.consume(group, consumer, count, follow)
+            else:
+                reader.tail(count, from_start, follow)
+        except KeyboardInterrupt:
+            pass
+        except BrokenPipeError:
+            sys.stderr.close()  # the reader went away (`| head`): not an error
+
+
+@app.command()
+def status() -> None:
+    """Queue depths, in-flight and delayed messages, stream lengths, recent throughput."""
+    from workers import report
+
+    settings = get_settings()
+    embedded = embedded_for(settings)
+    if embedded is not None and not embedded.is_running():
+        _fail(f"Redis is not running (embedded, {embedded.url}): start it with `newsflow run`")
+    client = _ensure_reachable(settings)
+    report.print_status(client, Keys(settings.prefix))
+
+
+def _ensure_reachable(settings: Settings) -> redis.Redis:
+    client = connect(settings)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        _fail(f"cannot reach Redis ({error}): check NEWSFLOW_REDIS_URL or start `newsflow run`")
+    return client
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"newsflow: {message}", err=True)
+    raise typer.Exit(2)

@@ -1,0 +1,95 @@
+"""Turning files into queued inputs: shared by the folder watcher and `newsflow ingest`.
+
+An input's id hashes its path and its bytes, so the same content under the same
+name is taken once (across restarts: the ids are kept in Redis), a changed file
+is a new input, and a copy under a new name is a new input that dedup marks.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import redis
+import structlog
+
+from pipelines.article import Source, input_id, utc_timestamp
+from workers.inputs import too_large
+from workers.keys import Keys
+from workers.outcome import Outcomes
+
+log = structlog.get_logger("newsflow.intake")
+
+#: Names that editors, browsers and copy tools use while a file is being written.
+TEMPORARY_SUFFIXES = (".tmp", ".temp", ".part", ".partial", ".crdownload", ".download", ".swp", "~")
+
+
+def is_candidate(path: Path, root: Path | None = None) -> bool:
+    """False for hidden and temporary names (in the file or any folder under root)."""
+    parts = path.relative_to(root).parts if root else (path.name,)
+    if any(part.startswith(".") for part in parts):
+        return False
+    name = path.name
+    return not (name.endswith(TEMPORARY_SUFFIXES) or (name.startswith("#") and name.endswith("#")))
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    article_id: str
+    queued: bool  #: False when this exact input was taken before, or was refused
+
+
+class Intake:
+    def __init__(self, client: redis.Redis, keys: Keys, outcomes: Outcomes, max_bytes: int):
+        self._client = client
+        self._keys = keys
+        self._outcomes = outcomes
+        self._max_bytes = max_bytes
+
+    def offer_file(self, path: Path, confine_to: Path | None = None) -> Offer:
+        """Queue a file unless this content under this name was taken already.
+
+        With ``confine_to`` (the watched inbox), a symlink that resolves outside it
+        is refused with a `dead` entry instead of being read.
+        """
+        real = path.resolve()
+        source = Source(type="file", path=str(real))
+        if confine_to is not None and not real.is_relative_to(confine_to.resolve()):
+            refused = input_id(str(path.absolute()), str(real).encode())
+            reason = f"refused: {path.name} is a link to {real}, outside the inbox"
+            return self._refuse(refused, source, reason)
+        size = real.stat().st_size
+        if size > self._max_bytes:
+            oversize = input_id(str(real), f"size={size} mtime={real.stat().st_mtime_ns}".encode())
+            return self._refuse(oversize, source, too_large(size, self._max_bytes))
+        article_id = input_id(str(real), real.read_bytes())
+        return self._queue(article_id, source)
+
+    def _queue(self, article_id: str, source: Source) -> Offer:
+        if self._client.sismember(self._keys.seen, article_id):
+            return Offer(article_id, queued=False)
+        from workers.actors import extract  # the broker must exist before the actors
+
+        # Queue first, remember second: a crash in between queues it twice, and
+        # the stable id makes the second one a no-op, whereas the other order
+        # could lose the input.
+        extract.send(article_id, asdict(source), utc_timestamp())
+        self._client.sadd(self._keys.seen, article_id)
+        log.info("queued", article_id=article_id, path=source.path)
+        return Offer(article_id, queued=True)
+
+    def _refuse(self, article_id: str, source: Source, reason: str) -> Offer:
+        self._outcomes.bury(article_id, "intake", reason, source, attempts=1)
+        self._client.sadd(self._keys.seen, article_id)
+        return Offer(article_id, queued=False)
+
+
+def files_under(folder: Path) -> list[Path]:
+    """Every candidate file below a folder, sorted, not following links to folders."""
+    found = []
+    for directory, subdirs, names in os.walk(folder):
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+        found += [Path(directory, n) for n in sorted(names)]
+    return [p for p in found if is_candidate(p, folder)]
+

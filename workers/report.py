@@ -1,0 +1,50 @@
+"""`newsflow status`: what is queued, in flight, delayed, published and dead, read from Redis."""
+
+from __future__ import annotations
+
+import time
+
+import redis
+from rich.console import Console
+from rich.table import Table
+
+from workers.keys import Keys
+
+STAGES = ("extract", "entities", "dedup", "publish", "bury")
+
+
+def queue_counts(client: redis.Redis, keys: Keys, queue: str) -> dict[str, int]:
+    """dramatiq's Redis layout: a list of waiting ids, a hash of every unacked message,
+    and the same pair under `.DQ` for messages waiting out a retry backoff."""
+    base = f"{keys.dramatiq_namespace}:{queue}"
+    pipeline = client.pipeline(transaction=False)
+    pipeline.llen(base)
+    pipeline.hlen(f"{base}.msgs")
+    pipeline.hlen(f"{base}.DQ.msgs")
+    pipeline.zcard(f"{base}.XQ")
+    queued, unacked, delayed, failed = pipeline.execute()
+    return {"queued": queued, "in_flight": unacked - queued, "delayed": delayed, "failed": failed}
+
+
+def recent(client: redis.Redis, stream: str, seconds: int = 60) -> int:
+    """Entries added to a stream in the last ``seconds`` (stream ids start with a ms clock)."""
+    since = int((time.time() - seconds) * 1000)
+    return len(client.xrange(stream, min=f"{since}-0", max="+", count=1_000_000))
+
+
+def print_status(client: redis.Redis, keys: Keys) -> None:
+    console = Console()
+    queues = Table(title="queues", title_justify="left")
+    for column in ("stage", "queued", "in flight", "delayed (retry)", "failed"):
+        queues.add_column(column, justify="right" if column != "stage" else "left")
+    for stage in STAGES:
+        counts = queue_counts(client, keys, stage)
+        queues.add_row(stage, *(str(v) for v in counts.values()))
+    console.print(queues)
+    streams = Table(title="streams", title_justify="left")
+    for column in ("stream", "entries", "last minute"):
+        streams.add_column(column, justify="right" if column != "stream" else "left")
+    for name in ("articles", "dead"):
+        key = keys.stream(name)
+        streams.add_row(key, str(client.xlen(key)), str(recent(client, key)))
+    console.print(streams)

@@ -1,0 +1,78 @@
+"""`newsflow run`: worker processes and the folder watcher in the foreground, stopped gracefully."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import structlog
+
+from workers.settings import Settings
+
+log = structlog.get_logger("newsflow.run")
+
+
+def start_workers(processes: int, threads: int, redis_url: str) -> list[subprocess.Popen[bytes]]:
+    env = {**os.environ, "NEWSFLOW_REDIS_URL": redis_url}
+    command = [sys.executable, "-c", _WORKER_BOOT, "--threads", str(threads)]
+    return [subprocess.Popen(command, env=env) for _ in range(processes)]
+
+
+# The child asks the kernel for SIGTERM when `run` dies, then serves.
+_WORKER_BOOT = "import sys, workers.worker as w; w.die_with_parent(); w.main(sys.argv[1:])"
+
+
+def stop_workers(children: list[subprocess.Popen[bytes]], timeout: float = 90.0) -> None:
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    for child in children:
+        try:
+            child.wait(timeout)
+        except subprocess.TimeoutExpired:
+            log.warning("worker_killed", pid=child.pid, reason="did not stop in time")
+            child.kill()
+            child.wait()
+
+
+def run(settings: Settings, redis_url: str, inbox: Path, processes: int, threads: int) -> int:
+    """Serve until SIGINT/SIGTERM or until a worker process dies; the exit status says which."""
+    from workers.actors import outcomes
+    from workers.broker import broker
+    from workers.intake import Intake
+    from workers.keys import Keys
+    from workers.watcher import Watcher
+
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    children = start_workers(processes, threads, redis_url)
+    intake = Intake(broker.client, Keys(settings.prefix), outcomes, settings.max_bytes)
+    watcher = Watcher(inbox, intake, settings.settle_seconds)
+    watching = threading.Thread(target=watcher.run, args=(stop,), name="watcher", daemon=True)
+    watching.start()
+    log.info("running", inbox=str(inbox.resolve()), processes=processes, threads=threads)
+    status = _wait(stop, children, watching)
+    log.info("stopping")
+    stop.set()
+    watching.join(timeout=10)
+    stop_workers(children)
+    log.info("stopped")
+    return status
+
+
+def _wait(stop: threading.Event, children: list[subprocess.Popen[bytes]], watching: threading.Thread) -> int:
+    while not stop.wait(0.5):
+        dead = [c for c in children if c.poll() is not None]
+        if dead:
+            log.error("worker_died", pid=dead[0].pid, returncode=dead[0].returncode,
+                      hint="see the worker's log lines above; newsflow run stops the rest")
+            return 1
+        if not watching.is_alive():
+            log.error("watcher_died", hint="see the error above")
+            return 1
+    return 0
