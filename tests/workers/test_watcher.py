@@ -1,0 +1,145 @@
+"""The folder watcher on a real inbox, queueing into a real Redis."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+
+from tests.workers.helpers import entries, wait_for_entries
+
+DEAD = "nftest:dead"
+PROSE = "The harbour board met on Tuesday to discuss the new ferry timetable for the winter.\n"
+
+
+@pytest.fixture
+def intake(redis_client):
+    from workers.actors import outcomes
+    from workers.broker import broker
+    from workers.intake import Intake
+    from workers.keys import Keys
+
+    return Intake(broker.client, Keys("nftest"), outcomes, max_bytes=1_000_000)
+
+
+@pytest.fixture
+def queued(redis_client) -> Iterator[callable]:
+    """Reads the article ids waiting in the extract queue (no worker runs here)."""
+    def ids() -> list[str]:
+        messages = redis_client.hvals("nftest:dramatiq:extract.msgs")
+        return sorted(orjson.loads(m)["args"][0] for m in messages)
+
+    yield ids
+
+
+@pytest.fixture
+def watch(intake, tmp_path):
+    """Runs a Watcher on tmp_path/inbox in a thread; stops it after the test."""
+    from workers.watcher import Watcher
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    stops: list[threading.Event] = []
+
+    def start() -> Path:
+        stop = threading.Event()
+        thread = threading.Thread(target=Watcher(inbox, intake, 0.3).run, args=(stop,))
+        thread.start()
+        stops.append(stop)
+        time.sleep(0.3)  # let watchfiles register before files appear
+        return inbox
+
+    start.inbox = inbox
+    yield start
+    for stop in stops:
+        stop.set()
+
+
+def wait_until(condition, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.05)
+
+
+def test_existing_and_new_files_are_queued_once(watch, queued, intake):
+    """Files present at start and files dropped later are each queued once."""
+    from pipelines.article import input_id
+
+    inbox = watch.inbox
+    (inbox / "early.txt").write_text(PROSE)
+    watch()
+    (inbox / "later.txt").write_text(PROSE)
+    wait_until(lambda: len(queued()) == 2)
+    time.sleep(1.0)
+    expected = [input_id(str((inbox / n).resolve()), PROSE.encode()) for n in ("early.txt", "later.txt")]
+    assert queued() == sorted(expected)
+
+
+def test_file_is_taken_only_when_complete(watch, queued):
+    """A file written in pieces is queued once, with its final content."""
+    from pipelines.article import input_id
+
+    inbox = watch()
+    path = inbox / "slow.txt"
+    with path.open("w") as handle:
+        for _ in range(5):
+            handle.write(PROSE)
+            handle.flush()
+            time.sleep(0.15)
+    wait_until(lambda: len(queued()) == 1)
+    time.sleep(1.0)
+    assert queued() == [input_id(str(path.resolve()), (PROSE * 5).encode())]
+
+
+def test_hidden_and_temporary_names_are_ignored(watch, queued):
+    """Dot files, dot folders and partial-download names are never queued."""
+    inbox = watch()
+    (inbox / ".hidden.txt").write_text(PROSE)
+    (inbox / "draft.txt.part").write_text(PROSE)
+    (inbox / "notes.txt~").write_text(PROSE)
+    (inbox / ".cache").mkdir()
+    (inbox / ".cache" / "x.txt").write_text(PROSE)
+    (inbox / "real.txt").write_text(PROSE)
+    wait_until(lambda: len(queued()) == 1)
+    time.sleep(1.0)
+    assert len(queued()) == 1
+
+
+def test_write_then_rename_is_queued(watch, queued):
+    """A file written under a temporary name and renamed into place is taken once."""
+    inbox = watch()
+    temporary = inbox / "incoming.tmp"
+    temporary.write_text(PROSE)
+    temporary.rename(inbox / "final.txt")
+    wait_until(lambda: len(queued()) == 1)
+
+
+def test_changed_file_is_a_new_input_and_restart_takes_nothing_twice(watch, queued, tmp_path):
+    """A changed file is queued again; a restarted watcher does not re-queue what it took."""
+    inbox = watch()
+    path = inbox / "story.txt"
+    path.write_text(PROSE)
+    wait_until(lambda: len(queued()) == 1)
+    path.write_text(PROSE + "A second paragraph was added after publication.\n")
+    wait_until(lambda: len(queued()) == 2)
+    watch()  # a second watcher on the same inbox finds both files already taken
+    time.sleep(1.5)
+    assert len(queued()) == 2
+
+
+def test_symlink_out_of_inbox_is_refused(watch, queued, redis_client, tmp_path):
+    """A link that leads outside the inbox goes to `dead` and its target is never read."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text(PROSE)
+    inbox = watch()
+    os.symlink(secret, inbox / "innocent.txt")
+    wait_for_entries(redis_client, [DEAD], 1, timeout=10)
+    [dead] = entries(redis_client, DEAD)
+    assert dead["stage"] == "intake" and "outside the inbox" in dead["error"]
+    assert queued() == []
