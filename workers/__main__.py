@@ -1,0 +1,3 @@
+from workers.cli import app
+
+app(prog_name="newsflow")
