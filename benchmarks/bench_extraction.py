@@ -1,0 +1,191 @@
+"""Benchmark the extract stage against bare trafilatura on the shared eval set.
+
+usage: python benchmarks/bench_extraction.py [--limit N] [--json PATH]
+
+For (a) ``trafilatura.extract(html, url=url)`` and (b) ``pipelines.extract.extract(html,
+"html", url)``, in one process on the same pages: time both after a warm-up, page by
+page and interleaved, write the texts to temporary prediction folders, score both with
+the shared scorer (token-bag P/R/F1), and print F1/P/R, pages/s (wall clock, and CPU
+time of this process) and ours/bare, then how often ours fills each metadata field.
+The eval pages are read in place, never copied into the project.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import trafilatura
+
+from pipelines.article import Extracted, Rejected
+from pipelines.extract import extract
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+EVAL_DIR = SHARED / "eval" / "extraction"
+SCORER = SHARED / "tools" / "score_extraction.py"
+
+METADATA_FIELDS = ("title", "author", "published", "sitename", "language")
+
+RATIO_KEYS = ("f1", "precision", "recall", "pages_per_s", "cpu_pages_per_s")
+
+#: Pages run through both extractors, untimed, before timing: imports, lazy caches.
+WARMUP_PAGES = 5
+
+
+@dataclass(slots=True)
+class Page:
+    id: str
+    html: bytes
+    url: str | None
+
+
+@dataclass(slots=True)
+class Run:
+    name: str
+    extractor: Callable[[Page], tuple[str | None, Extracted | None]]
+    texts: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0  #: wall-clock time in the extractor
+    cpu_seconds: float = 0.0  #: this process's CPU time in the extractor
+    failures: int = 0  #: pages with no text: None from trafilatura, Rejected from ours
+    filled: dict[str, int] = field(default_factory=lambda: dict.fromkeys(METADATA_FIELDS, 0))
+    scores: dict[str, float] = field(default_factory=dict)
+
+    def timed(self, page: Page) -> None:
+        wall, cpu = time.perf_counter(), time.process_time()
+        text, extracted = self.extractor(page)
+        self.seconds += time.perf_counter() - wall
+        self.cpu_seconds += time.process_time() - cpu
+        self.record(page, text, extracted)
+
+    def record(self, page: Page, text: str | None, extracted: Extracted | None) -> None:
+        if text is None:
+            self.failures += 1
+            return
+        self.texts[page.id] = text
+        for name in METADATA_FIELDS if extracted is not None else ():
+            self.filled[name] += bool(getattr(extracted, name))
+
+
+def load_pages(limit: int | None) -> list[Page]:
+    pages = []
+    for html_path in sorted(EVAL_DIR.glob("*.html"))[:limit]:
+        gold = json.loads(html_path.with_suffix(".json").read_text(encoding="utf-8"))
+        pages.append(Page(html_path.stem, html_path.read_bytes(), gold.get("url")))
+    return pages
+
+
+def bare(page: Page) -> tuple[str | None, Extracted | None]:
+    return trafilatura.extract(page.html, url=page.url), None
+
+
+def ours(page: Page) -> tuple[str | None, Extracted | None]:
+    try:
+        extracted = extract(page.html, "html", url=page.url)
+    except Rejected:
+        return None, None
+    return extracted.text, extracted
+
+
+def run_both(pages: list[Page]) -> tuple[Run, Run]:
+    """Time both extractors page by page, alternating which goes first.
+
+    Interleaving keeps the comparison fair when other work on the machine speeds
+    up or slows down during the benchmark; alternating evens out cache effects.
+    """
+    runs = Run("bare", bare), Run("ours", ours)
+    for page in pages[:WARMUP_PAGES]:
+        bare(page)
+        ours(page)
+    for i, page in enumerate(pages):
+        for run in runs if i % 2 == 0 else runs[::-1]:
+            run.timed(page)
+    return runs
+
+
+def score(run: Run, pages: list[Page], workdir: Path) -> None:
+    """Score a run with the shared scorer, on gold and predictions for these pages only."""
+    gold_dir, pred_dir = workdir / "gold", workdir / f"pred-{run.name}"
+    gold_dir.mkdir(exist_ok=True)
+    pred_dir.mkdir()
+    for page in pages:
+        # Symlinks, so that --limit scores only the pages that were run.
+        link = gold_dir / f"{page.id}.json"
+        if not link.exists():
+            link.symlink_to(EVAL_DIR / f"{page.id}.json")
+    for page_id, text in run.texts.items():
+        (pred_dir / f"{page_id}.txt").write_text(text, encoding="utf-8")
+    out = workdir / f"score-{run.name}.json"
+    subprocess.run(
+        [sys.executable, str(SCORER), str(gold_dir), str(pred_dir), "--json", str(out)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    run.scores = json.loads(out.read_text(encoding="utf-8"))["summary"]
+
+
+def report(base: Run, mine: Run, n: int) -> dict:
+    rows = {run.name: _row(run, n) for run in (base, mine)}
+    rows["ours/bare"] = {k: _ratio(rows["ours"][k], rows["bare"][k]) for k in RATIO_KEYS}
+    print(f"extraction on {n} pages of {EVAL_DIR}")
+    print(f"{'':12}{'F1':>7}{'P':>7}{'R':>7}{'pages/s':>9}{'(CPU)':>9}{'no text':>9}")
+    for name, row in rows.items():
+        print(
+            f"{name:12}{row['f1']:7.3f}{row['precision']:7.3f}{row['recall']:7.3f}"
+            f"{row['pages_per_s']:9.2f}{row['cpu_pages_per_s']:9.2f}{row.get('no_text', ''):>9}"
+        )
+    print(f"metadata filled by ours (of {n} pages):")
+    for name, count in mine.filled.items():
+        print(f"  {name:10}{count:5d}  {count / n:6.1%}")
+    return {
+        "pages": n,
+        "runs": rows,
+        "metadata_filled": mine.filled,
+        "median_f1": {r.name: r.scores["median_f1"] for r in (base, mine)},
+    }
+
+
+def _row(run: Run, n: int) -> dict[str, float]:
+    return {
+        "f1": run.scores["f1"],
+        "precision": run.scores["precision"],
+        "recall": run.scores["recall"],
+        "pages_per_s": n / run.seconds,
+        "cpu_pages_per_s": n / run.cpu_seconds,
+        "no_text": run.failures,
+    }
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b else float("nan")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, help="only the first N pages (by id)")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON to PATH")
+    args = parser.parse_args(argv)
+    # trafilatura logs a warning per discarded page; the table says how many.
+    logging.basicConfig(level=logging.ERROR)
+    pages = load_pages(args.limit)
+    if not pages:
+        parser.error(f"no <id>.html pages in {EVAL_DIR}")
+    runs = run_both(pages)
+    with tempfile.TemporaryDirectory(prefix="bench-extraction-") as tmp:
+        for run in runs:
+            score(run, pages, Path(tmp))
+    results = report(*runs, len(pages))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
