@@ -173,8 +173,7 @@ class EmbeddedRedis:
 
         A live server that does not answer yet (loading its AOF, busy, shutting down) is waited
         for rather than replaced: a second server would append to the same AOF. log_offset is
-        given for a server we just launched (see _launched_pid); if that one does not answer in
-        time it is terminated, so that a failed start leaves nothing running."""
+        given for a server we just launched (see _launched_pid)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             reply = self._ping()
@@ -185,9 +184,11 @@ class EmbeddedRedis:
             elif not reply and not self._server_alive(log_offset):
                 return False
             time.sleep(_POLL)
-        pid = self._server_pid() or (log_offset is not None and self._launched_pid(log_offset))
-        if log_offset is not None and pid:
-            os.kill(pid, signal.SIGTERM)
+        if log_offset is not None:  # ours: a failed start must not leave a server behind
+            pid = self._server_pid() or self._launched_pid(log_offset)
+            if pid is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGTERM)
         self._fail(f"redis-server did not answer PING within {timeout:g}s")
 
     def _server_alive(self, log_offset: int | None) -> bool:
