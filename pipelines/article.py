@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 SCHEMA_VERSION = 1
@@ -130,3 +131,8 @@ def input_id(source_key: str, content: bytes) -> str:
     digest.update(b"\0")
     digest.update(content)
     return digest.hexdigest()[:16]
+
+
+def utc_timestamp() -> str:
+    """Now, as the record's timestamps are written: ISO 8601, UTC, milliseconds, Z."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -7,19 +7,28 @@ from collections import Counter
 from pathlib import Path
 
 import structlog
+from dramatiq.brokers.redis import RedisBroker
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from workers.connection import embedded_for
 from workers.intake import Intake, Offer, files_under
 from workers.keys import Keys
 from workers.settings import Settings
+from workers.supervisor import start_workers, stop_workers
 
 log = structlog.get_logger("newsflow.ingest")
 POLL_SECONDS = 0.2
 
 
-def ingest(settings: Settings, paths: list[Path], wait: bool, timeout: float | None) -> int:
-    """Exit status: 0 all published, 1 some went to `dead`, 2 bad arguments, 3 timed out."""
+def ingest(
+    settings: Settings, redis_url: str, paths: list[Path], wait: bool, timeout: float | None
+) -> int:
+    """Exit status: 0 all published, 1 some went to `dead`, 2 bad arguments, 3 timed out.
+
+    With ``wait`` and no worker running anywhere, it starts its own for the
+    duration, so a one-shot backfill needs no `newsflow run` beside it.
+    """
     from workers.actors import outcomes
     from workers.broker import broker
 
@@ -34,8 +43,27 @@ def ingest(settings: Settings, paths: list[Path], wait: bool, timeout: float | N
     log.info("ingested", files=len(files), queued=queued, already_seen=len(files) - queued)
     if not wait:
         return 0
-    results = _wait_for(outcomes, offers, timeout)
+    helpers = []
+    if queued and not workers_alive(broker, Keys(settings.prefix), settings):
+        log.info("starting_workers", reason="no worker is running; `newsflow run` keeps one up")
+        helpers = start_workers(processes=1, threads=4, redis_url=redis_url)
+    try:
+        results = _wait_for(outcomes, offers, timeout)
+    finally:
+        stop_workers(helpers)
     return _summarise(results, len(offers))
+
+
+def workers_alive(broker: RedisBroker, keys: Keys, settings: Settings) -> bool:
+    """Whether some worker consumes the queues: `newsflow run` holding the embedded
+    Redis, or (external Redis) a dramatiq heartbeat in the last 15 seconds."""
+    embedded = embedded_for(settings)
+    if embedded is not None and embedded.owned_by_live_run():
+        return True
+    since = int(time.time() * 1000) - 15_000
+    beating = broker.client.zrangebyscore(f"{keys.dramatiq_namespace}:__heartbeats__", since, "+inf")
+    # Enqueueing beats too: our own broker's id is not a worker.
+    return any(b.decode() != broker.broker_id for b in beating)
 
 
 def _wait_for(outcomes: object, offers: list[Offer], timeout: float | None) -> Counter[str]:

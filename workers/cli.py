@@ -59,9 +59,9 @@ def ingest(
     from workers import backfill
 
     settings = get_settings()
-    with redis_for_command(settings):
+    with redis_for_command(settings) as url:
         _ensure_reachable(settings)
-        code = backfill.ingest(settings, paths, wait=wait, timeout=timeout or None)
+        code = backfill.ingest(settings, url, paths, wait=wait, timeout=timeout or None)
     raise typer.Exit(code)
 
 
