@@ -352,3 +352,13 @@ def test_seed_crimea_is_one_place(recognizer: EntityRecognizer, path: Path) -> N
     assert len(crimea) == 1, crimea
     assert crimea[0].label in {"GPE", "LOC"}
     assert crimea[0].key in {"gpe:crimea", "loc:crimea"}
+
+
+def test_headline_entities_need_the_body_to_name_them():
+    """A headline span the body never names is dropped; one it names (or its surname) stays."""
+    from pipelines.entities import confirmed_by_body
+
+    heading = [("Varga Opens Harbour Talks", "PERSON"), ("Varga", "PERSON"), ("Port Alden", "GPE")]
+    body = [("Ilona Varga", "PERSON"), ("Port Alden", "GPE")]
+    assert confirmed_by_body(heading, body) == [("Varga", "PERSON"), ("Port Alden", "GPE")]
+    assert confirmed_by_body(heading, []) == heading
