@@ -88,3 +88,26 @@ class Watcher:
                 # A file that vanished or can't be read is reported and skipped;
                 # the watcher itself must keep running.
                 log.warning("unreadable", path=str(path), error=str(error))
+
+
+def main() -> None:
+    """The watcher as its own process (Procfile `watcher:`), until SIGTERM or SIGINT."""
+    import signal
+
+    from workers import logs
+    from workers.actors import outcomes
+    from workers.broker import broker
+    from workers.keys import Keys
+    from workers.settings import get_settings
+
+    logs.configure()
+    settings = get_settings()
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    intake = Intake(broker.client, Keys(settings.prefix), outcomes, settings.max_bytes)
+    Watcher(settings.inbox, intake, settings.settle_seconds).run(stop)
+
+
+if __name__ == "__main__":
+    main()
