@@ -9,8 +9,15 @@ import orjson
 import structlog
 
 
-def configure(level: int = logging.INFO) -> None:
-    """Configure structlog, and route stdlib logging (dramatiq's) through it."""
+def configure(level: int | None = None) -> None:
+    """Configure structlog, and route stdlib logging (dramatiq's) through it.
+
+    The level defaults to NEWSFLOW_LOG_LEVEL.
+    """
+    if level is None:
+        from workers.settings import get_settings
+
+        level = logging.getLevelName(get_settings().log_level.upper())
     shared: list[structlog.typing.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,

@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     near_duplicate_threshold: float = 0.8
     #: How long an article in flight between two stages is kept (seconds).
     work_ttl: int = 7 * 24 * 3600
+    #: DEBUG, INFO, WARNING or ERROR.
+    log_level: str = "INFO"
     #: A file counts as completely written once its size and mtime hold still this long.
     settle_seconds: float = 1.0
 

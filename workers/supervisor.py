@@ -16,8 +16,12 @@ from workers.settings import Settings
 log = structlog.get_logger("newsflow.run")
 
 
-def start_workers(processes: int, threads: int, redis_url: str) -> list[subprocess.Popen[bytes]]:
+def start_workers(
+    processes: int, threads: int, redis_url: str, log_level: str | None = None
+) -> list[subprocess.Popen[bytes]]:
     env = {**os.environ, "NEWSFLOW_REDIS_URL": redis_url}
+    if log_level:
+        env["NEWSFLOW_LOG_LEVEL"] = log_level
     command = [sys.executable, "-c", _WORKER_BOOT, "--threads", str(threads)]
     return [subprocess.Popen(command, env=env) for _ in range(processes)]
 
