@@ -36,7 +36,8 @@ def build_broker() -> RedisBroker:
         namespace=Keys(settings.prefix).dramatiq_namespace,
         # A worker killed mid-message is noticed after this long and its
         # messages go back to the queue (at-least-once delivery).
-        heartbeat_timeout=30_000,
+        heartbeat_timeout=settings.heartbeat_timeout_ms,
+        maintenance_chance=settings.maintenance_chance,
     )
     for middleware in broker.middleware:
         if isinstance(middleware, Retries):

@@ -29,9 +29,9 @@ def _setup() -> None:
 
 @app.command()
 def run(
-    inbox: Annotated[Path | None, typer.Option(help="Watched folder [env: NEWSFLOW_INBOX].")] = None,
+    inbox: Annotated[Path | None, typer.Option(help="Watched folder (default: NEWSFLOW_INBOX, else ./inbox).")] = None,
     feeds: Annotated[
-        Path | None, typer.Option(help="File of feed URLs or OPML to add at start (not yet supported).")
+        Path | None, typer.Option(help="File of feed URLs or OPML to add at start (the feed poller is not built yet).")
     ] = None,
     processes: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
     threads: Annotated[int, typer.Option(min=1, help="Threads per worker process.")] = 4,
@@ -53,7 +53,7 @@ def ingest(
     wait: Annotated[
         bool, typer.Option("--wait", help="Show progress; return when every input is done.")
     ] = False,
-    timeout: Annotated[float, typer.Option(help="Give up waiting after this many seconds.")] = 0,
+    timeout: Annotated[float, typer.Option(help="Give up waiting after this many seconds (0: never).")] = 0,
 ) -> None:
     """Queue files and folders for processing (one-shot backfill)."""
     from workers import backfill

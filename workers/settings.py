@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     near_duplicate_threshold: float = 0.8
     #: How long an article in flight between two stages is kept (seconds).
     work_ttl: int = 7 * 24 * 3600
+    #: A worker silent this long (ms) is presumed dead; its messages go back to the queue.
+    heartbeat_timeout_ms: int = 30_000
+    #: How many broker commands in a million also look for dead workers (dramatiq maintenance).
+    maintenance_chance: int = 1000
     #: DEBUG, INFO, WARNING or ERROR.
     log_level: str = "INFO"
     #: A file counts as completely written once its size and mtime hold still this long.

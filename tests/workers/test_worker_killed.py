@@ -1,0 +1,64 @@
+"""A worker process killed with SIGKILL in the middle of work loses nothing and publishes
+nothing twice: another worker takes its messages over once its heartbeat has gone quiet."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import time
+
+from tests.workers.helpers import entries, wait_for_entries
+
+ARTICLES, DEAD = "nftest:articles", "nftest:dead"
+COPIES = 12
+
+
+def start_worker(threads: int = 2):
+    from workers.supervisor import start_workers
+
+    os.environ["NEWSFLOW_HEARTBEAT_TIMEOUT_MS"] = "2000"
+    os.environ["NEWSFLOW_MAINTENANCE_CHANCE"] = "1000000"  # look for dead workers on every fetch
+    try:
+        [process] = start_workers(1, threads, os.environ["NEWSFLOW_REDIS_URL"], "WARNING")
+    finally:
+        del os.environ["NEWSFLOW_HEARTBEAT_TIMEOUT_MS"], os.environ["NEWSFLOW_MAINTENANCE_CHANCE"]
+    return process
+
+
+def test_killed_worker_loses_nothing_and_duplicates_nothing(redis_client, seeds, tmp_path):
+    """Inputs in flight when a worker is SIGKILLed are finished by the next one, once each."""
+    from workers.actors import outcomes
+    from workers.intake import Intake
+    from workers.keys import Keys
+
+    intake = Intake(redis_client, Keys("nftest"), outcomes, max_bytes=1_000_000)
+    paths = []
+    for n in range(COPIES):
+        path = tmp_path / f"{n:02d}-{seeds[n % len(seeds)].name}"
+        shutil.copy(seeds[n % len(seeds)], path)
+        paths.append(path)
+    ids = {intake.offer_file(p).article_id for p in paths}
+    first = start_worker()
+    try:
+        # Kill it once some articles are between stages: others are queued, fetched or running.
+        deadline = time.monotonic() + 120
+        while not redis_client.keys("nftest:work:*"):
+            assert time.monotonic() < deadline, "the worker never got going"
+            time.sleep(0.01)
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+        assert redis_client.xlen(ARTICLES) < COPIES, "the worker finished before it was killed"
+        second = start_worker()
+        try:
+            wait_for_entries(redis_client, [ARTICLES, DEAD], COPIES, timeout=180)
+            time.sleep(3)  # would a redelivered duplicate still arrive?
+        finally:
+            second.terminate()
+            second.wait(timeout=60)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    published = entries(redis_client, ARTICLES)
+    assert entries(redis_client, DEAD) == []
+    assert sorted(e["id"] for e in published) == sorted(ids)
