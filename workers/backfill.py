@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from workers.connection import embedded_for
 from workers.intake import Intake, Offer, files_under
 from workers.keys import Keys
+from workers.outcome import Outcomes
 from workers.settings import Settings
 from workers.supervisor import start_workers, stop_workers
 
@@ -62,12 +63,14 @@ def workers_alive(broker: RedisBroker, keys: Keys, settings: Settings) -> bool:
     if embedded is not None and embedded.owned_by_live_run():
         return True
     since = int(time.time() * 1000) - 15_000
-    beating = broker.client.zrangebyscore(f"{keys.dramatiq_namespace}:__heartbeats__", since, "+inf")
+    beating = broker.client.zrangebyscore(
+        f"{keys.dramatiq_namespace}:__heartbeats__", since, "+inf"
+    )
     # Enqueueing beats too: our own broker's id is not a worker.
     return any(b.decode() != broker.broker_id for b in beating)
 
 
-def _wait_for(outcomes: object, offers: list[Offer], timeout: float | None) -> Counter[str]:
+def _wait_for(outcomes: Outcomes, offers: list[Offer], timeout: float | None) -> Counter[str]:
     ids = [o.article_id for o in offers]
     deadline = time.monotonic() + timeout if timeout else None
     console = Console(stderr=True)
@@ -75,7 +78,7 @@ def _wait_for(outcomes: object, offers: list[Offer], timeout: float | None) -> C
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("ingest", total=len(ids))
         while True:
-            finished = outcomes.outcomes(ids)  # type: ignore[attr-defined]
+            finished = outcomes.outcomes(ids)
             done = [f for f in finished if f]
             progress.update(task, completed=len(done))
             if len(done) == len(ids) or (deadline and time.monotonic() > deadline):
@@ -86,14 +89,23 @@ def _wait_for(outcomes: object, offers: list[Offer], timeout: float | None) -> C
 
 
 def _summarise(results: Counter[str], total: int) -> int:
-    summary = {"inputs": total, "published": results["articles"], "dead": results["dead"],
-               "pending": results["pending"]}
+    summary = {
+        "inputs": total,
+        "published": results["articles"],
+        "dead": results["dead"],
+        "pending": results["pending"],
+    }
     print(" ".join(f"{k}={v}" for k, v in summary.items()))
     if results["pending"]:
-        log.error("timed_out", pending=results["pending"],
-                  hint="is `newsflow run` running? `newsflow status` shows the queues")
+        log.error(
+            "timed_out",
+            pending=results["pending"],
+            hint="is `newsflow run` running? `newsflow status` shows the queues",
+        )
         return 3
     if results["dead"]:
-        log.warning("some_dead", dead=results["dead"], hint="see them with `newsflow tail --stream dead`")
+        log.warning(
+            "some_dead", dead=results["dead"], hint="see them with `newsflow tail --stream dead`"
+        )
         return 1
     return 0

@@ -26,7 +26,7 @@ class OrjsonEncoder(dramatiq.Encoder):
         try:
             return orjson.loads(data)
         except orjson.JSONDecodeError as error:
-            raise dramatiq.DecodeError("failed to decode message %r" % (data,), data, error) from None
+            raise dramatiq.DecodeError(f"failed to decode message {data!r}", data, error) from None
 
 
 def build_broker() -> RedisBroker:

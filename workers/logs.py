@@ -41,9 +41,7 @@ def configure(level: int | None = None) -> None:
 def _route_stdlib(shared: list[structlog.typing.Processor], level: int) -> None:
     # dramatiq logs through the standard library; render those records the same way.
     json_out = not sys.stderr.isatty()
-    renderer = (
-        structlog.processors.JSONRenderer() if json_out else structlog.dev.ConsoleRenderer()
-    )
+    renderer = structlog.processors.JSONRenderer() if json_out else structlog.dev.ConsoleRenderer()
     formatter = structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name],
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],

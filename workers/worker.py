@@ -42,7 +42,9 @@ def serve(threads: int, queues: list[str] | None = None) -> None:
         signal.signal(signum, lambda *_: stop.set())
     worker = dramatiq.Worker(broker, worker_threads=threads, queues=queues)
     worker.start()
-    log.info("worker_started", threads=threads, queues=sorted(queues or broker.get_declared_queues()))
+    log.info(
+        "worker_started", threads=threads, queues=sorted(queues or broker.get_declared_queues())
+    )
     stop.wait()
     log.info("worker_stopping")
     worker.stop(timeout=STOP_TIMEOUT_MS)

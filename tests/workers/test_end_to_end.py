@@ -31,7 +31,10 @@ def newsflow_env(home: Path) -> dict[str, str]:
 def newsflow(home: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "workers", *args],
-        env=newsflow_env(home), capture_output=True, text=True, timeout=timeout,
+        env=newsflow_env(home),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -43,7 +46,9 @@ def service(seeds):
     inbox.mkdir()
     process = subprocess.Popen(
         [sys.executable, "-m", "workers", "run", "--inbox", str(inbox), "--threads", "2"],
-        env=newsflow_env(home / "state"), stderr=subprocess.PIPE, stdout=subprocess.PIPE,
+        env=newsflow_env(home / "state"),
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
     )
     socket = home / "state" / "redis.sock"
     deadline = time.monotonic() + 30
@@ -101,8 +106,9 @@ def test_people_are_single_person_entities(published):
     """Kerry, Lavrov and Putin are each one PERSON entity in every article."""
     for name, entry in published.items():
         for surname in ("Kerry", "Lavrov", "Putin"):
-            holding = [e for e in entry["data"]["entities"]
-                       if any(surname in m for m in e["mentions"])]
+            holding = [
+                e for e in entry["data"]["entities"] if any(surname in m for m in e["mentions"])
+            ]
             assert len(holding) == 1, (name, surname, holding)
             assert holding[0]["label"] == "PERSON", (name, holding)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -61,8 +60,12 @@ def test_dropping_same_file_twice_adds_nothing(redis_client, intake, seeds, tmp_
     assert len(by_id) == 2
     assert by_id[original.article_id]["status"] == "unique"
     dup = by_id[duplicate.article_id]["data"]["dedup"]
-    assert dup == {"status": "duplicate", "of": original.article_id, "similarity": 1.0,
-                   "revision_of": None}
+    assert dup == {
+        "status": "duplicate",
+        "of": original.article_id,
+        "similarity": 1.0,
+        "revision_of": None,
+    }
 
 
 @pytest.mark.parametrize(

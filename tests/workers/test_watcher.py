@@ -30,6 +30,7 @@ def intake(redis_client):
 @pytest.fixture
 def queued(redis_client) -> Iterator[callable]:
     """Reads the article ids waiting in the extract queue (no worker runs here)."""
+
     def ids() -> list[str]:
         messages = redis_client.hvals("nftest:dramatiq:extract.msgs")
         return sorted(orjson.loads(m)["args"][0] for m in messages)
@@ -77,7 +78,9 @@ def test_existing_and_new_files_are_queued_once(watch, queued, intake):
     (inbox / "later.txt").write_text(PROSE)
     wait_until(lambda: len(queued()) == 2)
     time.sleep(1.0)
-    expected = [input_id(str((inbox / n).resolve()), PROSE.encode()) for n in ("early.txt", "later.txt")]
+    expected = [
+        input_id(str((inbox / n).resolve()), PROSE.encode()) for n in ("early.txt", "later.txt")
+    ]
     assert queued() == sorted(expected)
 
 
