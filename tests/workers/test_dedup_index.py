@@ -39,9 +39,8 @@ def race(text_a: str, text_b: str, ids: tuple[str, str]):
         barrier.wait()
         results[article_id] = index.classify(article_id, text).dedup
 
-    threads = [
-        threading.Thread(target=classify, args=(i, t)) for i, t in zip(ids, (text_a, text_b))
-    ]
+    pairs = zip(ids, (text_a, text_b), strict=True)
+    threads = [threading.Thread(target=classify, args=pair) for pair in pairs]
     for thread in threads:
         thread.start()
     for thread in threads:

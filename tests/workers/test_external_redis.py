@@ -1,0 +1,64 @@
+"""NEWSFLOW_REDIS_URL with a password and a db number: every command uses that server."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+import redis
+
+from workers.embedded import find_redis_server
+
+PASSWORD = "s3cret-for-tests"
+
+
+@pytest.fixture
+def protected_redis():
+    """A redis-server of our own on a unix socket, with a password."""
+    home = Path(tempfile.mkdtemp(prefix="nf-ext-"))
+    socket = home / "redis.sock"
+    server = subprocess.Popen(
+        [find_redis_server(), "--port", "0", "--unixsocket", str(socket), "--save", "",
+         "--appendonly", "no", "--requirepass", PASSWORD, "--dir", str(home)],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 10
+    while not socket.exists():
+        assert time.monotonic() < deadline and server.poll() is None
+        time.sleep(0.05)
+    yield socket
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def newsflow(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSFLOW_")}
+    env["NEWSFLOW_REDIS_URL"] = url
+    env["NEWSFLOW_HOME"] = str(Path(tempfile.mkdtemp(prefix="nf-unused-")))
+    return subprocess.run(
+        [sys.executable, "-m", "workers", *args], env=env, capture_output=True, text=True
+    )
+
+
+def test_password_and_db_from_the_url(protected_redis):
+    """`tail` reads db 3 of a password-protected server, and no embedded server is started."""
+    client = redis.Redis(unix_socket_path=str(protected_redis), password=PASSWORD, db=3)
+    client.xadd("newsflow:articles", {"id": "feedc0ffee000001", "status": "unique", "data": "{}"})
+    url = f"unix://:{PASSWORD}@{protected_redis}?db=3"
+    result = newsflow(url, "tail")
+    assert result.returncode == 0, result.stderr
+    assert '"id":"feedc0ffee000001"' in result.stdout
+    assert "embedded" not in result.stderr
+
+
+def test_wrong_password_is_a_clear_error(protected_redis):
+    """A wrong password makes `status` fail with a reason and a hint, not a traceback."""
+    result = newsflow(f"unix://:wrong@{protected_redis}?db=3", "status")
+    assert result.returncode != 0
+    assert "cannot reach Redis" in result.stderr and "NEWSFLOW_REDIS_URL" in result.stderr
+    assert "Traceback" not in result.stderr
