@@ -48,7 +48,7 @@ def ingest(
     if queued and not workers_alive(broker, Keys(settings.prefix), settings):
         log.info("starting_workers", reason="no worker is running; `newsflow run` keeps one up")
         # Quiet workers: the progress bar and the summary are the output here.
-        helpers = start_workers(processes=1, threads=4, redis_url=redis_url, log_level="WARNING")
+        helpers = start_workers(processes=1, threads=2, redis_url=redis_url, log_level="WARNING")
     try:
         results = _wait_for(outcomes, offers, timeout)
     finally:

@@ -24,7 +24,7 @@ STOP_TIMEOUT_MS = 60_000
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--queues", nargs="*", default=None, help="default: every stage")
     args = parser.parse_args(argv)
     logs.configure()
