@@ -411,7 +411,7 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threads", type=int, default=2, help="per worker process (default 4)")
+    parser.add_argument("--threads", type=int, default=2, help="per worker process (default 2)")
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2],
                         help="worker process counts to run (default: 1 2)")
     parser.add_argument("--limit", type=int, help="only the first N inputs")
