@@ -5,25 +5,25 @@ and handed to the cleaner. Inputs that can never be processed raise ``Rejected``
 with a reason a person can act on.
 
 trafilatura has no time limit of its own and can be slow on pathological pages;
-the caller is to bound it (a subprocess with a timeout, as datatrove does).
+the worker bounds it by running this in a child process (workers/sandbox.py).
 """
 
 from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
-from collections.abc import Callable, Iterator
-from datetime import date
+from collections.abc import Callable
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 import charset_normalizer
 import trafilatura
-from lxml.html import HtmlElement
 
 from pipelines.article import Extracted, Rejected
 from pipelines.clean import clean_text
+from pipelines.html_body import body_lines
+from pipelines.html_cleanup import PageLinks, tidy
+from pipelines.html_metadata import read_metadata
 
 #: File suffix -> kind of input.
 KINDS = {".html": "html", ".htm": "html", ".txt": "text"}
@@ -36,11 +36,6 @@ SNIFF_BYTES = 8192
 
 #: Share of control characters above which decoded "text" is taken for binary data.
 MAX_CONTROL_SHARE = 0.05
-
-#: Share of link text above which extracted "text" is a menu or an index page. When a
-#: page has no article, trafilatura's fallbacks return its navigation links as text;
-#: on the 181 real articles of the eval set the share is at most 0.18.
-MAX_LINK_SHARE = 0.5
 
 # C0 controls and DEL, minus the whitespace ones (tab, LF, CR, form feed) that real
 # text files contain.
@@ -65,16 +60,6 @@ _DECLARED_CHARSET = re.compile(
 # Browsers decode these labels as windows-1252 (WHATWG Encoding Standard), and pages
 # declaring them routinely use cp1252's curly quotes and euro sign.
 _AS_CP1252 = {"ascii", "latin_1", "iso8859_1", "cp1252"}
-
-# The primary subtag of a language tag: "en", "en-US", "pt_BR", "en, fr".
-_LANGUAGE_TAG = re.compile(r"\s*([a-z]{2})(?:[-_][a-z0-9]+)*\s*(?:[,;]|$)", re.IGNORECASE)
-
-# What sites put between the headline and the site or section name in <title>.
-_TITLE_SEPARATOR = re.compile(r"\s+[|:\-–—·•»]+\s+")
-
-_WORD = re.compile(r"\w+")
-
-_LANGUAGE_METAS = {"og:locale", "content-language", "language", "dc.language"}
 
 
 def kind_of(path_or_name: str) -> str | None:
@@ -139,97 +124,25 @@ def _extract_html(data: bytes, url: str | None) -> Extracted:
     tree = trafilatura.load_html(_decode(data, declared=_declared_charset(data)))
     if tree is None:
         raise Rejected("not HTML: the page has no HTML markup (a plain text file should be .txt)")
-    # Comments are not part of the article; they also lower the scores on the eval set.
-    doc = trafilatura.bare_extraction(tree, url=url, with_metadata=True, include_comments=False)
-    if doc is None or not doc.text:
+    # Read first: the metadata readers and trafilatura both work on copies, so the one
+    # parsed tree serves every step.
+    meta = read_metadata(tree, url)
+    links = PageLinks.of(a.text_content() for a in tree.iter("a"))
+    lines = body_lines(tree, url, links)
+    if not lines:
         raise Rejected("no article found: trafilatura extracted nothing from this page")
-    text = _tidy(doc.text, doc.title)
-    if not text:
+    paragraphs = tidy(lines, (meta.title or "", *meta.headlines), links)
+    if not paragraphs:
         raise Rejected("no article found: the page's main text is only its headline")
-    if _link_share(text, tree) > MAX_LINK_SHARE:
-        raise Rejected("no article found: the page's text is mostly links (a menu or index page)")
     return Extracted(
-        text=text,
-        title=_field(doc.title),
-        author=_field(doc.author),
-        published=_iso_date(doc.date),
-        sitename=_field(doc.sitename),
-        # trafilatura fills in the language only with a detector (py3langid) and
-        # a target language; the page's own declaration is cheaper and usually right.
-        language=_declared_language(tree),
-        url=_field(doc.url) or url,
+        text="\n".join(paragraphs),
+        title=meta.title,
+        author=meta.author,
+        published=meta.published,
+        sitename=meta.sitename,
+        language=meta.language,
+        url=meta.url or url,
     )
-
-
-def _tidy(text: str, title: str | None) -> str:
-    """One paragraph a line, no blank lines, no repeats, no headline echoed at the top."""
-    paragraphs: list[str] = []
-    for line in map(_squash, text.splitlines()):
-        # Sites repeat a paragraph (a pull quote, a lede in two layouts) back to back.
-        if line and (not paragraphs or line != paragraphs[-1]):
-            paragraphs.append(line)
-    if paragraphs and title and _is_headline(paragraphs[0], title):
-        paragraphs.pop(0)
-    return "\n".join(paragraphs)
-
-
-def _link_share(text: str, tree: HtmlElement) -> float:
-    """The share of the text (in characters) made of lines that are a link's whole text."""
-    anchors = {_squash(a.text_content()) for a in tree.iter("a")}
-    lines = text.splitlines()
-    linked = sum(len(line) for line in lines if line in anchors)
-    return linked / sum(len(line) for line in lines)
-
-
-def _is_headline(line: str, title: str) -> bool:
-    """Whether ``line`` is the title, give or take punctuation, case and site name.
-
-    Pages put the site or section name in <title> ("Pier to close | Westmere Gazette",
-    "Opinion | ...") and the bare headline in <h1>, and they differ in quotes and dashes
-    (’ and ', – and -): so words are compared, against the whole title and against each
-    run of its parts between separators.
-    """
-    words = _WORD.findall(line.casefold())
-    parts = _TITLE_SEPARATOR.split(title.casefold())
-    runs = (parts[i:j] for i in range(len(parts)) for j in range(i + 1, len(parts) + 1))
-    return bool(words) and any(_WORD.findall(" ".join(run)) == words for run in runs)
-
-
-def _squash(s: str) -> str:
-    """NFC with runs of whitespace (NBSP included) made one space, ends trimmed."""
-    return " ".join(unicodedata.normalize("NFC", s).split())
-
-
-def _field(value: str | None) -> str | None:
-    return _squash(value) if value and not value.isspace() else None
-
-
-def _iso_date(value: str | None) -> str | None:
-    # trafilatura's default output format is already YYYY-MM-DD; anything else is dropped
-    # rather than passed on as a date consumers would mis-parse.
-    try:
-        return date.fromisoformat(value).isoformat() if value else None
-    except ValueError:
-        return None
-
-
-def _declared_language(tree: HtmlElement) -> str | None:
-    for value in _language_hints(tree):
-        match = _LANGUAGE_TAG.match(value or "")
-        if match:
-            return match.group(1).lower()
-    return None
-
-
-def _language_hints(tree: HtmlElement) -> Iterator[str | None]:
-    """Declared languages, most authoritative first: <html lang>, then <meta> tags."""
-    root = tree.getroottree().getroot()
-    yield root.get("lang")
-    yield root.get("xml:lang")
-    for meta in tree.iter("meta"):
-        key = meta.get("property") or meta.get("http-equiv") or meta.get("name") or ""
-        if key.lower() in _LANGUAGE_METAS:
-            yield meta.get("content")
 
 
 # --- decoding -----------------------------------------------------------------

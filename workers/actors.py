@@ -26,6 +26,7 @@ from workers.dedup_index import DedupIndex
 from workers.inputs import read_input
 from workers.keys import Keys
 from workers.outcome import Outcomes
+from workers.sandbox import Sandbox
 from workers.settings import get_settings
 
 log = structlog.get_logger("newsflow.actors")
@@ -53,7 +54,10 @@ def extract(article_id: str, source: dict[str, Any], ingested_at: str) -> None:
 
     def step() -> Article:
         data, kind = read_input(origin, article_id, settings.max_bytes)
-        found = extraction.extract(data, kind, url=origin.url, max_bytes=settings.max_bytes)
+        if kind == "html":  # in a child process that is killed at NEWSFLOW_EXTRACT_TIMEOUT
+            found = _sandbox()(data, kind, origin.url, settings.max_bytes)
+        else:
+            found = extraction.extract(data, kind, url=origin.url, max_bytes=settings.max_bytes)
         return Article.from_extracted(article_id, origin, found, ingested_at)
 
     if _run_stage(article_id, "extract", origin, step):
@@ -162,6 +166,22 @@ def _load(article_id: str) -> Article | None:
         )
     log.info("already_finished")
     return None
+
+
+_sandbox_lock = threading.Lock()
+_sandbox_instance: Sandbox | None = None
+
+
+def _sandbox() -> Sandbox:
+    """The extraction children of this process, started on first use: only extract
+    workers pay for them, and only after dramatiq has forked its worker processes."""
+    global _sandbox_instance
+    with _sandbox_lock:
+        if _sandbox_instance is None:
+            _sandbox_instance = Sandbox(
+                timeout=settings.extract_timeout, memory_mb=settings.extract_memory_mb
+            )
+        return _sandbox_instance
 
 
 _recognizer_lock = threading.Lock()

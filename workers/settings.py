@@ -21,6 +21,10 @@ class Settings(BaseSettings):
     fetch_allow: str = ""
     #: Inputs larger than this go to `dead` unread.
     max_bytes: int = 10_000_000
+    #: An HTML page whose extraction takes longer (seconds) goes to `dead` as too slow.
+    extract_timeout: float = 30.0
+    #: Address-space cap (MB) of each extraction child process; over it, `dead` as too large.
+    extract_memory_mb: int = 2048
     #: Estimated Jaccard similarity from which an article is a near duplicate.
     near_duplicate_threshold: float = 0.8
     #: How long an article in flight between two stages is kept (seconds).

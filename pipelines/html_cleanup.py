@@ -1,0 +1,264 @@
+"""Post-processing of the lines trafilatura extracts from an HTML page.
+
+trafilatura keeps, on real news pages, a few kinds of lines that are not the
+article: the headline echoed at the top, a paragraph repeated by a second layout,
+inline "Related: <link>" teasers, boxes of story links, and a tail of calls to
+action, tag lists and link lists after the last paragraph. Each rule here removes
+one kind, judged by the line's shape (length, final punctuation, position) and by
+how much of it is the text of one of the page's links, never by a site's strings.
+
+Lines are one paragraph each, whitespace squashed; list items keep trafilatura's
+"- " marker.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+#: What sites put between the headline and the site or section name in <title>.
+_TITLE_SEPARATOR = re.compile(r"\s+[|:\-–—·•»]+\s+")
+
+_WORD = re.compile(r"\w+")
+
+#: Sentence-final punctuation (Latin and CJK), closing quotes and brackets allowed after it.
+_SENTENCE_END = re.compile(r"[.!?…:;。！？][\"'”’»)\]」』]*$")
+
+#: Punctuation that ends a sentence, not a heading.
+_FULL_STOP = re.compile(r"[.!?。！？][\"'”’»)\]」』]*$")
+
+#: A repeated line at least this long (in words) that ends a sentence is a repeat, not a
+#: legitimately recurring short item ("Buy now", a product feature in two lists).
+MIN_REPEAT_WORDS = 10
+
+#: A line is "a link" when the text of one of the page's links covers this share of it.
+LINK_COVER = 0.6
+
+#: A related-story teaser: the link is a headline of at least this many words, and
+#: what is left of the line ("Related:", "SEE MORE:", "[VIDEO]") at most MAX_LABEL_WORDS.
+MIN_TEASER_WORDS = 4
+MAX_LABEL_WORDS = 4
+
+#: Label lines are taken for page furniture only among this many last lines: a longer
+#: run of short lines at the end is an info box or a list of the article's own.
+TAIL_LABEL_LINES = 2
+
+#: A label line ("Don't miss", "Most read", "Tags") is at most this many words and
+#: characters (the latter for scripts written without spaces).
+MAX_LABEL_LINE_WORDS = 5
+MAX_LABEL_LINE_CHARS = 40
+
+#: Calls to action, subscriptions, social links and comment prompts at the end of a page.
+_CALL_TO_ACTION = re.compile(
+    r"\b(subscribe\w*|subscribing|newsletters?|sign(?:ing)? up|click here|tell us|comments?"
+    r"|share (?:this|it)\b|like this (?:story|article)|download (?:our|the) app"
+    r"|follow (?:us|him|her|them|@)|on (?:twitter|facebook|instagram|linkedin)\b)",
+    re.IGNORECASE,
+)
+MAX_CALL_TO_ACTION_WORDS = 40
+
+#: An address or handle: in a short line at the end, a "more at ..."/"reach us at ..." line.
+_ADDRESS = re.compile(r"https?://|\bwww\.\w|(?<!\w)@\w")
+MAX_ADDRESS_LINE_WORDS = 15
+
+#: A time of day, a numeric date, a reading time, "updated"/"published": the date and
+#: byline lines above an article.
+_DATELINE = re.compile(
+    r"\b(\d{1,2}:\d{2}|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}|\d+\s*min(?:ute|uto)?s?\b"
+    r"|updated|published)",
+    re.IGNORECASE,
+)
+MAX_DATELINE_WORDS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class PageLinks:
+    """The texts of a page's links, squashed, to tell how much of a line is a link."""
+
+    texts: frozenset[str]
+    longest: int = 0  #: words in the longest link text
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> PageLinks:
+        found = frozenset(t for t in map(squash, texts) if len(t) >= 2)
+        return cls(found, max((len(t.split(" ")) for t in found), default=0))
+
+    def cover(self, line: str) -> tuple[int, str]:
+        """The longest link text that is the whole line, a prefix or a suffix of it
+        (word-aligned, list marker and brackets aside), and what is left of the line."""
+        words = _bare(line).split(" ")
+        for size in range(min(len(words), self.longest), 0, -1):
+            for start in {0, len(words) - size}:
+                candidate = " ".join(words[start : start + size])
+                if _strip_brackets(candidate) in self.texts or candidate in self.texts:
+                    rest = words[:start] + words[start + size :]
+                    return len(candidate), " ".join(rest)
+        return 0, _bare(line)
+
+    def share(self, line: str) -> float:
+        covered, _ = self.cover(line)
+        return covered / max(len(_bare(line)), 1)
+
+
+def tidy(
+    lines: Iterable[str],
+    headlines: Iterable[str] = (),
+    links: PageLinks | None = None,
+) -> list[str]:
+    """The article's paragraphs from trafilatura's lines, each rule of this module applied.
+
+    ``headlines`` are the page's title, <h1> and og:title; ``links`` its link texts.
+    """
+    links = links or PageLinks(frozenset())
+    paragraphs = [line for line in map(squash, lines) if line]
+    paragraphs = drop_headline(paragraphs, headlines)
+    paragraphs = drop_repeats(paragraphs)
+    paragraphs = drop_teasers(paragraphs, links)
+    paragraphs = drop_link_boxes(paragraphs, links)
+    paragraphs = trim_head(paragraphs)
+    return trim_tail(paragraphs, links)
+
+
+def drop_headline(lines: list[str], headlines: Iterable[str]) -> list[str]:
+    """Without the first line if it is the headline, give or take punctuation and site name."""
+    if lines and any(is_headline(lines[0], h) for h in headlines if h):
+        return lines[1:]
+    return lines
+
+
+def drop_repeats(lines: list[str]) -> list[str]:
+    """Without a line equal to the one before it, nor a sentence seen earlier on the page."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for line in lines:
+        key = _bare(line).casefold()
+        if kept and key == _bare(kept[-1]).casefold():
+            continue
+        if key in seen:
+            continue
+        if len(key.split()) >= MIN_REPEAT_WORDS and _SENTENCE_END.search(key):
+            seen.add(key)
+        kept.append(line)
+    return kept
+
+
+def drop_teasers(lines: list[str], links: PageLinks) -> list[str]:
+    """Without "Related: <headline link>" lines: a link's headline under a short label."""
+    return [line for line in lines if not _is_teaser(line, links)]
+
+
+def drop_link_boxes(lines: list[str], links: PageLinks) -> list[str]:
+    """Without boxes of story links: a short label line ("Don't miss", "Read more")
+    followed by two or more lines that are each a link."""
+    kept: list[str] = []
+    i = 0
+    while i < len(lines):
+        j = i + 1
+        while j < len(lines) and links.share(lines[j]) >= LINK_COVER:
+            j += 1
+        if _is_label(lines[i]) and j - i > 2:
+            i = j
+            continue
+        kept.append(lines[i])
+        i += 1
+    return kept
+
+
+def trim_head(lines: list[str]) -> list[str]:
+    """Without the short date, byline and reading-time lines above the first paragraph."""
+    start = 0
+    while start < min(len(lines) - 1, 3) and _is_dateline(lines[start]):
+        start += 1
+    return lines[start:]
+
+
+def trim_tail(lines: list[str], links: PageLinks) -> list[str]:
+    """Without the tail after the article: link lists, tag lists, calls to action, and
+    a label or two ("Comments", "You may also like:") as the very last lines."""
+    end = len(lines)
+    while end > 1 and _is_tail_junk(lines[end - 1], links, len(lines) - end < TAIL_LABEL_LINES):
+        end -= 1
+    return lines[:end]
+
+
+def is_headline(line: str, title: str) -> bool:
+    """Whether ``line`` is the title, give or take punctuation, case and site name.
+
+    Pages put the site or section name in <title> ("Pier to close | Westmere Gazette",
+    "Opinion | ...") and the bare headline in <h1>, and they differ in quotes and dashes
+    (’ and ', – and -): so words are compared, against the whole title and against each
+    run of its parts between separators.
+    """
+    words = _WORD.findall(_bare(line).casefold())
+    parts = _TITLE_SEPARATOR.split(title.casefold())
+    runs = (parts[i:j] for i in range(len(parts)) for j in range(i + 1, len(parts) + 1))
+    return bool(words) and any(_WORD.findall(" ".join(run)) == words for run in runs)
+
+
+def squash(s: str) -> str:
+    """NFC with runs of whitespace (NBSP included) made one space, ends trimmed."""
+    return " ".join(unicodedata.normalize("NFC", s).split())
+
+
+def _is_teaser(line: str, links: PageLinks) -> bool:
+    covered, rest = links.cover(line)
+    if not rest or covered < LINK_COVER * len(_bare(line)):
+        return False
+    link_words = len(_bare(line).split()) - len(rest.split())
+    return link_words >= MIN_TEASER_WORDS and len(_WORD.findall(rest)) <= MAX_LABEL_WORDS
+
+
+def _is_label(line: str) -> bool:
+    """A short heading-like line that ends no sentence: "Don't miss", "Tags", "More:".
+
+    List items and table rows are not labels: an article may well end on a list.
+    """
+    return (
+        not line.startswith(("- ", "|"))
+        and len(line.split()) <= MAX_LABEL_LINE_WORDS
+        and len(line) <= MAX_LABEL_LINE_CHARS
+        and not _FULL_STOP.search(line)
+    )
+
+
+def _is_dateline(line: str) -> bool:
+    bare = _bare(line)
+    return (
+        len(bare.split()) <= MAX_DATELINE_WORDS
+        and not _FULL_STOP.search(bare)
+        and bool(_DATELINE.search(bare))
+    )
+
+
+def _is_tail_junk(line: str, links: PageLinks, last: bool) -> bool:
+    if links.share(line) >= LINK_COVER:
+        return True
+    if line.startswith(("- ", "|")):  # the article's own list or table, unless of links
+        return False
+    words = len(line.split())
+    return (
+        (last and _is_label(line))
+        or _is_tag_list(line)
+        or (words <= MAX_CALL_TO_ACTION_WORDS and bool(_CALL_TO_ACTION.search(line)))
+        or (words <= MAX_ADDRESS_LINE_WORDS and bool(_ADDRESS.search(line)))
+    )
+
+
+def _is_tag_list(bare: str) -> bool:
+    items = [item.strip() for item in re.split(r"[,|•]", bare)]
+    return (
+        len(items) >= 4
+        and all(0 < len(item.split()) <= 4 for item in items)
+        and not _SENTENCE_END.search(bare)
+    )
+
+
+def _bare(line: str) -> str:
+    """The line without trafilatura's list marker."""
+    return line[2:] if line.startswith("- ") else line
+
+
+def _strip_brackets(s: str) -> str:
+    return s.strip("[](){}|<>«»“”\"' ")
