@@ -78,18 +78,21 @@ class PageLinks:
     """The texts of a page's links, squashed, to tell how much of a line is a link."""
 
     texts: frozenset[str]
-    longest: int = 0  #: words in the longest link text
+    #: The lengths, in words, that the link texts come in.
+    sizes: tuple[int, ...] = ()
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> PageLinks:
         found = frozenset(t for t in map(squash, texts) if len(t) >= 2)
-        return cls(found, max((len(t.split(" ")) for t in found), default=0))
+        return cls(found, tuple(sorted({len(t.split(" ")) for t in found}, reverse=True)))
 
     def cover(self, line: str) -> tuple[int, str]:
         """The longest link text that is the whole line, a prefix or a suffix of it
         (word-aligned, list marker and brackets aside), and what is left of the line."""
         words = _bare(line).split(" ")
-        for size in range(min(len(words), self.longest), 0, -1):
+        for size in self.sizes:
+            if size > len(words):
+                continue
             for start in {0, len(words) - size}:
                 candidate = " ".join(words[start : start + size])
                 if _strip_brackets(candidate) in self.texts or candidate in self.texts:
@@ -152,17 +155,20 @@ def drop_teasers(lines: list[str], links: PageLinks) -> list[str]:
 def drop_link_boxes(lines: list[str], links: PageLinks) -> list[str]:
     """Without boxes of story links: a short label line ("Don't miss", "Read more")
     followed by two or more lines that are each a link."""
+    linked = [links.share(line) >= LINK_COVER for line in lines]
+    # How many link lines follow each line, counted from the end in one pass.
+    after = [0] * (len(lines) + 1)
+    for i in range(len(lines) - 1, -1, -1):
+        after[i] = after[i + 1] + 1 if linked[i] else 0
     kept: list[str] = []
-    i = 0
-    while i < len(lines):
-        j = i + 1
-        while j < len(lines) and links.share(lines[j]) >= LINK_COVER:
-            j += 1
-        if _is_label(lines[i]) and j - i > 2:
-            i = j
+    skip_until = 0
+    for i, line in enumerate(lines):
+        if i < skip_until:
             continue
-        kept.append(lines[i])
-        i += 1
+        if _is_label(line) and after[i + 1] >= 2:
+            skip_until = i + 1 + after[i + 1]
+            continue
+        kept.append(line)
     return kept
 
 
