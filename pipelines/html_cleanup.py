@@ -80,16 +80,23 @@ class PageLinks:
     texts: frozenset[str]
     #: The lengths, in words, that the link texts come in.
     sizes: tuple[int, ...] = ()
+    #: The first and the last words of the link texts, brackets aside: a line neither
+    #: starting nor ending with one is covered by no link, and is passed over at once.
+    edges: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> PageLinks:
         found = frozenset(t for t in map(squash, texts) if len(t) >= 2)
-        return cls(found, tuple(sorted({len(t.split(" ")) for t in found}, reverse=True)))
+        sizes = tuple(sorted({len(t.split(" ")) for t in found}, reverse=True))
+        edges = {_strip_brackets(w) for t in found for w in (t.split(" ")[0], t.split(" ")[-1])}
+        return cls(found, sizes, frozenset(edges))
 
     def cover(self, line: str) -> tuple[int, str]:
         """The longest link text that is the whole line, a prefix or a suffix of it
         (word-aligned, list marker and brackets aside), and what is left of the line."""
         words = _bare(line).split(" ")
+        if not {_strip_brackets(words[0]), _strip_brackets(words[-1])} & self.edges:
+            return 0, _bare(line)
         for size in self.sizes:
             if size > len(words):
                 continue
