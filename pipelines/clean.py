@@ -5,17 +5,23 @@ re-joined). Rules judge *kinds* of lines by their features, never known strings:
 
 * anywhere: share bars, calls to action, credits and copyright footers, short
   parentheticals, version markers, relative-time stamps, labelled teasers,
-  breadcrumbs and bare URLs;
+  breadcrumbs and bare URLs; and, by the features in ``line_features.py``, menu
+  labels, section names, tag counts, bare timestamps, the site talking to its
+  reader about itself, and teasers cut off mid-phrase;
 * the header zone (before the first prose paragraph): the first headline-like
-  line becomes the title; breadcrumbs, captions, bylines, deks and meta-talk about
-  "this article" are dropped;
-* the body: short headline-like lines of several words (related-story links);
+  line (preferably one of several words) becomes the title; breadcrumbs, captions,
+  bylines, deks and meta-talk about "this article" are dropped;
+* the body: headline-like lines of several words standing alone between paragraphs
+  (related-story links); runs of such lines, and texts written largely in them,
+  are lists that belong to the article and stay;
 * the trailing zone (after the last sentence that is not meta-talk about the page):
   everything, since only teasers, credits and page notes are left there.
 
-Rows holding two versions of a paragraph glued together (news-diff archives) keep
-the later version; a paragraph repeated exactly keeps its first copy. Every
-dropped line, or dropped copy, goes to ``removed`` in document order.
+Given a ``LineHistory`` (``repetition.py``), lines that many earlier documents of the
+same source contained are dropped first. Rows holding two versions of a paragraph
+glued together (news-diff archives) keep the later version; a paragraph repeated
+exactly keeps its first copy. Every dropped line, or dropped copy, goes to
+``removed`` in document order; ``verdicts`` names the rule that dropped each line.
 """
 
 from __future__ import annotations
@@ -29,6 +35,15 @@ from difflib import SequenceMatcher
 import ftfy
 
 from pipelines.article import Extracted
+from pipelines.line_features import (
+    is_category_count,
+    is_navigation_label,
+    is_site_talk,
+    is_timestamp,
+    is_truncated_teaser,
+    navigation_share,
+)
+from pipelines.repetition import LineHistory, repeated_lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +56,13 @@ class Thresholds:
     quote_sentence_min_words: int = 8  # a line ending in a closing quote counts as a sentence
     title_min_words: int = 3
     title_max_words: int = 25
+    title_preferred_words: int = 5  # shorter headline-like lines are often site names
+    section_name_max_words: int = 3  # "US & World" on its own line, wherever it is
     crumb_max_words: int = 4  # per breadcrumb segment, and the prefix glued to a headline
     related_min_words: int = 6  # shorter unpunctuated lines may be crossheads: keep them
     related_max_words: int = 16  # longer ones are prose that lost its full stop
+    list_min_items: int = 3  # this many unpunctuated lines in a row are a list: keep them
+    listy_body_share: float = 0.25  # a body with more unpunctuated lines is written in lists
     unpunctuated_prose_min_words: int = 30  # no dek, caption or teaser is this long
     chrome_max_words: int = 8  # share bars, calls to action, parentheticals
     label_max_words: int = 20  # "Photo: ...", "Read more: ..." lines
@@ -66,18 +85,44 @@ class _Line:
     kept: bool = True
     older_copy: str | None = None  # the older half of a glued row, dropped
     is_title: bool = False
+    reason: str | None = None  # why the line was dropped: the rule's name
+
+    def drop(self, reason: str) -> None:
+        self.kept, self.reason = False, reason
 
 
-def clean_text(text: str) -> Extracted:
-    """The article in ``text`` with its chrome removed; ``text=""`` when nothing is left."""
-    lines = [_Line(paragraph) for paragraph in _paragraphs(_repair(text))]
-    for line in lines:
+def clean_text(text: str, history: LineHistory | None = None) -> Extracted:
+    """The article in ``text`` with its chrome removed; ``text=""`` when nothing is left.
+
+    ``history`` holds how many earlier documents of the same source contained each of
+    this one's lines (pipelines/repetition.py): lines the source repeats are dropped.
+    """
+    lines, title = _judge(text, history)
+    body = [line.text for line in lines if line.kept]
+    return Extracted(text="\n".join(body), title=title, removed=_removed(lines))
+
+
+def verdicts(text: str, history: LineHistory | None = None) -> list[tuple[str, str]]:
+    """Each line the cleaner judged, with ``"kept"`` or the name of the rule that dropped it
+    (``"title"`` for the headline). For audits and benchmarks."""
+    return [(line.text, line.reason or "kept") for line in _judge(text, history)[0]]
+
+
+def _judge(text: str, history: LineHistory | None) -> tuple[list[_Line], str | None]:
+    lines = [_Line(paragraph) for paragraph in document_lines(text)]
+    if history is not None:
+        for index in repeated_lines([line.text for line in lines], history):
+            lines[index].drop("repeated_in_source")
+    for line in _kept(lines):
         _split_glued_versions(line)
     _drop_repeats(lines)
     _drop_chrome(lines)
-    title = _clean_zones(lines)
-    body = [line.text for line in lines if line.kept and not line.is_title]
-    return Extracted(text="\n".join(body), title=title, removed=_removed(lines))
+    return lines, _clean_zones(lines)
+
+
+def document_lines(text: str) -> list[str]:
+    """The lines the cleaner judges: repaired, normalised, one paragraph each."""
+    return list(_paragraphs(_repair(text)))
 
 
 def _removed(lines: list[_Line]) -> list[str]:
@@ -148,7 +193,7 @@ def _unwrap(rows: list[str]) -> Iterator[str]:
 _CLOSERS = "”\"’'»)]"
 _QUOTED = re.compile(r"^[“\"‘'«].*[”\"’'»]$")
 _DATELINE = re.compile(r"^[A-Z][A-Z.'’-]+(?:[ ,]+[A-Za-z.'’-]+){0,4}(?:\s*\([^)]*\))?\s*[—–:-]+$")
-_BULLET = re.compile(r"^(?:[-–•*·]|\d{1,2}[.)])\s")
+_BULLET = re.compile(r"^(?:[-–—•*·]|\d{1,2}[.)])\s")  # "— Name (@handle) date" under a quote
 _URL = re.compile(r"https?://|www\.\w")
 
 
@@ -220,36 +265,95 @@ def _drop_repeats(lines: list[_Line]) -> None:
     seen: set[str] = set()
     for line in lines:
         if line.text in seen:
-            line.kept = False
+            line.drop("repeated_in_document")
         seen.add(line.text)
 
 
 # --- Chrome: kinds of lines that are never article prose, wherever they are -----------------
 
-_SOCIAL_NETWORKS = frozenset({
-    "twitter", "facebook", "reddit", "pinterest", "whatsapp", "linkedin", "tumblr",
-    "telegram", "messenger", "flipboard", "pocket", "mastodon", "bluesky", "threads",
-    "weibo", "wechat", "vk", "x",
-})
+_SOCIAL_NETWORKS = frozenset(
+    {
+        "twitter",
+        "facebook",
+        "reddit",
+        "pinterest",
+        "whatsapp",
+        "linkedin",
+        "tumblr",
+        "telegram",
+        "messenger",
+        "flipboard",
+        "pocket",
+        "mastodon",
+        "bluesky",
+        "threads",
+        "weibo",
+        "wechat",
+        "vk",
+        "x",
+    }
+)
 _SHARE_VERBS = frozenset({"share", "shares", "tweet", "email", "e-mail", "mail", "print", "sms"})
 _SHARE_WORDS = _SOCIAL_NETWORKS | _SHARE_VERBS
-_SHARE_FILLERS = frozenset({"on", "via", "this", "article", "story", "page", "copy", "link"})
+_SHARE_FILLERS = frozenset({"on", "to", "via", "this", "article", "story", "page", "copy", "link"})
 
 # Whole lines that only steer the reader around the site (compared without punctuation).
-_CALLS_TO_ACTION = frozenset({
-    "advertisement", "advertisements", "advert", "sponsored", "sponsored content",
-    "next story", "previous story", "next article", "previous article", "read more",
-    "read next", "continue reading", "skip to content", "skip to main content",
-    "back to top", "show comments", "view comments", "load more", "most read",
-    "most popular", "more stories", "related stories", "related articles", "related",
-    "recommended", "you may also like", "trending now", "top stories", "subscribe",
-    "subscribe now", "sign up", "newsletter", "watch now", "click here",
-})
+_CALLS_TO_ACTION = frozenset(
+    {
+        "advertisement",
+        "advertisements",
+        "advert",
+        "sponsored",
+        "sponsored content",
+        "next story",
+        "previous story",
+        "next article",
+        "previous article",
+        "read more",
+        "read next",
+        "continue reading",
+        "skip to content",
+        "skip to main content",
+        "back to top",
+        "show comments",
+        "view comments",
+        "load more",
+        "most read",
+        "most popular",
+        "more stories",
+        "related stories",
+        "related articles",
+        "related",
+        "recommended",
+        "you may also like",
+        "trending now",
+        "top stories",
+        "subscribe",
+        "subscribe now",
+        "sign up",
+        "newsletter",
+        "watch now",
+        "click here",
+    }
+)
 # Openings that make a short unpunctuated line a call to action whatever follows.
 _CALL_TO_ACTION_OPENINGS = (
-    "read more", "read the full", "continue reading", "click here", "sign up for",
-    "subscribe to", "follow us", "skip to", "share this", "download the", "get the app",
-    "listen to this", "next story", "previous story", "story continues", "article continues",
+    "read more",
+    "read the full",
+    "continue reading",
+    "click here",
+    "sign up for",
+    "subscribe to",
+    "follow us",
+    "skip to",
+    "share this",
+    "download the",
+    "get the app",
+    "listen to this",
+    "next story",
+    "previous story",
+    "story continues",
+    "article continues",
 )
 
 _TEASER_LABEL = re.compile(
@@ -366,6 +470,11 @@ def _is_bare_url(text: str) -> bool:
     return bool(_BARE_URL.match(text))
 
 
+def _is_section_name(text: str) -> bool:
+    """A line of nothing but section names ("Sports", "US & World"): a menu item."""
+    return _is_section_path(text) and len(_words(text)) <= LIMITS.section_name_max_words
+
+
 _CHROME_KINDS: tuple[Callable[[str], bool], ...] = (
     _is_share_bar,
     _is_call_to_action,
@@ -377,19 +486,28 @@ _CHROME_KINDS: tuple[Callable[[str], bool], ...] = (
     _is_relative_time,
     _is_breadcrumb,
     _is_bare_url,
+    is_navigation_label,
+    is_site_talk,
+    is_truncated_teaser,
+    is_category_count,
+    _is_section_name,
+    is_timestamp,
 )
 
 
-def _is_chrome(text: str) -> bool:
+def _chrome_kind(text: str) -> str | None:
+    """The name of the kind of chrome ``text`` is (its rule's name), or None."""
     if len(_words(text)) > LIMITS.credit_max_words:
-        return False  # every kind of chrome is short; long lines are prose
-    return any(kind(text) for kind in _CHROME_KINDS)
+        return None  # every kind of chrome is short; long lines are prose
+    found = next((kind for kind in _CHROME_KINDS if kind(text)), None)
+    return found.__name__.lstrip("_").removeprefix("is_") if found else None
 
 
 def _drop_chrome(lines: list[_Line]) -> None:
     for line in _kept(lines):
-        if _is_chrome(line.text):
-            line.kept = False
+        reason = _chrome_kind(line.text)
+        if reason:
+            line.drop(reason)
 
 
 def _kept(lines: Iterable[_Line]) -> list[_Line]:
@@ -409,14 +527,55 @@ _META_WORDS = re.compile(
     r"|corrected|correction|originally|url|link)\b|https?://|www\.",
     re.IGNORECASE,
 )
-_SECTION_WORDS = frozenset({
-    "home", "news", "world", "politics", "business", "economy", "markets", "money", "sport",
-    "sports", "europe", "asia", "africa", "americas", "us", "uk", "india", "china",
-    "middle", "east", "opinion", "tech", "technology", "science", "health", "entertainment",
-    "culture", "arts", "lifestyle", "local", "national", "international", "regional",
-    "region", "weather", "latest", "breaking", "top", "stories", "video", "live", "metro",
-    "nation", "city", "&",
-})
+_SECTION_WORDS = frozenset(
+    {
+        "home",
+        "news",
+        "world",
+        "politics",
+        "business",
+        "economy",
+        "markets",
+        "money",
+        "sport",
+        "sports",
+        "europe",
+        "asia",
+        "africa",
+        "americas",
+        "us",
+        "uk",
+        "india",
+        "china",
+        "middle",
+        "east",
+        "opinion",
+        "tech",
+        "technology",
+        "science",
+        "health",
+        "entertainment",
+        "culture",
+        "arts",
+        "lifestyle",
+        "local",
+        "national",
+        "international",
+        "regional",
+        "region",
+        "weather",
+        "latest",
+        "breaking",
+        "top",
+        "stories",
+        "video",
+        "live",
+        "metro",
+        "nation",
+        "city",
+        "&",
+    }
+)
 _BYLINE = re.compile(r"^By\s+[A-Z]")
 
 
@@ -454,7 +613,7 @@ def _clean_zones(lines: list[_Line]) -> str | None:
     title = _clean_header(kept[:start])
     _drop_related_headlines(kept[start + 1 : end])
     for line in kept[end + 1 :]:
-        line.kept = False  # after the last sentence: teasers, credits, notes about the page
+        line.drop("trailer")  # after the last sentence: teasers, credits, notes about the page
     return title
 
 
@@ -464,13 +623,13 @@ def _ends_body(text: str) -> bool:
 
 def _clean_header(header: list[_Line]) -> str | None:
     _drop_breadcrumb_glued_to_headline(header)
-    title = next((line for line in _kept(header) if _is_headline(line.text)), None)
+    title = _pick_title(_kept(header))
     for line in _kept(header):
         if line is title:
             line.is_title = True
-            line.kept = False
+            line.drop("title")
         elif not _belongs_in_header(line.text):
-            line.kept = False
+            line.drop("header")
     return title.text if title else None
 
 
@@ -496,8 +655,18 @@ def _drop_breadcrumb_glued_to_headline(header: list[_Line]) -> None:
                 and len(_words(prefix)) <= LIMITS.crumb_max_words
                 and not _ends_sentence(prefix)
             ):
-                line.kept = False
+                line.drop("breadcrumb_glued_to_headline")
                 break
+
+
+def _pick_title(header: list[_Line]) -> _Line | None:
+    """The first headline-like line, preferring one of several words: a site or section
+    name ("The Ledger Blog") often stands above the headline."""
+    candidates = [line for line in header if _is_headline(line.text)]
+    preferred = [
+        line for line in candidates if len(_words(line.text)) >= LIMITS.title_preferred_words
+    ]
+    return (preferred or candidates or [None])[0]
 
 
 def _is_headline(text: str) -> bool:
@@ -508,6 +677,7 @@ def _is_headline(text: str) -> bool:
         and not _is_meta_talk(text)
         and not _URL.search(text)
         and not _is_section_path(text)
+        and navigation_share(text) < 0.5  # "Search the Ledger", "Type to search"
         and not _BYLINE.match(text)
         and not _DATELINE.match(text)
     )
@@ -526,7 +696,29 @@ def _is_related_headline(text: str) -> bool:
 
 
 def _drop_related_headlines(body: list[_Line]) -> None:
-    for line in body:
-        if _is_related_headline(line.text):
-            line.kept = False
+    """Drop headline-like lines standing alone between paragraphs.
 
+    A run of several such lines is a list in the article (products, steps, points), and
+    stays; so does every such line of a text written largely in such lines (a list of
+    deals, a listicle), where they are the article itself.
+    """
+    non_sentences = sum(not _reads_as_sentence(line.text) for line in body)
+    listy = non_sentences > LIMITS.listy_body_share * len(body)
+    if listy and non_sentences >= LIMITS.list_min_items:
+        return
+    for run in _runs_of_non_sentences(body):
+        if len(run) < LIMITS.list_min_items:
+            for line in run:
+                if _is_related_headline(line.text):
+                    line.drop("related_headline")
+
+
+def _runs_of_non_sentences(body: list[_Line]) -> Iterator[list[_Line]]:
+    run: list[_Line] = []
+    for line in body:
+        if _reads_as_sentence(line.text):
+            yield run
+            run = []
+        else:
+            run.append(line)
+    yield run

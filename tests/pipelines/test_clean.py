@@ -15,8 +15,10 @@ from pathlib import Path
 import ftfy
 import pytest
 
+from benchmarks import text_exports
+from benchmarks.text_exports import ARTICLE, BOILERPLATE, TITLE
 from pipelines.article import Extracted
-from pipelines.clean import clean_text
+from pipelines.clean import clean_text, verdicts
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 SEED_PATHS = sorted(SEEDS.glob("*.txt"))
@@ -435,6 +437,8 @@ def test_repeated_paragraph_keeps_the_first():
         "The board said the tram would carry 4,000 people a day once the rails arrive and "
         "the overhead cables are tested by the safety inspectors",
         "He listed three demands from the residents of the Eastbank district:",
+        "December",
+        "2031",
         "- a new timetable for the buses",
     ],
 )
@@ -471,3 +475,140 @@ def test_pipelines_stay_free_of_redis_and_dramatiq():
     code = "import sys, pipelines.clean; print(sorted({'redis', 'dramatiq'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --- Features of page furniture (pipelines/line_features.py) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "About Us",
+        "Site Index",
+        "Contact us",
+        "Videos",
+        "Sign In",
+        "Editorial Standards",
+        "Link to this video",
+        "Share to Facebook",
+        "Harbour News (12)",
+        "Transport(7)",
+        "Do you rely on the Ledger? Subscribe to our newsletter for more.",
+        "Use of this site constitutes acceptance of our terms of use and privacy policy.",
+        "Port Alden council approves budget for a new bus dep...",
+        "Tram fares: what the board decided on Friday and why it wi…",
+        "Nov. 20, 2031 6:02 AM EST",
+        "Monday, May 3, 2031",
+    ],
+)
+@pytest.mark.parametrize("place", [in_header, in_body, in_trailer], ids=["head", "body", "tail"])
+def test_page_furniture_is_removed_anywhere(line, place):
+    """Menu labels, tag counts, the site talking to its reader, cut-off teasers and bare
+    timestamps go."""
+    result = place(line)
+    assert result.removed == [line]
+    assert result.text.splitlines() == list(PROSE)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "“Sign up on our website and share your email address,” the mayor told residents.",
+        "Facebook changed its privacy policy on Monday, the company said in a statement.",
+        "US officials said the home secretary would share the report with the board.",
+        "Help for families",
+        "— Wren Halloway (@wrenhalloway) May 3, 2031",
+        "“We waited and we waited...”",
+    ],
+)
+def test_prose_that_mentions_the_web_is_kept(line):
+    """Quotes, news about websites, crossheads and tweet attributions are article text."""
+    result = in_body(line)
+    assert result.text.splitlines() == [PROSE[0], PROSE[1], line, PROSE[2], PROSE[3]]
+    assert result.removed == []
+
+
+def test_a_list_between_paragraphs_is_kept():
+    """Three headline-like lines in a row are a list in the article, not related stories."""
+    items = [
+        "Brass tram bell from the 1920s for $45",
+        "Framed map of the first Port Alden line for $120",
+        "Conductor's cap and ticket punch for $80",
+    ]
+    result = clean(PROSE[0], PROSE[1], *items, PROSE[2], PROSE[3])
+    assert result.text.splitlines() == [PROSE[0], PROSE[1], *items, PROSE[2], PROSE[3]]
+
+
+def test_a_site_name_above_the_headline_is_not_the_title():
+    """A short name above a longer headline is page furniture; the headline is the title."""
+    result = in_header("The Ledger Blog", "Port Alden tram line will open two months late")
+    assert result.title == "Port Alden tram line will open two months late"
+    assert result.removed == ["The Ledger Blog"]
+
+
+def test_verdicts_name_the_rule_that_dropped_each_line():
+    """`verdicts` gives every line with "kept", "title" or the name of its rule."""
+    text = "\n".join(["Port Alden tram opens late", "Share on Facebook", *PROSE, "About Us"])
+    judged = dict(verdicts(text))
+    assert judged["Port Alden tram opens late"] == "title"
+    assert judged["Share on Facebook"] == "share_bar"
+    assert judged["About Us"] == "navigation_label"
+    assert {judged[line] for line in PROSE} == {"kept"}
+
+
+# --- The labelled exports of the eval pages (benchmarks/text_exports.py) ------------------------
+
+
+@pytest.fixture(scope="module")
+def exports():
+    if not text_exports.EVAL_DIR.is_dir():
+        pytest.fail(f"the eval pages are missing: expected them in {text_exports.EVAL_DIR}")
+    return text_exports.build_exports()
+
+
+def test_exports_are_built_the_same_every_time(exports):
+    """The set is seeded by page id: building a page again gives the same export."""
+    assert len(exports) == 181
+    again = text_exports.build_export(exports[7].page_id)
+    assert again == exports[7]
+
+
+def test_exports_mix_boilerplate_before_inside_and_after_the_body(exports):
+    """Every export has the page's own boilerplate before, between and after its paragraphs,
+    and never labels a text both ways."""
+    for export in exports:
+        labels = [line.label for line in export.lines]
+        first, last = labels.index(ARTICLE), len(labels) - 1 - labels[::-1].index(ARTICLE)
+        assert BOILERPLATE in labels[:first] or labels[0] == TITLE, export.page_id
+        assert BOILERPLATE in labels[last + 1 :], export.page_id
+        assert len({line.text for line in export.lines}) == len(export.lines)
+    inside = sum(BOILERPLATE in [line.label for line in e.lines][1:-1] for e in exports)
+    assert inside > 0.9 * len(exports)
+
+
+def test_exports_keep_the_short_article_lines(exports):
+    """Short, headline-like gold lines stay in the set as article lines: that keeps it honest."""
+    short = [
+        line
+        for export in exports
+        for line in export.lines
+        if line.label == ARTICLE and len(line.text.split()) <= 6 and not line.text.endswith(".")
+    ]
+    assert len(short) > 300
+
+
+@pytest.mark.parametrize("half", ["dev", "held-out"])
+def test_cleaner_quality_on_the_exports(exports, half):
+    """Floors under the figures benchmarks/bench_cleaner.py reports (dev: P 0.885 R 0.785,
+    article recall 0.958; held-out: P 0.734 R 0.791, article recall 0.900)."""
+    total = text_exports.Tally()
+    chosen = [e for e in exports if text_exports.is_dev(e.page_id) == (half == "dev")]
+    for _export, counts in text_exports.score(chosen, lambda t: _text_and_title(clean_text(t))):
+        total.add(counts)
+    assert total.article_recall >= 0.88
+    assert total.precision >= 0.70
+    assert total.recall >= 0.72
+
+
+def _text_and_title(result: Extracted) -> tuple[str, str | None]:
+    return result.text, result.title
