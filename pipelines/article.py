@@ -81,6 +81,9 @@ class Article:
     story: str | None = None
     ingested_at: str | None = None
     processed_at: str | None = None
+    #: What a stage wants a reader to know about this record, one line each (e.g. why
+    #: ``entities`` is empty for a language without a model). Added after 0.1.0: schema 1.
+    notes: list[str] = field(default_factory=list)
 
     @classmethod
     def from_extracted(
@@ -105,8 +108,22 @@ class Article:
         body = asdict(self)
         record: dict[str, Any] = {"schema": SCHEMA_VERSION}
         for key in (
-            "id", "source", "url", "title", "author", "published", "sitename", "language",
-            "text", "removed", "entities", "dedup", "story", "ingested_at", "processed_at",
+            "id",
+            "source",
+            "url",
+            "title",
+            "author",
+            "published",
+            "sitename",
+            "language",
+            "text",
+            "removed",
+            "entities",
+            "notes",
+            "dedup",
+            "story",
+            "ingested_at",
+            "processed_at",
         ):
             record[key] = body[key]
         return record

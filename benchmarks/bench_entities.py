@@ -1,0 +1,128 @@
+"""Benchmark the entities stage: quality on the hand gold, words/s, and peak RSS.
+
+usage: python benchmarks/bench_entities.py [--mode ruler|correct|none] [--long-words N]
+                                           [--json PATH] [--module pipelines.entities]
+
+- quality: precision/recall per label (PERSON, ORG, GPE; per entity) on the documents of
+  tests/fixtures/entities_gold/gold.json (the 5 seeds and eval texts, read in place from
+  ../shared), the people split into two elements, and gold entities given more than one
+  key across documents;
+- speed: words/s of ``EntityRecognizer`` over the gold texts, model warm, one process;
+- memory: this process's peak RSS after the model is loaded, after the gold, after one
+  synthetic article of ``--long-words`` words (chunked, so the peak must stay flat), and
+  after an invented German article (which loads the language identifier's model).
+Run each mode in its own process: the peak RSS is per process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+GOLD = ROOT / "tests" / "fixtures" / "entities_gold" / "gold.json"
+sys.path.insert(0, str(ROOT))
+
+from pipelines.entity_scoring import Score, score_document  # noqa: E402
+
+
+def gold_texts() -> dict[str, str]:
+    """Document id -> text, for every document of the gold."""
+    texts = {}
+    for doc in json.loads(GOLD.read_text(encoding="utf-8")):
+        if doc.startswith("seeds/"):
+            texts[doc] = (SHARED / f"{doc}.txt").read_text(encoding="utf-8")
+        elif doc.startswith("extraction/"):
+            page = SHARED / "eval" / "extraction" / f"{doc.split('/', 1)[1]}.json"
+            texts[doc] = json.loads(page.read_text(encoding="utf-8"))["text"]
+    return texts
+
+
+# Invented: a report in German, for the language identifier's memory.
+GERMAN = (
+    "Der Bürgermeister von Brackwasser sagte am Dienstag, die Hafenmauer werde noch vor den "
+    "Winterstürmen repariert. Die Arbeiten sollen drei Monate dauern und werden von der Stadt "
+    "und dem Land gemeinsam bezahlt. "
+)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def long_article(words: int) -> str:
+    """An invented article of about ``words`` words, in paragraphs, with recurring names."""
+    paragraph = (
+        "Update {i}: Marta Kowalczyk, the mayor of Brackwater, met officials of the Harbour"
+        " Trust in Glasgow and said the sea wall would be rebuilt before the winter storms."
+    )
+    per = len(paragraph.split())
+    return "\n\n".join(paragraph.format(i=i) for i in range(words // per + 1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mode", default=None, help="gazetteer mode (default: the module's)")
+    parser.add_argument("--module", default="pipelines.entities")
+    parser.add_argument("--long-words", type=int, default=200_000)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    module = importlib.import_module(args.module)
+    options = {"gazetteer_mode": args.mode} if args.mode else {}
+    recognizer = module.EntityRecognizer(**options)
+    recognizer("Warm-up: Marta Kowalczyk met reporters in Glasgow.")
+    rss_model = peak_rss_mb()
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    texts = gold_texts()
+    score, words, started = Score(), 0, time.perf_counter()
+    for doc, text in texts.items():
+        score_document(score, doc, gold[doc], recognizer(text))
+        words += len(text.split())
+    elapsed = time.perf_counter() - started
+    rss_gold = peak_rss_mb()
+    long_text = long_article(args.long_words)
+    started = time.perf_counter()
+    recognizer(long_text)
+    long_elapsed = time.perf_counter() - started
+    rss_long = peak_rss_mb()
+    # An older EntityRecognizer (--module, for a before/after comparison) has no recognize.
+    recognize = getattr(recognizer, "recognize", None)
+    note = recognize(GERMAN * 3).note if recognize else None
+    report = {
+        "module": args.module,
+        "mode": args.mode,
+        "documents": len(texts),
+        "labels": {
+            label: {
+                "precision": round(s.precision, 3),
+                "recall": round(s.recall, 3),
+                "gold": s.gold,
+                "predicted": s.predicted,
+            }
+            for label, s in score.labels.items()
+        },
+        "split_people": score.split_people,
+        "key_splits": {name: sorted(keys) for name, keys in score.key_splits.items()},
+        "words_per_s_gold": round(words / elapsed),
+        "words_per_s_long": round(len(long_text.split()) / long_elapsed),
+        "rss_mb": {
+            "model": round(rss_model),
+            "after_gold": round(rss_gold),
+            "after_long": round(rss_long),
+            "after_non_english": round(peak_rss_mb()),
+        },
+        "non_english_note": note,
+    }
+    print(json.dumps(report, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""The entity registry on the session's Redis, through the real worker and the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from pipelines.article import Entity
+from tests.workers.helpers import entries, running_worker, wait_for_entries
+
+ARTICLES, DEAD = "nftest:articles", "nftest:dead"
+
+# An invented German report: no model for German, so no entities and a note.
+GERMAN = (
+    "Der Bürgermeister von Brackwasser, Tobias Wren, sagte am Dienstag in Hamburg, die "
+    "Hafenmauer werde noch vor den Winterstürmen repariert. Die Arbeiten sollen drei Monate "
+    "dauern und werden von der Stadt und dem Land gemeinsam bezahlt. Anwohner hatten sich "
+    "seit Jahren über die Schäden beklagt, sagte der Sprecher der Hafenbehörde.\n"
+)
+
+
+def entity(name: str, key: str, label: str, mentions: list[str]) -> Entity:
+    return Entity(name=name, key=key, label=label, count=len(mentions), mentions=mentions)
+
+
+@pytest.fixture
+def registry(redis_client):
+    from workers.entity_registry import EntityRegistry
+    from workers.keys import Keys
+
+    return EntityRegistry(redis_client, Keys("nftest"), marker_ttl=60)
+
+
+@pytest.fixture
+def intake(redis_client):
+    from workers.actors import outcomes
+    from workers.broker import broker
+    from workers.intake import Intake
+    from workers.keys import Keys
+
+    return Intake(broker.client, Keys("nftest"), outcomes, max_bytes=1_000_000)
+
+
+def test_registry_counts_each_article_once_and_keeps_first_seen(registry) -> None:
+    """Two articles count twice; a redelivered one counts nothing; first seen stays."""
+    lavrov = entity("Sergey V Lavrov", "person:lavrov", "PERSON", ["Sergey V Lavrov", "Lavrov"])
+    assert registry.record("a1", [lavrov], "2026-01-01T00:00:00.000Z")
+    again = entity("Sergei Lavrov", "person:lavrov", "PERSON", ["Sergei Lavrov"])
+    assert registry.record("a2", [again], "2026-01-02T00:00:00.000Z")
+    assert not registry.record("a2", [again], "2026-01-03T00:00:00.000Z")
+    shown = registry.show("person:lavrov")
+    assert shown["articles"] == 2 and shown["mentions"] == 3
+    assert shown["name"] == "Sergey V Lavrov" and shown["first_article"] == "a1"
+    assert shown["first_seen"] == "2026-01-01T00:00:00.000Z"
+    assert shown["variants"] == {"Sergey V Lavrov": 1, "Lavrov": 1, "Sergei Lavrov": 1}
+    assert registry.show("person:nobody") is None
+
+
+def test_alias_learnt_in_one_article_resolves_the_next(registry, redis_client) -> None:
+    """ "UN" beside "United Nations" teaches the registry: a later lone "UN" gets its key."""
+    un = entity("United Nations", "org:united-nations", "ORG", ["the United Nations", "UN"])
+    registry.record("a1", [un], "2026-01-01T00:00:00.000Z")
+    [alone] = registry.resolve([entity("UN", "org:un", "ORG", ["UN"])])
+    assert alone.key == "org:united-nations"
+    assert registry.show("org:un")["key"] == "org:united-nations"
+    keys = {k.decode() for k in redis_client.keys("nftest:entit*")}
+    assert "nftest:entity:{org:united-nations}" in keys  # hash tag: one cluster slot
+    assert "nftest:entity:{org:united-nations}:variants" in keys
+
+
+def test_top_lists_by_articles(registry) -> None:
+    """`top` ranks by the number of articles naming an entity."""
+    kyiv = entity("Kyiv", "gpe:kyiv", "GPE", ["Kyiv"])
+    wren = entity("Tobias Wren", "person:wren", "PERSON", ["Tobias Wren"])
+    registry.record("a1", [kyiv, wren], "2026-01-01T00:00:00.000Z")
+    registry.record("a2", [kyiv], "2026-01-01T00:00:00.000Z")
+    assert [(e["key"], e["articles"]) for e in registry.top(5)] == [
+        ("gpe:kyiv", 2),
+        ("person:wren", 1),
+    ]
+    assert [e["key"] for e in registry.top(1)] == ["gpe:kyiv"]
+
+
+def test_seeds_through_the_pipeline_share_keys_and_the_cli_shows_them(
+    redis_client, intake, seeds, tmp_path
+) -> None:
+    """Every seed's Lavrov, Yanukovych and Kyiv get one key whatever the spelling, and
+    `newsflow entities` lists and shows them from the registry."""
+    for seed in seeds:
+        shutil.copy(seed, tmp_path / seed.name)
+    with running_worker():
+        for seed in seeds:
+            intake.offer_file(tmp_path / seed.name)
+        wait_for_entries(redis_client, [ARTICLES, DEAD], len(seeds))
+    assert entries(redis_client, DEAD) == []
+    records = [entry["data"] for entry in entries(redis_client, ARTICLES)]
+    for record in records:
+        keys = {e["key"] for e in record["entities"]}
+        assert {"person:lavrov", "person:kerry", "person:putin", "gpe:kyiv"} <= keys
+        assert "gpe:kiev" not in keys and "gpe:us" not in keys and "gpe:u-s" not in keys
+        assert record["notes"] == []
+    env = {**os.environ, "NEWSFLOW_PREFIX": "nftest"}
+    shown = _newsflow(env, "entities", "person:yanukovych")
+    assert shown.returncode == 0, shown.stderr
+    [yanukovych] = [json.loads(line) for line in shown.stdout.splitlines()]
+    assert yanukovych["key"] == "person:yanukovich" and yanukovych["articles"] == 2
+    assert {"Viktor F Yanukovych", "Viktor Yanukovich"} <= set(yanukovych["variants"])
+    listed = _newsflow(env, "entities", "--top", "3")
+    top = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert len(top) == 3 and all(e["articles"] == len(seeds) for e in top)
+    assert _newsflow(env, "entities", "person:nobody").returncode == 1
+
+
+def _newsflow(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "workers", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_non_english_article_is_published_with_no_entities_and_a_note(
+    redis_client, intake, tmp_path
+) -> None:
+    """A German article goes through every stage: published, no entities, a note why."""
+    path = tmp_path / "hafen.txt"
+    path.write_text(GERMAN, encoding="utf-8")
+    with running_worker():
+        offer = intake.offer_file(path)
+        wait_for_entries(redis_client, [ARTICLES, DEAD], 1)
+    assert entries(redis_client, DEAD) == []
+    [entry] = entries(redis_client, ARTICLES)
+    record = entry["data"]
+    assert entry["id"] == offer.article_id and record["entities"] == []
+    assert len(record["notes"]) == 1 and "'de'" in record["notes"][0]
+    assert redis_client.zcard("nftest:entities:top") == 0
