@@ -1,15 +1,25 @@
-"""The shared dedup index on a real Redis, including copies classified at the same moment."""
+"""The shared dedup index on a real Redis: copies classified at the same moment on separate
+connections and by real worker processes, revisions, stories, the window, cluster safety."""
 
 from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
+import orjson
 import pytest
 import redis
 
-from tests.conftest import EVAL
+from tests.conftest import EVAL, SEEDS
+from tests.workers.helpers import entries, wait_for_entries
+
+ARTICLES, DEAD = "nftest:articles", "nftest:dead"
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -20,26 +30,26 @@ def articles() -> list[str]:
     return long_enough[:40]
 
 
-def new_index():
+def new_index(**options):
     from pipelines.dedup import DedupConfig
     from workers.dedup_index import DedupIndex
     from workers.keys import Keys
 
     client = redis.Redis.from_url(os.environ["NEWSFLOW_REDIS_URL"])
-    return DedupIndex(client, Keys("nftest"), DedupConfig())
+    return DedupIndex(client, Keys("nftest"), DedupConfig(), **options)
 
 
-def race(text_a: str, text_b: str, ids: tuple[str, str]):
-    """Classify two texts in two threads with two connections, released at the same instant."""
-    barrier = threading.Barrier(2)
+def race(texts: list[str], ids: list[str]):
+    """Classify texts in threads with a connection each, released at the same instant."""
+    barrier = threading.Barrier(len(texts))
     results = {}
 
     def classify(article_id: str, text: str) -> None:
         index = new_index()
         barrier.wait()
-        results[article_id] = index.classify(article_id, text).dedup
+        results[article_id] = index.classify(article_id, text)
 
-    pairs = zip(ids, (text_a, text_b), strict=True)
+    pairs = zip(ids, texts, strict=True)
     threads = [threading.Thread(target=classify, args=pair) for pair in pairs]
     for thread in threads:
         thread.start()
@@ -48,42 +58,59 @@ def race(text_a: str, text_b: str, ids: tuple[str, str]):
     return results
 
 
-def edit_one_sentence(text: str) -> str:
+def edit_one_sentence(text: str, words: tuple[str, ...] = ("an", "editor", "later")) -> str:
     """The text with a few words in its middle rewritten, as a correction would."""
-    words = text.split(" ")
-    middle = len(words) // 2
-    words[middle : middle + 6] = ["an", "editor", "later", "corrected", "this", "figure"]
-    return " ".join(words)
+    tokens = text.split(" ")
+    middle = len(tokens) // 2
+    tokens[middle : middle + len(words)] = list(words)
+    return " ".join(tokens)
+
+
+def assert_one_original(results) -> str:
+    """Exactly one unique and every other one in its story. A near duplicate points at the
+    unique one, the first seen; an exact copy may point at an earlier exact copy instead."""
+    unique = [i for i, d in results.items() if d.dedup.status == "unique"]
+    assert len(unique) == 1, results
+    for article_id, decision in results.items():
+        if article_id != unique[0]:
+            assert decision.dedup.of in results.keys() - {article_id}, results
+            if decision.dedup.status == "near_duplicate":
+                assert decision.dedup.of == unique[0], results
+            assert decision.story == results[unique[0]].story == unique[0]
+    return unique[0]
 
 
 def test_racing_exact_copies_yield_one_unique(redis_client, articles):
     """Of two identical texts classified at once, exactly one is unique, the other its duplicate."""
-    for round_number, text in enumerate(articles):
-        ids = (f"a{round_number:015d}", f"b{round_number:015d}")
-        results = race(text, text, ids)
-        statuses = sorted(r.status for r in results.values())
-        assert statuses == ["duplicate", "unique"], (round_number, results)
-        first = next(i for i, r in results.items() if r.status == "unique")
-        assert next(r for r in results.values() if r.status == "duplicate").of == first
+    for n, text in enumerate(articles):
+        results = race([text, text], [f"a{n:015d}", f"b{n:015d}"])
+        assert_one_original(results)
+        assert sorted(r.dedup.status for r in results.values()) == ["duplicate", "unique"]
 
 
 def test_racing_near_copies_yield_one_unique(redis_client, articles):
     """Of a text and its lightly edited copy classified at once, exactly one is unique."""
-    for round_number, text in enumerate(articles):
-        ids = (f"c{round_number:015d}", f"d{round_number:015d}")
-        results = race(text, edit_one_sentence(text), ids)
-        statuses = sorted(r.status for r in results.values())
-        assert statuses == ["near_duplicate", "unique"], (round_number, results)
-        near = next(r for r in results.values() if r.status == "near_duplicate")
-        assert near.similarity >= 0.8
-        assert results[near.of].status == "unique"
+    for n, text in enumerate(articles):
+        results = race([text, edit_one_sentence(text)], [f"c{n:015d}", f"d{n:015d}"])
+        assert_one_original(results)
+        near = next(r.dedup for r in results.values() if r.dedup.status == "near_duplicate")
+        assert 0.8 <= near.similarity <= 1.0
+
+
+def test_racing_three_copies_point_at_the_first_seen(redis_client, articles):
+    """An original, an exact copy and an edited copy at once: one unique, one story."""
+    for n, text in enumerate(articles[:20]):
+        texts = [text, text, edit_one_sentence(text)]
+        results = race(texts, [f"{c}{n:015d}" for c in "abc"])
+        assert_one_original(results)
 
 
 def test_different_articles_are_all_unique(redis_client, articles):
-    """Forty different real articles are all unique."""
+    """Forty different real articles are all unique, each its own story."""
     index = new_index()
-    decisions = [index.classify(f"e{n:015d}", text).dedup for n, text in enumerate(articles)]
-    assert {d.status for d in decisions} == {"unique"}
+    decisions = [index.classify(f"e{n:015d}", text) for n, text in enumerate(articles)]
+    assert {d.dedup.status for d in decisions} == {"unique"}
+    assert len({d.story for d in decisions}) == len(articles)
 
 
 def test_classifying_again_is_idempotent(redis_client, articles):
@@ -94,3 +121,238 @@ def test_classifying_again_is_idempotent(redis_client, articles):
     assert first == again and first.dedup.status == "unique"
     copy = index.classify("f000000000000002", edit_one_sentence(articles[0]))
     assert copy.dedup.of == "f000000000000001" and copy.story == first.story
+    assert index.classify("f000000000000002", "any other text") == copy
+
+
+class Crash(Exception):
+    pass
+
+
+def crash(*args, **kwargs):
+    raise Crash
+
+
+@pytest.mark.parametrize("step", ["_sequence", "_earlier"])
+def test_a_worker_dying_mid_classify_leaves_one_original(redis_client, articles, step):
+    """A copy killed before (or right after) taking its number: a copy classified two minutes
+    later does not wait for it, and the redelivered first one agrees on who is first."""
+    from structlog.testing import capture_logs
+
+    from workers.dedup_index import IndexConfig
+
+    now = [time.time()]
+    dying = new_index(clock=lambda: now[0])
+    setattr(dying, step, crash)
+    with pytest.raises(Crash):
+        dying.classify("9000000000000001", articles[4])
+    now[0] += 120
+    index = new_index(clock=lambda: now[0], index=IndexConfig(seq_wait=0.5))
+    with capture_logs() as logged:
+        later = index.classify("9000000000000002", articles[4])
+    assert [e for e in logged if e["event"] == "dedup_candidates_unfinished"] == []
+    redelivered = index.classify("9000000000000001", articles[4])
+    assert_one_original({"9000000000000001": redelivered, "9000000000000002": later})
+
+
+def cleaned(seed: str) -> str:
+    from pipelines.clean import clean_text
+
+    path = next(SEEDS.glob(f"{seed}_*.txt"))
+    return clean_text(path.read_text("utf-8")).text
+
+
+def family(folder: str) -> list[str]:
+    from pipelines.article import Source
+    from pipelines.stories import family_keys
+
+    return family_keys(Source(type="file", path=f"/inbox/{folder}/x.txt"), None, None)
+
+
+def test_later_version_from_the_same_folder_is_a_revision(redis_client):
+    """Seeds 000 and 002, two versions of one NYT article, from one folder: 002 revises 000."""
+    index = new_index()
+    first = index.classify("1000000000000000", cleaned("000"), families=family("nyt"))
+    later = index.classify("1000000000000002", cleaned("002"), families=family("nyt"))
+    assert first.dedup.status == later.dedup.status == "unique"
+    assert later.dedup.revision_of == "1000000000000000" and first.dedup.revision_of is None
+    assert later.story == first.story == "1000000000000000"
+
+
+def test_shared_text_from_another_family_is_no_revision(redis_client):
+    """The same two versions from two different folders are not linked as versions."""
+    index = new_index()
+    index.classify("2000000000000000", cleaned("000"), families=family("nyt"))
+    later = index.classify("2000000000000002", cleaned("002"), families=family("elsewhere"))
+    assert later.dedup.revision_of is None and later.dedup.status == "unique"
+
+
+@pytest.fixture(scope="module")
+def seed_articles():
+    """The five seeds as the entities stage leaves them: clean text and entities."""
+    from pipelines.article import Article, Source
+    from pipelines.entities import EntityRecognizer
+    from pipelines.extract import extract
+
+    recognizer = EntityRecognizer()
+    out = []
+    for n, path in enumerate(sorted(SEEDS.glob("*.txt"))):
+        found = extract(path.read_bytes(), "text")
+        source = Source(type="file", path=f"/inbox/outlet-{n}/{path.name}")
+        article = Article.from_extracted(f"{n + 3:016x}", source, found, None)
+        article.entities = recognizer(article.text, article.title, None)
+        out.append(article)
+    return out
+
+
+def test_five_outlets_on_one_event_are_one_story(redis_client, seed_articles):
+    """The seeds, one event told by several outlets, all get the first one's story id."""
+    from workers.dedup_index import classify_article
+
+    index = new_index()
+    decisions = [classify_article(index, article) for article in seed_articles]
+    assert {d.story for d in decisions} == {seed_articles[0].id}
+    assert {d.dedup.status for d in decisions} == {"unique"}
+
+
+def test_articles_on_different_events_start_their_own_stories(redis_client):
+    """Invented articles with disjoint people and places each start a story."""
+    index = new_index()
+    people = [["person:adeyemi", "gpe:lagos"], ["person:lindqvist", "gpe:malmo"]]
+    for n, names in enumerate(people):
+        features = {name: 2.0 for name in names}
+        text = f"Report number {n} about {names}"
+        decision = index.classify(f"3{n:015d}", text, features=features)
+        assert decision.story == f"3{n:015d}"
+
+
+def test_the_index_forgets_beyond_its_window(redis_client, articles):
+    """A copy two windows later is unique again; every index key expires but the counter."""
+    from workers.dedup_index import IndexConfig
+
+    now = [time.time()]
+    index = new_index(index=IndexConfig(window=3600.0), clock=lambda: now[0])
+    index.classify("4000000000000000", articles[1])
+    now[0] += 1800
+    assert index.classify("4000000000000001", articles[1]).dedup.status == "duplicate"
+    now[0] += 2 * 3600 + 120
+    assert index.classify("4000000000000002", articles[1]).dedup.status == "unique"
+    for key in redis_client.scan_iter("nftest:*"):
+        if key != b"nftest:dedup:seq":
+            assert redis_client.pttl(key) > 0, key
+
+
+def test_every_command_touches_one_key(redis_client, articles):
+    """Cluster safety: the only script runs on one key, other commands are single-key ones."""
+    index = new_index()
+    monitor_client = redis.Redis.from_url(os.environ["NEWSFLOW_REDIS_URL"])
+    commands: list[str] = []
+
+    def watch() -> None:
+        with monitor_client.monitor() as monitor:
+            for event in monitor.listen():
+                if "stop-watching" in event["command"]:
+                    return
+                commands.append(event["command"])
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    time.sleep(0.3)
+    features = {"person:kerry": 3.0, "gpe:crimea": 1.0}
+    for n, text in enumerate([articles[2], articles[2], edit_one_sentence(articles[2])]):
+        index.classify(f"5{n:015d}", text, families=family("x"), features=features)
+    redis_client.echo("stop-watching")
+    watcher.join(timeout=10)
+    names = {c.split()[0].upper() for c in commands}
+    single_key = {
+        "HGET", "HSET", "HMGET", "HSETNX", "PEXPIRE", "PEXPIREAT", "LPUSH", "LTRIM", "LRANGE",
+        "INCRBY", "HEXISTS",
+    }
+    assert names - single_key <= {"EVALSHA", "EVAL", "SCRIPT", "ECHO", "HELLO"}, names
+    scripts = [c.split() for c in commands if c.upper().startswith("EVALSHA")]
+    assert scripts and all(words[2] == "1" for words in scripts), scripts[:3]
+
+
+def test_why_shows_the_decision_and_the_comparisons(redis_client, articles):
+    """`newsflow why ID` prints what was decided against which article; unknown ids exit 1."""
+    index = new_index()
+    index.classify("6000000000000000", articles[3])
+    index.classify("6000000000000001", edit_one_sentence(articles[3]))
+    env = {**os.environ, "NEWSFLOW_PREFIX": "nftest"}
+    shown = subprocess.run(
+        [sys.executable, "-m", "workers", "why", "6000000000000001"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "near_duplicate of 6000000000000000" in shown.stdout
+    assert "6000000000000000  0.9" in shown.stdout
+    as_json = subprocess.run(
+        [sys.executable, "-m", "workers", "why", "6000000000000001", "--json"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=60,
+    )
+    record = json.loads(as_json.stdout)
+    assert record["status"] == "near_duplicate" and record["of"] == "6000000000000000"
+    assert record["compared"][0][:1] == ["6000000000000000"] and record["similarity"] >= 0.8
+    unknown = subprocess.run(
+        [sys.executable, "-m", "workers", "why", "ffffffffffffffff"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert unknown.returncode == 1 and unknown.stdout == ""
+    assert "no dedup decision kept for ffffffffffffffff" in unknown.stderr
+
+
+def test_two_worker_processes_racing_copies_publish_one_original(redis_client, articles):
+    """Two real dramatiq worker processes take two copies' dedup messages at the same time."""
+    from pipelines.article import Article, Source
+    from workers.actors import dedup
+    from workers.keys import Keys
+    from workers.supervisor import start_workers, stop_workers
+
+    keys, rounds = Keys("nftest"), 25
+    children = start_workers(2, 1, os.environ["NEWSFLOW_REDIS_URL"], log_level="WARNING")
+    try:
+        for n in range(rounds):
+            text = articles[n % len(articles)]
+            pair = [(f"7{n:015d}", text), (f"8{n:015d}", edit_one_sentence(text, ("n", str(n))))]
+            for article_id, body in pair:
+                record = Article(id=article_id, source=Source(type="file"), text=body)
+                redis_client.set(keys.work(article_id), orjson.dumps(record.to_record()))
+            for article_id, _ in pair:
+                dedup.send(article_id)
+        wait_for_entries(redis_client, [ARTICLES, DEAD], 2 * rounds, timeout=180)
+    finally:
+        stop_workers(children)
+    published = {e["id"]: e for e in entries(redis_client, ARTICLES)}
+    assert len(published) == 2 * rounds and redis_client.xlen(DEAD) == 0
+    for n in range(rounds):
+        pair = [published[f"7{n:015d}"], published[f"8{n:015d}"]]
+        assert sorted(e["status"] for e in pair) == ["near_duplicate", "unique"], n
+        original = next(e["id"] for e in pair if e["status"] == "unique")
+        assert {e["data"]["story"] for e in pair} == {original}
+
+
+def test_seeds_through_real_workers_are_one_story_with_a_revision(redis_client, seeds, tmp_path):
+    """The five seeds dropped in one folder, through the whole chain on a real dramatiq worker:
+    one story id for all, and the two NYT versions (000, 002) linked as revisions."""
+    import shutil
+
+    from tests.workers.helpers import running_worker
+    from workers.actors import outcomes
+    from workers.broker import broker
+    from workers.intake import Intake
+    from workers.keys import Keys
+
+    intake = Intake(broker.client, Keys("nftest"), outcomes, max_bytes=1_000_000)
+    for seed in seeds:
+        shutil.copy(seed, tmp_path / seed.name)
+    with running_worker():
+        offers = {s.name[:3]: intake.offer_file(tmp_path / s.name) for s in seeds}
+        wait_for_entries(redis_client, [ARTICLES, DEAD], len(seeds), timeout=180)
+    records = {e["id"]: e["data"] for e in entries(redis_client, ARTICLES)}
+    assert len(records) == len(seeds) and redis_client.xlen(DEAD) == 0
+    assert len({r["story"] for r in records.values()}) == 1
+    nyt = [records[offers["000"].article_id], records[offers["002"].article_id]]
+    links = {(r["id"], r["dedup"]["revision_of"]) for r in nyt if r["dedup"]["revision_of"]}
+    assert links in ({(nyt[1]["id"], nyt[0]["id"])}, {(nyt[0]["id"], nyt[1]["id"])})
+    others = [r for r in records.values() if r not in nyt]
+    assert all(r["dedup"]["revision_of"] is None for r in others)
+    assert {r["dedup"]["status"] for r in records.values()} == {"unique"}
