@@ -1,0 +1,169 @@
+"""The feed registry in Redis and `newsflow feeds`: add, list, remove, import, export;
+leases, backoff and health."""
+
+from __future__ import annotations
+
+import time
+
+import orjson
+import pytest
+from typer.testing import CliRunner
+
+from pipelines.article import Rejected
+from workers.feeds import MAX_BACKOFF, FeedRegistry, backoff_delay
+from workers.keys import Keys
+
+KEYS = Keys("nftest")
+
+
+@pytest.fixture
+def registry(redis_client) -> FeedRegistry:
+    return FeedRegistry(redis_client, KEYS, default_interval=900)
+
+
+def test_add_is_keyed_by_canonical_url(registry: FeedRegistry) -> None:
+    """One feed however it is spelled; it is due at once; the interval can be overridden."""
+    assert registry.add("https://News.example/rss?utm_source=x")
+    assert not registry.add("https://news.example/rss#top", interval=120)
+    [state] = registry.all()
+    assert (state.url, state.canonical, state.interval) == (
+        "https://News.example/rss?utm_source=x",
+        "https://news.example/rss",
+        120,
+    )
+    assert registry.due(time.time(), 10) == ["https://news.example/rss"]
+
+
+def test_add_refuses_non_web_urls(registry: FeedRegistry) -> None:
+    with pytest.raises(Rejected, match="not a web address"):
+        registry.add("ftp://news.example/rss")
+    assert registry.all() == []
+
+
+def test_remove(registry: FeedRegistry, redis_client) -> None:
+    registry.add("https://a.example/rss")
+    assert registry.remove("HTTPS://A.example/rss")
+    assert not registry.remove("https://a.example/rss")
+    assert registry.all() == [] and redis_client.keys("nftest:feed*") == []
+
+
+def test_lease_is_exclusive_and_expires(registry: FeedRegistry, redis_client) -> None:
+    """Only one holder at a time; only the holder releases it; it expires on its own."""
+    feed = "https://a.example/rss"
+    token = registry.lease(feed, 30)
+    assert token and registry.lease(feed, 30) is None
+    registry.release(feed, "someone-else")
+    assert registry.lease(feed, 30) is None
+    assert 0 < redis_client.pttl(KEYS.feed_lease(feed)) <= 30_000
+    registry.release(feed, token)
+    assert registry.lease(feed, 30)
+
+
+def test_backoff_delay() -> None:
+    """The interval after a success or a first error, then doubling, capped, and never
+    before Retry-After."""
+    assert [backoff_delay(900, e) for e in (0, 1, 2, 3, 4)] == [900, 900, 1800, 3600, 7200]
+    assert backoff_delay(900, 30) == MAX_BACKOFF
+    assert backoff_delay(900, 1, retry_after=7200) == 7200
+    assert backoff_delay(900, 3, retry_after=60) == 3600
+
+
+def test_failures_back_off_and_mark_unhealthy(registry: FeedRegistry) -> None:
+    registry.add("https://a.example/rss", interval=100)
+    canonical = "https://a.example/rss"
+    for _ in range(5):
+        registry.record_failure(registry.get(canonical), "failed", "HTTP 500 Internal Server Error")
+    state = registry.get(canonical)
+    assert state.errors == 5 and not state.healthy(max_errors=5)
+    assert state.next_poll > time.time() + 100 * 2**3 - 60
+    assert not registry.due(time.time(), 10)
+    registry.record_success(state, "200 rss20", 3, {"etag": '"x"'}, "A News", None)
+    state = registry.get(canonical)
+    assert (state.errors, state.items_seen, state.etag, state.title) == (0, 3, '"x"', "A News")
+    assert state.healthy(max_errors=5) and state.last_success
+
+
+def test_a_removed_feed_stays_removed_after_its_poll(registry: FeedRegistry) -> None:
+    registry.add("https://a.example/rss")
+    state = registry.get("https://a.example/rss")
+    registry.remove("https://a.example/rss")
+    registry.record_success(state, "200 rss20", 1, {}, None, None)
+    assert registry.all() == []
+
+
+# --- the command line -----------------------------------------------------------
+
+
+def _cli(*args: str):  # type: ignore[no-untyped-def]
+    """Run `newsflow ARGS` in this process. The CLI configures structlog to write to the
+    runner's stderr, closed afterwards: the configuration before it is put back."""
+    import structlog
+
+    from workers.cli import app
+
+    before = structlog.get_config()
+    try:
+        return CliRunner().invoke(app, list(args), catch_exceptions=False)
+    finally:
+        structlog.configure(**before)
+
+
+def test_cli_add_list_remove(redis_client) -> None:
+    added = _cli(
+        "feeds", "add", "https://a.example/rss", "https://b.example/atom", "--interval", "600"
+    )
+    assert added.exit_code == 0 and "added=2 already_registered=0 refused=0" in added.stdout
+    assert "added=0 already_registered=1" in _cli("feeds", "add", "https://A.example/rss").stdout
+    listed = [orjson.loads(line) for line in _cli("feeds", "list", "--json").stdout.splitlines()]
+    assert [(f["url"], f["interval"], f["healthy"]) for f in listed] == [
+        ("https://a.example/rss", 600, True),
+        ("https://b.example/atom", 600, True),
+    ]
+    assert _cli("feeds", "remove", "https://b.example/atom").exit_code == 0
+    assert _cli("feeds", "remove", "https://b.example/atom").exit_code == 2
+    assert "never polled" in _cli("feeds", "list").stdout
+
+
+def test_cli_refuses_bad_urls(redis_client) -> None:
+    result = _cli("feeds", "add", "https://a.example/rss", "gopher://old.example/")
+    assert (
+        result.exit_code == 2
+        and "added=1" in result.stdout
+        and "not a web address" in result.stderr
+    )
+
+
+def test_cli_list_shows_why_a_feed_is_unhealthy(redis_client) -> None:
+    registry = FeedRegistry(redis_client, KEYS, 900)
+    registry.add("https://down.example/rss")
+    for _ in range(5):
+        registry.record_failure(
+            registry.get("https://down.example/rss"),
+            "retry later",
+            "timed out fetching https://down.example/rss (ReadTimeout)",
+        )
+    line = _cli("feeds", "list").stdout
+    assert line.startswith("UNHEALTHY") and "errors=5" in line and "ReadTimeout" in line
+
+
+def test_cli_opml_export_import_round_trip(redis_client, tmp_path) -> None:
+    _cli("feeds", "add", "https://a.example/rss?x=1&y=2", "https://b.example/atom")
+    exported = _cli("feeds", "export").stdout
+    assert exported.startswith("<?xml") and 'xmlUrl="https://a.example/rss?x=1&amp;y=2"' in exported
+    redis_client.flushdb()
+    (tmp_path / "subs.opml").write_text(exported)
+    assert "added=2" in _cli("feeds", "import", str(tmp_path / "subs.opml")).stdout
+    assert [f.url for f in FeedRegistry(redis_client, KEYS, 900).all()] == [
+        "https://a.example/rss?x=1&y=2",
+        "https://b.example/atom",
+    ]
+
+
+def test_cli_import_url_list_and_bad_files(redis_client, tmp_path) -> None:
+    (tmp_path / "feeds.txt").write_text(
+        "# my feeds\nhttps://a.example/rss\n\nhttps://b.example/atom\n"
+    )
+    assert "added=2" in _cli("feeds", "import", str(tmp_path / "feeds.txt")).stdout
+    (tmp_path / "bad.opml").write_text("<opml><body>")
+    assert _cli("feeds", "import", str(tmp_path / "bad.opml")).exit_code == 2
+    assert _cli("feeds", "import", str(tmp_path / "missing.opml")).exit_code == 2

@@ -1,0 +1,437 @@
+"""The feed poller and URL inputs end to end: a real HTTP server on loopback serving real
+feeds (../shared/eval/feeds), invented ones and real article pages (../shared/eval/extraction),
+the real intake, Redis and a real dramatiq worker."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from pipelines.feeds import parse_feed
+from tests.conftest import EVAL
+from tests.workers.helpers import entries, running_worker, settle, wait_for_entries
+from tests.workers.http_server import LoopbackServer, confine_to_loopback, loopback_server
+from workers.feeds import FeedRegistry
+from workers.fetch import AllowList, Fetcher, FetchPolicy, HostGate
+from workers.keys import Keys
+from workers.rss_poller import Poller
+
+KEYS = Keys("nftest")
+ARTICLES, DEAD = KEYS.articles, KEYS.dead
+QUEUE = f"{KEYS.dramatiq_namespace}:extract"
+INTERVAL = 600
+
+
+@pytest.fixture
+def connections(monkeypatch) -> list[str]:
+    """Nothing in this module resolves or connects beyond loopback; the worker's own fetcher
+    (built from the settings) may fetch 127.0.0.1 at full speed."""
+    from workers.settings import get_settings
+
+    monkeypatch.setenv("NEWSFLOW_FETCH_ALLOW", "127.0.0.1")
+    monkeypatch.setenv("NEWSFLOW_FETCH_HOST_DELAY", "0")
+    get_settings.cache_clear()
+    yield confine_to_loopback(monkeypatch)
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def server(connections) -> Iterator[LoopbackServer]:
+    with loopback_server() as running:
+        yield running
+
+
+@pytest.fixture
+def intake(redis_client):
+    from workers.actors import outcomes
+    from workers.broker import broker
+    from workers.intake import Intake
+
+    return Intake(broker.client, KEYS, outcomes, max_bytes=10_000_000)
+
+
+def _poller(redis_client, intake, **policy) -> Poller:
+    settings = {
+        "allow": AllowList.parse("127.0.0.1"),
+        "host_delay": 0.0,
+        "read_timeout": 2.0,
+        **policy,
+    }
+    chosen = FetchPolicy(**settings)
+    fetcher = Fetcher(chosen, HostGate(redis_client, KEYS, chosen), redis_client, KEYS)
+    return Poller(
+        redis_client, KEYS, FeedRegistry(redis_client, KEYS, INTERVAL), fetcher, intake, threads=4
+    )
+
+
+def _pages(count: int) -> list[bytes]:
+    pages = sorted((EVAL / "extraction").glob("*.html"))[:count]
+    if len(pages) < count:
+        pytest.fail(f"the eval pages are missing: expected them in {EVAL / 'extraction'}")
+    return [p.read_bytes() for p in pages]
+
+
+def _rss(title: str, items: list[tuple[str, str, str | None]]) -> bytes:
+    """An RSS 2.0 document of (title, link, guid) items."""
+    body = "".join(
+        f"<item><title>{t}</title><link>{link}</link>"
+        f"<guid isPermaLink='false'>{guid or link}</guid>"
+        f"<pubDate>Fri, 20 Nov 2026 07:30:00 +0000</pubDate></item>"
+        for t, link, guid in items
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title>'
+        f"<link>https://example.org/</link>{body}</channel></rss>"
+    ).encode()
+
+
+#: An invented page with no <title>, no headline and no date: the feed item fills them in.
+BARE_PAGE = (
+    "<html><body><main><article>"
+    + "".join(
+        f"<p>The Brackwater ferry service resumed on its winter timetable this morning, "
+        f"paragraph {n}, "
+        f"after engineers finished replacing the worn landing ramp at the northern pier.</p>"
+        for n in range(8)
+    )
+    + "</article></main></body></html>"
+).encode()
+
+
+def _wait_until(condition, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the condition did not come true in time"
+        time.sleep(0.05)
+
+
+def _force_due(redis_client, feed_url: str) -> None:
+    from pipelines.urls import canonical_url
+
+    redis_client.zadd(KEYS.feeds, {canonical_url(feed_url): 0}, xx=True)
+
+
+def test_new_items_flow_to_the_stream_exactly_once(redis_client, server, intake) -> None:
+    """Items are fetched, extracted and published once: not again on a 304, not from a
+    second feed listing the same links under new GUIDs and tracking parameters, not
+    after a restart. The feed's metadata fills what the page lacks."""
+    pages = _pages(3)
+    links = [server.route(f"/news/{n}.html", body=page) for n, page in enumerate(pages)]
+    links.append(server.route("/news/ferry.html", body=BARE_PAGE))
+    items = [(f"Story {n}", link + "?utm_source=rss", f"g-{n}") for n, link in enumerate(links[:3])]
+    items.append(("Ferry back on winter timetable", links[3], "g-3"))
+    feed_url = server.route(
+        "/feed.xml",
+        body=_rss("Loopback Times", items),
+        content_type="application/rss+xml",
+        etag='"v1"',
+    )
+    churned = [
+        (t, link.replace("?utm_source=rss", "") + "#comments", "new-" + g) for t, link, g in items
+    ]
+    other_url = server.route(
+        "/other.xml", body=_rss("Aggregator", churned), content_type="text/xml"
+    )
+    poller = _poller(redis_client, intake)
+    poller.registry.add(feed_url)
+
+    with running_worker():
+        [first] = poller.poll_due()
+        wait_for_entries(redis_client, [ARTICLES, DEAD], 4)
+        _force_due(redis_client, feed_url)
+        [second] = poller.poll_due()
+        poller.registry.add(other_url)
+        [third] = poller.poll_due()
+        restarted = _poller(redis_client, intake)
+        _force_due(redis_client, other_url)
+        [after_restart] = restarted.poll_due()
+        settle(redis_client, [ARTICLES, DEAD])
+
+    assert (first.status, first.new_items) == ("200", 4)
+    assert (second.status, second.new_items) == ("304", 0)
+    assert server.hits("/feed.xml")[1].headers["if-none-match"] == '"v1"'
+    assert (third.new_items, after_restart.new_items) == (0, 0)
+    assert all(len(server.hits(f"/news/{n}.html")) == 1 for n in range(3))
+    assert entries(redis_client, DEAD) == []
+    records = {e["data"]["source"]["url"]: e["data"] for e in entries(redis_client, ARTICLES)}
+    assert sorted(records) == sorted(links)
+    for url, record in records.items():
+        assert record["source"] == {"type": "feed", "path": None, "url": url, "feed": feed_url}
+    ferry = records[links[3]]
+    assert (ferry["title"], ferry["published"]) == ("Ferry back on winter timetable", "2026-11-20")
+    state = poller.registry.all()[0]
+    assert (state.items_seen, state.errors, state.last_status) == (4, 0, "304 not modified")
+
+
+def test_real_feeds_over_http(redis_client, server, intake) -> None:
+    """All 22 real feeds, served over HTTP, are polled; broken ones keep their items and
+    say what is wrong; a link in two feeds (Daring Fireball's Atom and JSON) is queued once."""
+    paths = sorted(p for p in (EVAL / "feeds").iterdir() if p.suffix in (".xml", ".json"))
+    assert len(paths) == 22
+    poller = _poller(redis_client, intake)
+    for path in paths:
+        charset = "; charset=ISO-8859-1" if "undeclared-latin1" in path.name else ""
+        kind = "application/json" if path.suffix == ".json" else "application/xml" + charset
+        poller.registry.add(
+            server.route(f"/feeds/{path.name}", body=path.read_bytes(), content_type=kind)
+        )
+    expected = {
+        i.link
+        for p in paths
+        for i in parse_feed(p.read_bytes(), "https://x.example/").items
+        if i.link.startswith("http")
+    }
+    try:
+        results = poller.poll_due()
+        assert len(results) == 22 and all(r.status == "200" for r in results)
+        assert sum(r.new_items for r in results) == redis_client.llen(QUEUE) == len(expected)
+        states = {s.url.rsplit("/", 1)[1]: s for s in poller.registry.all()}
+        flagged = sorted(name for name, state in states.items() if state.last_error)
+        # UOL's undeclared Latin-1 is broken only without the charset its server sends.
+        assert flagged == sorted(n for n in states if n.startswith("broken-") and "uol" not in n)
+    finally:
+        redis_client.flushdb()  # the queued items link to real sites: no worker may ever see them
+
+
+def test_ten_thousand_items(redis_client, server, intake) -> None:
+    """A 10k-item feed (generated here) queues 10k items; polled again, none."""
+    items = [(f"Item {n}", server.url(f"/bulk/{n}"), None) for n in range(10_000)]
+    feed_url = server.route(
+        "/bulk.xml", body=_rss("Bulk", items), content_type="application/rss+xml"
+    )
+    poller = _poller(redis_client, intake)
+    poller.registry.add(feed_url)
+    [first] = poller.poll_due()
+    _force_due(redis_client, feed_url)
+    [second] = poller.poll_due()
+    assert (first.new_items, second.new_items) == (10_000, 0)
+    assert redis_client.llen(QUEUE) == 10_000 and server.hits("/bulk/0") == []
+
+
+def test_a_failing_feed_backs_off(redis_client, server, intake) -> None:
+    """A 500 is not polled again before its backoff; each failure doubles the wait."""
+    feed_url = server.route("/down.xml", status=500, body=b"oops", content_type="text/plain")
+    poller = _poller(redis_client, intake)
+    poller.registry.add(feed_url, interval=100)
+    [failed] = poller.poll_due()
+    assert poller.poll_due() == [] and len(server.hits("/down.xml")) == 1
+    first_wait = poller.registry.all()[0].next_poll - time.time()
+    _force_due(redis_client, feed_url)
+    poller.poll_due()
+    state = poller.registry.all()[0]
+    assert failed.status == "retry later" and "HTTP 500" in failed.error
+    assert state.errors == 2 and 90 < first_wait <= 100 and state.next_poll - time.time() > 190
+
+
+def test_retry_after_is_honoured(redis_client, server, intake) -> None:
+    feed_url = server.route("/busy.xml", status=429, headers={"Retry-After": "7200"}, body=b"")
+    poller = _poller(redis_client, intake)
+    poller.registry.add(feed_url, interval=100)
+    poller.poll_due()
+    assert poller.registry.all()[0].next_poll > time.time() + 7000
+
+
+def test_a_feed_is_unhealthy_after_repeated_failures(redis_client, server, intake) -> None:
+    feed_url = server.route("/gone.xml", status=404, body=b"no")
+    poller = _poller(redis_client, intake)
+    poller.registry.add(feed_url)
+    for _ in range(5):
+        _force_due(redis_client, feed_url)
+        poller.poll_due()
+    state = poller.registry.all()[0]
+    assert not state.healthy(max_errors=5) and "HTTP 404" in state.last_error
+
+
+def test_slow_feed_times_out(redis_client, server, intake) -> None:
+    """A feed that does not answer within the read timeout fails for now, to be retried."""
+    poller = _poller(redis_client, intake, read_timeout=0.3)
+    poller.registry.add(server.route("/slow.xml", delay=30, body=b"<rss/>"))
+    [result] = poller.poll_due()
+    assert result.status == "retry later" and result.error.startswith("timed out fetching")
+    assert poller.registry.all()[0].errors == 1
+
+
+def test_redirect_to_a_private_address_is_refused(
+    redis_client, server, intake, connections
+) -> None:
+    feed_url = server.redirect("/moved.xml", "http://10.0.0.1/feed.xml")
+    poller = _poller(redis_client, intake)
+    poller.registry.add(feed_url)
+    [result] = poller.poll_due()
+    assert result.error.startswith("refused: 10.0.0.1 resolves to 10.0.0.1")
+    assert set(connections) == {"127.0.0.1"}
+
+
+def test_entity_bomb_feed_is_refused(redis_client, server, intake) -> None:
+    bomb = (
+        b'<?xml version="1.0"?>'
+        b'<!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+        b'<rss version="2.0"><channel><title>&b;</title></channel></rss>'
+    )
+    poller = _poller(redis_client, intake)
+    poller.registry.add(server.route("/bomb.xml", body=bomb, content_type="application/xml"))
+    [result] = poller.poll_due()
+    assert "declares XML entities" in result.error
+
+
+def test_two_pollers_never_poll_one_feed_at_once(redis_client, server, intake) -> None:
+    """While one poller holds a feed's lease, another skips it without fetching."""
+    feed_url = server.route("/f.xml", body=_rss("F", []), content_type="application/rss+xml")
+    first, second = _poller(redis_client, intake), _poller(redis_client, intake)
+    first.registry.add(feed_url)
+    token = first.registry.lease(feed_url, 60)  # a canonical URL already
+    assert token and second.poll_due() == [] and server.hits("/f.xml") == []
+
+
+def test_urls_pages_and_refusals_end_in_their_stream(
+    redis_client, server, intake, tmp_path
+) -> None:
+    """A `.urls` list and single URLs: pages are published; a redirect to the metadata
+    address, a PDF and a 404 go to `dead` with their reason; a 503 with Retry-After is
+    retried by dramatiq until the page comes."""
+    page = _pages(1)[0]
+    listed = server.route("/listed.html", body=page)
+    flaky = server.route("/flaky.html", status=503, headers={"Retry-After": "1"}, body=b"later")
+    (tmp_path / "reading.urls").write_text(f"# to read\n{listed}\n\nnot a url\n")
+    with running_worker():
+        offers = intake.offer_path(tmp_path / "reading.urls")
+        offers.append(
+            intake.offer_url(server.redirect("/sneaky", "http://169.254.169.254/latest/"))
+        )
+        offers.append(
+            intake.offer_url(
+                server.route("/doc.pdf", body=b"%PDF-1.4", content_type="application/pdf")
+            )
+        )
+        offers.append(intake.offer_url(server.url("/missing")))
+        offers.append(intake.offer_url(flaky))
+        _wait_until(lambda: len(server.hits("/flaky.html")) >= 2)  # refused, then retried
+        server.route("/flaky.html", body=page.replace(b"<body", b"<body data-v=2", 1))
+        wait_for_entries(redis_client, [ARTICLES, DEAD], 6)
+    assert all(o.queued for o in offers[:1] + offers[2:])
+    dead = {e["source"]["url"]: e for e in entries(redis_client, DEAD)}
+    published = {e["data"]["source"]["url"]: e["data"] for e in entries(redis_client, ARTICLES)}
+    assert sorted(published) == sorted([listed, flaky])
+    assert published[listed]["source"]["type"] == "url"
+    assert dead["not a url"]["stage"] == "intake"
+    assert dead[server.url("/sneaky")]["error"].startswith("refused: 169.254.169.254")
+    assert dead[server.url("/doc.pdf")]["error"].startswith("not HTML")
+    assert dead[server.url("/missing")]["error"].startswith("HTTP 404")
+    assert len(server.hits("/flaky.html")) >= 2
+
+
+def test_newsflow_run_with_feeds_and_a_urls_file(server, tmp_path) -> None:
+    """`newsflow run --feeds FILE` registers the feeds and polls them in its own thread; a
+    `.urls` file dropped in the inbox is fetched too; `feeds list` shows the feed's state."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    import orjson
+    import redis as redis_lib
+
+    pages = _pages(3)
+    links = [server.route(f"/run/{n}.html", body=page) for n, page in enumerate(pages)]
+    feed_url = server.route(
+        "/run/feed.xml",
+        body=_rss("Run Feed", [("A", links[0], None), ("B", links[1], None)]),
+        content_type="application/rss+xml",
+    )
+    (tmp_path / "feeds.txt").write_text(f"# feeds\n{feed_url}\n")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSFLOW_")}
+    env.update(
+        NEWSFLOW_HOME=str(tmp_path / "state"),
+        NEWSFLOW_FETCH_ALLOW="127.0.0.1",
+        NEWSFLOW_FETCH_HOST_DELAY="0",
+        NEWSFLOW_SETTLE_SECONDS="0.3",
+    )
+    command = [sys.executable, "-m", "workers"]
+    process = subprocess.Popen(
+        [
+            *command,
+            "run",
+            "--feeds",
+            str(tmp_path / "feeds.txt"),
+            "--inbox",
+            str(inbox),
+            "--threads",
+            "2",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        socket_path = tmp_path / "state" / "redis.sock"
+        deadline = time.monotonic() + 30
+        while not socket_path.exists():
+            assert process.poll() is None and time.monotonic() < deadline, (
+                "newsflow run did not start"
+            )
+            time.sleep(0.1)
+        (inbox / "later.urls").write_text(links[2] + "\n")
+        client = redis_lib.Redis(unix_socket_path=str(socket_path))
+        wait_for_entries(client, ["newsflow:articles", "newsflow:dead"], 3, timeout=180)
+        sources = {
+            e["data"]["source"]["url"]: e["data"]["source"]
+            for e in entries(client, "newsflow:articles")
+        }
+        listed = subprocess.run(
+            [*command, "feeds", "list", "--json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        process.send_signal(signal.SIGTERM)
+        stderr = process.communicate(timeout=120)[1]
+        from workers.embedded import EmbeddedRedis
+
+        EmbeddedRedis(tmp_path / "state").stop()  # in case a failed test left it behind
+    assert process.returncode == 0, stderr.decode()[-2000:]
+    assert sources == {
+        links[0]: {"type": "feed", "path": None, "url": links[0], "feed": feed_url},
+        links[1]: {"type": "feed", "path": None, "url": links[1], "feed": feed_url},
+        links[2]: {"type": "url", "path": None, "url": links[2], "feed": None},
+    }
+    [feed] = [orjson.loads(line) for line in listed.stdout.splitlines()]
+    assert (feed["url"], feed["items_seen"], feed["healthy"]) == (feed_url, 2, True)
+
+
+def test_a_busy_host_delays_a_page_without_failing_it(
+    redis_client, server, intake, monkeypatch
+) -> None:
+    """While other processes hold every slot of a host, a page goes back in the queue
+    (fetching nothing, spending no retry), then is fetched once and published."""
+    from workers.settings import get_settings
+
+    monkeypatch.setenv("NEWSFLOW_FETCH_HOST_WAIT", "0.1")
+    get_settings.cache_clear()
+    url = server.route("/busy-host.html", body=_pages(1)[0])
+    expires = (time.time() + 3) * 1000
+    redis_client.zadd(KEYS.host_slots("127.0.0.1"), {"other-1": expires, "other-2": expires})
+    with running_worker():
+        intake.offer_url(url)
+        wait_for_entries(redis_client, [ARTICLES, DEAD], 1)
+    assert entries(redis_client, DEAD) == [] and len(entries(redis_client, ARTICLES)) == 1
+    assert len(server.hits("/busy-host.html")) == 1
+
+
+def test_url_lists() -> None:
+    """A `.urls` list: one URL a line, blanks and comments skipped; a Windows `.url`
+    shortcut: its URL= line only."""
+    from workers.intake import urls_in
+
+    assert urls_in("# reading\nhttps://a.example/1\n\n  https://b.example/2  \n") == [
+        "https://a.example/1",
+        "https://b.example/2",
+    ]
+    shortcut = "[InternetShortcut]\r\nURL=https://a.example/story\r\nIconIndex=0\r\n"
+    assert urls_in(shortcut) == ["https://a.example/story"]
