@@ -18,13 +18,14 @@ import orjson
 import structlog
 from dramatiq.middleware import CurrentMessage
 
-from pipelines import extract as extraction
 from pipelines.article import Article, Rejected, Source, utc_timestamp
-from pipelines.dedup import DedupConfig
+from pipelines.feeds import fill_gaps
 from workers.broker import broker
-from workers.dedup_index import DedupIndex
+from workers.dedup_index import classify_article, index_from_settings
+from workers.entity_registry import EntityRegistry, annotate
 from workers.inputs import read_input
 from workers.keys import Keys
+from workers.line_stats import LineStats
 from workers.outcome import Outcomes
 from workers.sandbox import Sandbox
 from workers.settings import get_settings
@@ -33,8 +34,15 @@ log = structlog.get_logger("newsflow.actors")
 settings = get_settings()
 keys = Keys(settings.prefix)
 outcomes = Outcomes(broker.client, keys, settings.stream_maxlen)
-dedup_index = DedupIndex(
-    broker.client, keys, DedupConfig(threshold=settings.near_duplicate_threshold)
+entity_registry = EntityRegistry(broker.client, keys, marker_ttl=settings.work_ttl)
+dedup_index = index_from_settings(broker.client, keys, settings)
+line_stats = LineStats(
+    broker.client,
+    keys,
+    settings.inbox,
+    settings.line_stats_window,
+    settings.line_stats_ttl,
+    marker_ttl=settings.work_ttl,
 )
 
 #: The retry policy of every stage: a few quick retries for transient errors
@@ -47,17 +55,20 @@ RETRIES: dict[str, Any] = {
 }
 
 
-
 @dramatiq.actor(queue_name="extract", time_limit=300_000, **RETRIES)
-def extract(article_id: str, source: dict[str, Any], ingested_at: str) -> None:
+def extract(
+    article_id: str, source: dict[str, Any], ingested_at: str, meta: dict[str, Any] | None = None
+) -> None:
+    """``meta``: a feed item's title and date, for what the page itself does not state."""
     origin = Source(**source)
 
     def step() -> Article:
         data, kind = read_input(origin, article_id, settings.max_bytes)
-        if kind == "html":  # in a child process that is killed at NEWSFLOW_EXTRACT_TIMEOUT
+        if kind == "text":  # cleaned with what this source's earlier texts repeat
+            found = line_stats.extract_text(data, origin, article_id)
+        else:  # in a child process that is killed at NEWSFLOW_EXTRACT_TIMEOUT
             found = _sandbox()(data, kind, origin.url, settings.max_bytes)
-        else:
-            found = extraction.extract(data, kind, url=origin.url, max_bytes=settings.max_bytes)
+        found = fill_gaps(found, meta)
         return Article.from_extracted(article_id, origin, found, ingested_at)
 
     if _run_stage(article_id, "extract", origin, step):
@@ -67,8 +78,8 @@ def extract(article_id: str, source: dict[str, Any], ingested_at: str) -> None:
 @dramatiq.actor(queue_name="entities", time_limit=300_000, **RETRIES)
 def entities(article_id: str) -> None:
     def step(article: Article) -> Article:
-        article.entities = _recognizer()(article.text, article.title, article.language)
-        return article
+        recognition = _recognizer().recognize(article.text, article.title, article.language)
+        return annotate(article, recognition, entity_registry)
 
     if _advance(article_id, "entities", step):
         dedup.send(article_id)
@@ -77,7 +88,7 @@ def entities(article_id: str) -> None:
 @dramatiq.actor(queue_name="dedup", time_limit=60_000, **RETRIES)
 def dedup(article_id: str) -> None:
     def step(article: Article) -> Article:
-        decision = dedup_index.classify(article.id, article.text)
+        decision = classify_article(dedup_index, article)
         article.dedup, article.story = decision.dedup, decision.story
         return article
 
@@ -161,8 +172,8 @@ def _load(article_id: str) -> Article | None:
     if outcomes.outcomes([article_id])[0] is None:
         # Neither in flight nor finished: only an expired work key does this.
         raise Rejected(
-            f"article record expired between stages (older than NEWSFLOW_WORK_TTL): "
-            f"ingest the input again"
+            "article record expired between stages (older than NEWSFLOW_WORK_TTL): "
+            "ingest the input again"
         )
     log.info("already_finished")
     return None
@@ -209,3 +220,7 @@ class _LockedRecognizer:
     def __call__(self, *args: Any) -> Any:
         with self._lock:
             return self._recognizer(*args)
+
+    def recognize(self, *args: Any) -> Any:
+        with self._lock:
+            return self._recognizer.recognize(*args)

@@ -23,7 +23,8 @@ POLL_SECONDS = 0.2
 
 
 def ingest(
-    settings: Settings, redis_url: str, paths: list[Path], wait: bool, timeout: float | None
+    settings: Settings, redis_url: str, paths: list[Path], wait: bool, timeout: float | None,
+    urls: tuple[str, ...] = (),
 ) -> int:
     """Exit status: 0 all published, 1 some went to `dead`, 2 bad arguments, 3 timed out.
 
@@ -39,9 +40,11 @@ def ingest(
         return 2
     intake = Intake(broker.client, Keys(settings.prefix), outcomes, settings.max_bytes)
     files = [f for p in paths for f in (files_under(p) if p.is_dir() else [p])]
-    offers = [intake.offer_file(f) for f in files]
+    offers = [o for f in files for o in intake.offer_path(f)]  # a .urls file: one per URL
+    offers += [intake.offer_url(url) for url in urls]
     queued = sum(o.queued for o in offers)
-    log.info("ingested", files=len(files), queued=queued, already_seen=len(files) - queued)
+    seen = len(offers) - queued
+    log.info("ingested", files=len(files), urls=len(urls), queued=queued, already_seen=seen)
     if not wait:
         return 0
     helpers = []

@@ -29,39 +29,46 @@ def _setup() -> None:
 
 @app.command()
 def run(
-    inbox: Annotated[Path | None, typer.Option(help="Watched folder (default: NEWSFLOW_INBOX, else ./inbox).")] = None,
+    inbox: Annotated[
+        Path | None, typer.Option(help="Watched folder (default: NEWSFLOW_INBOX, else ./inbox).")
+    ] = None,
     feeds: Annotated[
-        Path | None, typer.Option(help="File of feed URLs or OPML to add at start (the feed poller is not built yet).")
+        Path | None, typer.Option(help="Feed URLs (one a line) or OPML to register at start.")
     ] = None,
     processes: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
-    threads: Annotated[int, typer.Option(min=1, help="Threads per worker process.")] = 4,
+    threads: Annotated[int, typer.Option(min=1, help="Threads per worker process.")] = 2,
 ) -> None:
-    """Run everything in the foreground: Redis, workers, the folder watcher. Ctrl-C stops it."""
-    from workers import supervisor
+    """Run everything in the foreground: Redis, workers, the folder watcher, the feed poller."""
+    from workers import cli_feeds, supervisor
 
     settings = get_settings()
-    if feeds is not None:
-        _fail("--feeds: the feed poller is not built yet; pass article files or folders instead")
+    feed_urls = cli_feeds.read_feed_file(feeds) if feeds is not None else []
     with redis_for_command(settings, owner=True) as url:
+        cli_feeds.add_at_start(feed_urls)
         status = supervisor.run(settings, url, inbox or settings.inbox, processes, threads)
     raise typer.Exit(status)
 
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (recursively).")],
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (recursively) or URLs.")],
     wait: Annotated[
         bool, typer.Option("--wait", help="Show progress; return when every input is done.")
     ] = False,
-    timeout: Annotated[float, typer.Option(help="Give up waiting after this many seconds (0: never).")] = 0,
+    timeout: Annotated[
+        float, typer.Option(help="Give up waiting after this many seconds (0: never).")
+    ] = 0,
 ) -> None:
-    """Queue files and folders for processing (one-shot backfill)."""
+    """Queue files, folders and web pages for processing (one-shot backfill)."""
+    from pipelines.urls import is_web_url
     from workers import backfill
 
     settings = get_settings()
+    urls = tuple(p for p in paths if is_web_url(p))
+    files = [Path(p) for p in paths if not is_web_url(p)]
     with redis_for_command(settings) as url:
         _ensure_reachable(settings)
-        code = backfill.ingest(settings, url, paths, wait=wait, timeout=timeout or None)
+        code = backfill.ingest(settings, url, files, wait=wait, timeout=timeout or None, urls=urls)
     raise typer.Exit(code)
 
 
@@ -70,7 +77,9 @@ def tail(
     stream: Annotated[str, typer.Option(help="articles or dead.")] = "articles",
     from_start: Annotated[bool, typer.Option("--from-start", help="The first N entries.")] = False,
     count: Annotated[int, typer.Option(min=1, help="How many entries.")] = 10,
-    follow: Annotated[bool, typer.Option("--follow", "-f", help="Keep printing new entries.")] = False,
+    follow: Annotated[
+        bool, typer.Option("--follow", "-f", help="Keep printing new entries.")
+    ] = False,
     group: Annotated[
         str | None, typer.Option(help="Read as a member of this consumer group and acknowledge.")
     ] = None,
@@ -110,6 +119,23 @@ def status() -> None:
     report.print_status(client, Keys(settings.prefix))
 
 
+@app.command()
+def why(
+    article_id: Annotated[str, typer.Argument(help="The article id (the record's `id`).")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON line instead of text.")] = False,
+) -> None:
+    """What dedup decided for an article, against which others, with the similarities."""
+    from workers import cli_why
+    from workers.dedup_index import index_from_settings
+
+    settings = get_settings()
+    with redis_for_command(settings):
+        index = index_from_settings(_ensure_reachable(settings), Keys(settings.prefix), settings)
+        if not cli_why.explain(index, article_id, sys.stdout, as_json):
+            typer.echo(f"newsflow: {cli_why.UNKNOWN.format(id=article_id)}", err=True)
+            raise typer.Exit(1)
+
+
 def _ensure_reachable(settings: Settings) -> redis.Redis:
     client = connect(settings)
     try:
@@ -122,3 +148,12 @@ def _ensure_reachable(settings: Settings) -> redis.Redis:
 def _fail(message: str) -> None:
     typer.echo(f"newsflow: {message}", err=True)
     raise typer.Exit(2)
+
+
+from workers.cli_feeds import feeds_app  # noqa: E402 (listed after the main commands)
+
+app.add_typer(feeds_app, name="feeds")
+
+from workers.cli_entities import entities as entities_command  # noqa: E402
+
+app.command(name="entities")(entities_command)

@@ -1,4 +1,4 @@
-"""Reading an input's bytes for the extract stage: files now, URLs later."""
+"""Reading an input's bytes for the extract stage: files here, URLs through workers/fetch.py."""
 
 from __future__ import annotations
 
@@ -11,6 +11,10 @@ from pipelines.extract import kind_of
 
 def read_input(source: Source, article_id: str, max_bytes: int) -> tuple[bytes, str]:
     """The input's bytes and kind ("html", "text"), or Rejected with what to do about it."""
+    if source.type in ("url", "feed") and source.url:
+        from workers.fetch import read_page  # only the extract stage fetches
+
+        return read_page(source.url)
     if source.type != "file" or not source.path:
         raise Rejected(f"unsupported source type {source.type!r}: only files are read so far")
     kind = kind_of(source.path)

@@ -26,6 +26,10 @@ class Keys:
         """Set of input ids already enqueued by the watcher or `ingest`."""
         return f"{self.prefix}:seen"
 
+    def claim(self, article_id: str) -> str:
+        """Held for a moment by whoever is queueing this input, against concurrent offers."""
+        return f"{self.prefix}:claim:{article_id}"
+
     def stream(self, name: str) -> str:
         return f"{self.prefix}:{name}"
 
@@ -37,12 +41,77 @@ class Keys:
         """The article between two stages, so that messages stay small."""
         return f"{self.prefix}:work:{article_id}"
 
-    def exact(self, fingerprint: str) -> str:
-        return f"{self.prefix}:dedup:exact:{fingerprint}"
-
-    def band(self, band_hash: str) -> str:
-        return f"{self.prefix}:dedup:band:{band_hash}"
-
     def doc(self, article_id: str) -> str:
-        """Hash of one indexed article: its MinHash signature, what it duplicates, its story."""
+        """Hash of one indexed article: compact signature, sequence number, the decision."""
         return f"{self.prefix}:dedup:doc:{article_id}"
+
+    @property
+    def dedup_sequence(self) -> str:
+        """Counter giving each article its place in the dedup index's global order."""
+        return f"{self.prefix}:dedup:seq"
+
+    def dedup_band(self, slice_number: int, band: int, bucket: int) -> str:
+        """Hash of LSH band values (fields) to the ids holding them, one bucket of a slice."""
+        return f"{self.prefix}:dedup:band:{slice_number}:{band}:{bucket}"
+
+    def dedup_family(self, family: str) -> str:
+        """List of the latest ids of one source family (URL, folder, headline): revisions."""
+        return f"{self.prefix}:dedup:family:{family}"
+
+    def story_feature(self, feature: str) -> str:
+        """List of the latest ids having one story feature (an entity key, a term)."""
+        return f"{self.prefix}:story:feature:{feature}"
+
+    @property
+    def feeds(self) -> str:
+        """Sorted set of registered feeds (canonical URL), scored by their next poll time."""
+        return f"{self.prefix}:feeds"
+
+    def feed(self, canonical: str) -> str:
+        """Hash of one feed: its URL, interval, validators, health and counters."""
+        return f"{self.prefix}:feed:{canonical}"
+
+    def feed_lease(self, canonical: str) -> str:
+        """Held by the one poller polling this feed now (expires on its own)."""
+        return f"{self.prefix}:feed-lease:{canonical}"
+
+    def host_slots(self, host: str) -> str:
+        """Requests in flight to a host, scored by when their slot expires."""
+        return f"{self.prefix}:host:{host}:slots"
+
+    def host_next(self, host: str) -> str:
+        """When the next request to a host may start (ms since the epoch)."""
+        return f"{self.prefix}:host:{host}:next"
+
+    def robots(self, origin: str) -> str:
+        return f"{self.prefix}:robots:{origin}"
+
+    def line_counts(self, source_digest: str, generation: str) -> str:
+        """Hash of a source's line fingerprints -> documents that held them ("cur" or "prev")."""
+        return f"{self.prefix}:lines:{source_digest}:{generation}"
+
+    def lines_recorded(self, article_id: str) -> str:
+        """Marker of a document whose lines were counted: a retry does not count them again."""
+        return f"{self.prefix}:lines:recorded:{article_id}"
+
+    def entity(self, key: str) -> str:
+        """Hash of one known entity (name, label, first seen, counts); hash tag {key}."""
+        return f"{self.prefix}:entity:{{{key}}}"
+
+    def entity_variants(self, key: str) -> str:
+        """Hash of an entity's spellings -> mentions; same hash tag as :meth:`entity`."""
+        return f"{self.prefix}:entity:{{{key}}}:variants"
+
+    @property
+    def entities_top(self) -> str:
+        """Sorted set of entity keys scored by the articles naming them."""
+        return f"{self.prefix}:entities:top"
+
+    @property
+    def entity_aliases(self) -> str:
+        """Hash of a spelling's own key -> the entity key it was seen to stand for."""
+        return f"{self.prefix}:entities:aliases"
+
+    def entities_counted(self, article_id: str) -> str:
+        """Marker of an article whose entities were counted in the registry."""
+        return f"{self.prefix}:entities:counted:{article_id}"

@@ -1,4 +1,5 @@
-"""`newsflow run`: worker processes and the folder watcher in the foreground, stopped gracefully."""
+"""`newsflow run`: worker processes, the folder watcher and the feed poller in the foreground,
+stopped gracefully."""
 
 from __future__ import annotations
 
@@ -17,11 +18,18 @@ log = structlog.get_logger("newsflow.run")
 
 
 def start_workers(
-    processes: int, threads: int, redis_url: str, log_level: str | None = None
+    processes: int,
+    threads: int,
+    redis_url: str,
+    log_level: str | None = None,
+    inbox: Path | None = None,
 ) -> list[subprocess.Popen[bytes]]:
+    """Worker processes on ``redis_url``; ``inbox`` is where their text sources are named from."""
     env = {**os.environ, "NEWSFLOW_REDIS_URL": redis_url}
     if log_level:
         env["NEWSFLOW_LOG_LEVEL"] = log_level
+    if inbox is not None:
+        env["NEWSFLOW_INBOX"] = str(inbox.resolve())
     command = [sys.executable, "-c", _WORKER_BOOT, "--threads", str(threads)]
     return [subprocess.Popen(command, env=env) for _ in range(processes)]
 
@@ -49,32 +57,44 @@ def run(settings: Settings, redis_url: str, inbox: Path, processes: int, threads
     from workers.broker import broker
     from workers.intake import Intake
     from workers.keys import Keys
+    from workers.rss_poller import build_poller
     from workers.watcher import Watcher
 
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    children = start_workers(processes, threads, redis_url)
+    children = start_workers(processes, threads, redis_url, inbox=inbox)
     intake = Intake(broker.client, Keys(settings.prefix), outcomes, settings.max_bytes)
     watcher = Watcher(inbox, intake, settings.settle_seconds)
     watching = threading.Thread(target=watcher.run, args=(stop,), name="watcher", daemon=True)
     watching.start()
+    # The feed poller: a thread, which no feed can kill (it catches and logs everything).
+    poller = build_poller(broker.client, settings)
+    polling = threading.Thread(target=poller.run, args=(stop,), name="poller", daemon=True)
+    polling.start()
     log.info("running", inbox=str(inbox.resolve()), processes=processes, threads=threads)
     status = _wait(stop, children, watching)
     log.info("stopping")
     stop.set()
     watching.join(timeout=10)
+    polling.join(timeout=10)
     stop_workers(children)
     log.info("stopped")
     return status
 
 
-def _wait(stop: threading.Event, children: list[subprocess.Popen[bytes]], watching: threading.Thread) -> int:
+def _wait(
+    stop: threading.Event, children: list[subprocess.Popen[bytes]], watching: threading.Thread
+) -> int:
     while not stop.wait(0.5):
         dead = [c for c in children if c.poll() is not None]
         if dead:
-            log.error("worker_died", pid=dead[0].pid, returncode=dead[0].returncode,
-                      hint="see the worker's log lines above; newsflow run stops the rest")
+            log.error(
+                "worker_died",
+                pid=dead[0].pid,
+                returncode=dead[0].returncode,
+                hint="see the worker's log lines above; newsflow run stops the rest",
+            )
             return 1
         if not watching.is_alive():
             log.error("watcher_died", hint="see the error above")

@@ -83,7 +83,7 @@ class Watcher:
     def _offer(self, paths: list[Path]) -> None:
         for path in paths:
             try:
-                self._intake.offer_file(path, confine_to=self.inbox)
+                self._intake.offer_path(path, confine_to=self.inbox)
             except OSError as error:
                 # A file that vanished or can't be read is reported and skipped;
                 # the watcher itself must keep running.
