@@ -30,18 +30,11 @@ GOLD = ROOT / "tests" / "fixtures" / "entities_gold" / "gold.json"
 sys.path.insert(0, str(ROOT))
 
 from pipelines.entity_scoring import Score, score_document  # noqa: E402
+from pipelines.entity_scoring import gold_texts as load_gold_texts  # noqa: E402
 
 
 def gold_texts() -> dict[str, str]:
-    """Document id -> text, for every document of the gold."""
-    texts = {}
-    for doc in json.loads(GOLD.read_text(encoding="utf-8")):
-        if doc.startswith("seeds/"):
-            texts[doc] = (SHARED / f"{doc}.txt").read_text(encoding="utf-8")
-        elif doc.startswith("extraction/"):
-            page = SHARED / "eval" / "extraction" / f"{doc.split('/', 1)[1]}.json"
-            texts[doc] = json.loads(page.read_text(encoding="utf-8"))["text"]
-    return texts
+    return load_gold_texts(GOLD, SHARED)
 
 
 # Invented: a report in German, for the language identifier's memory.

@@ -8,8 +8,10 @@ folded name, or for people the same surname with a compatible first name.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pipelines.article import Entity
 from pipelines.entities import first_names_compatible, fold, normalise_name, person_parts
@@ -89,3 +91,16 @@ def score_document(score: Score, doc: str, gold: GoldDoc, entities: Iterable[Ent
             score.keys.setdefault(f"{label}:{spellings[0]}", set()).update(e.key for e in hits)
             if label == "PERSON" and sum(matches(e, label, spellings) for e in entities) > 1:
                 score.split_people.append(f"{doc}: {spellings[0]}")
+
+
+def gold_texts(gold_path: Path, shared: Path) -> dict[str, str]:
+    """Document id -> text for every document of the gold, read where it lies in ``shared``:
+    "seeds/<name>" is a seed text, "extraction/<id>" an eval page's human-made body."""
+    texts = {}
+    for doc in json.loads(gold_path.read_text(encoding="utf-8")):
+        if doc.startswith("seeds/"):
+            texts[doc] = (shared / f"{doc}.txt").read_text(encoding="utf-8")
+        elif doc.startswith("extraction/"):
+            page = shared / "eval" / "extraction" / f"{doc.split('/', 1)[1]}.json"
+            texts[doc] = json.loads(page.read_text(encoding="utf-8"))["text"]
+    return texts

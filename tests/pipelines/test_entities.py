@@ -576,14 +576,9 @@ def test_non_english_text_gets_no_entities_and_a_note(recognizer: EntityRecogniz
 
 
 def _gold_texts() -> dict[str, str]:
-    texts = {}
-    for doc in json.loads(GOLD_PATH.read_text(encoding="utf-8")):
-        if doc.startswith("seeds/"):
-            texts[doc] = (SHARED / f"{doc}.txt").read_text(encoding="utf-8")
-        elif doc.startswith("extraction/"):
-            page = SHARED / "eval" / "extraction" / f"{doc.split('/', 1)[1]}.json"
-            texts[doc] = json.loads(page.read_text(encoding="utf-8"))["text"]
-    return texts
+    from pipelines.entity_scoring import gold_texts
+
+    return gold_texts(GOLD_PATH, SHARED)
 
 
 @pytest.mark.skipif(not SEEDS, reason="no shared texts beside the repository")
