@@ -16,6 +16,7 @@ for line in sys.stdin:
     people = [e["name"] for e in record["entities"] if e["label"] == "PERSON"][:4]
     print(f"{record['id']}  {verdict}")
     print(f"    title:   {record['title']}")
+    print(f"    story:   {record['story']}")
     print(f"    source:  {record['source']['path'] or record['source']['url']}")
     print(
         f"    text:    {len(record['text'].split())} words, {len(record['removed'])} lines removed"
