@@ -1,8 +1,9 @@
 """Features of a single line that tell a website's furniture from an article's text.
 
-Used by pipelines/clean.py. Each predicate looks at what a line *is like* (how many of its
-words are the vocabulary of site navigation, whether it addresses the reader about the
-site, whether it was cut off mid-phrase as teasers are), never at known strings.
+Used by the plain-text cleaner (pipelines/clean_chrome.py, clean_zones.py). Each predicate
+looks at what a line *is like* (how many of its words are the vocabulary of site
+navigation, whether it addresses the reader about the site, whether it was cut off
+mid-phrase as teasers are), never at known strings.
 """
 
 from __future__ import annotations

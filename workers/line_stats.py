@@ -27,7 +27,8 @@ from pathlib import Path
 import redis
 
 from pipelines.article import Extracted, Rejected, Source
-from pipelines.clean import clean_text, document_lines
+from pipelines.clean import clean_text
+from pipelines.clean_paragraphs import document_lines
 from pipelines.extract import decode_text
 from pipelines.repetition import LineHistory, fingerprints, source_name
 from workers.keys import Keys

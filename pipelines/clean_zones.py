@@ -1,0 +1,180 @@
+"""Rules by position: the header before the first prose paragraph (where the title is
+chosen), the body up to the last sentence, and the trailer after it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from pipelines.clean_chrome import is_section_path
+from pipelines.clean_lines import (
+    CLOSERS,
+    LIMITS,
+    Line,
+    ends_sentence,
+    kept,
+    lowercase_share,
+    words,
+)
+from pipelines.line_features import navigation_share
+
+# Talk about the page rather than the news: "This article is from the source ...",
+# "The article has changed 4 times", "This story has been updated ...".
+_SELF_REFERENCE = re.compile(
+    r"\b(?:this|the|current|original|latest)\s+(?:article|story|page|post|version)\b",
+    re.IGNORECASE,
+)
+_META_WORDS = re.compile(
+    r"\b(?:sources?|published|changed|changes|updated|versions?|rss|feeds?|checked|archived?"
+    r"|corrected|correction|originally|url|link)\b|https?://|www\.",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"^By\s+[A-Z]")
+_QUOTED = re.compile(r"^[“\"‘'«].*[”\"’'»]$")
+_DATELINE = re.compile(r"^[A-Z][A-Z.'’-]+(?:[ ,]+[A-Za-z.'’-]+){0,4}(?:\s*\([^)]*\))?\s*[—–:-]+$")
+_BULLET = re.compile(r"^(?:[-–—•*·]|\d{1,2}[.)])\s")  # "— Name (@handle) date" under a quote
+_URL = re.compile(r"https?://|www\.\w")
+
+
+def clean_zones(lines: list[Line]) -> str | None:
+    """Apply the header, body and trailer rules; return the title found in the header.
+
+    The body starts at the first prose paragraph and ends at the last sentence that is
+    not about the page, so a short closing line ("He declined to comment.") stays in it.
+    """
+    remaining = kept(lines)
+    start = next((index for index, line in enumerate(remaining) if _is_prose(line.text)), None)
+    if start is None:
+        return None  # no running text to anchor the zones: judge nothing by position
+    end = max(index for index, line in enumerate(remaining) if _ends_body(line.text))
+    title = _clean_header(remaining[:start])
+    _drop_related_headlines(remaining[start + 1 : end])
+    for line in remaining[end + 1 :]:
+        line.drop("trailer")  # after the last sentence: teasers, credits, notes about the page
+    return title
+
+
+def _is_meta_talk(text: str) -> bool:
+    return bool(_SELF_REFERENCE.search(text)) and bool(_META_WORDS.search(text))
+
+
+def _is_prose(text: str) -> bool:
+    """A paragraph of running text: the body zone runs from the first to the last of these."""
+    count = len(words(text))
+    if not ends_sentence(text) or count < LIMITS.prose_min_words:
+        return False
+    if text.rstrip(CLOSERS).endswith(("?", "!")) and count < LIMITS.question_min_words:
+        return False  # "Will the barrier hold?" is more likely a headline
+    return lowercase_share(text) >= LIMITS.prose_min_lowercase_share and not _is_meta_talk(text)
+
+
+def _ends_body(text: str) -> bool:
+    return _reads_as_sentence(text) and not _is_meta_talk(text)
+
+
+def _reads_as_sentence(text: str) -> bool:
+    """Punctuated, or too long to be a dek, caption or teaser that merely lacks a full stop."""
+    return ends_sentence(text) or len(words(text)) >= LIMITS.unpunctuated_prose_min_words
+
+
+# --- Header: the title, and what else may stand above the first paragraph -----------------
+
+
+def _clean_header(header: list[Line]) -> str | None:
+    _drop_breadcrumb_glued_to_headline(header)
+    title = _pick_title(kept(header))
+    for line in kept(header):
+        if line is title:
+            line.drop("title")
+        elif not _belongs_in_header(line.text):
+            line.drop("header")
+    return title.text if title else None
+
+
+def _belongs_in_header(text: str) -> bool:
+    """Header lines other than the title are kept only if they are sentences or datelines."""
+    if _is_meta_talk(text) or is_section_path(text):
+        return False
+    return _reads_as_sentence(text) or bool(_DATELINE.match(text))
+
+
+def _drop_breadcrumb_glued_to_headline(header: list[Line]) -> None:
+    """A row "News World <headline>" followed by "<headline>" is a breadcrumb glued on."""
+    for index, line in enumerate(header):
+        for later in header[index + 1 : index + 3]:
+            prefix = line.text[: -len(later.text)].strip()
+            if (
+                line.text.endswith(" " + later.text)
+                and len(words(prefix)) <= LIMITS.crumb_max_words
+                and not ends_sentence(prefix)
+            ):
+                line.drop("breadcrumb_glued_to_headline")
+                break
+
+
+def _pick_title(header: list[Line]) -> Line | None:
+    """The first headline-like line, preferring one of several words: a site or section
+    name ("The Ledger Blog") often stands above the headline."""
+    candidates = [line for line in header if _is_headline(line.text)]
+    preferred = [
+        line for line in candidates if len(words(line.text)) >= LIMITS.title_preferred_words
+    ]
+    return (preferred or candidates or [None])[0]
+
+
+def _is_headline(text: str) -> bool:
+    lettered = [word for word in words(text) if any(char.isalpha() for char in word)]
+    return (
+        LIMITS.title_min_words <= len(lettered) <= LIMITS.title_max_words
+        and not text.endswith(".")
+        and not _is_meta_talk(text)
+        and not _URL.search(text)
+        and not is_section_path(text)
+        and navigation_share(text) < 0.5  # "Search the Ledger", "Type to search"
+        and not _BYLINE.match(text)
+        and not _DATELINE.match(text)
+    )
+
+
+# --- Body: links to other stories standing between the paragraphs --------------------------
+
+
+def _drop_related_headlines(body: list[Line]) -> None:
+    """Drop headline-like lines standing alone between paragraphs.
+
+    A run of several such lines is a list in the article (products, steps, points), and
+    stays; so does every such line of a text written largely in such lines (a list of
+    deals, a listicle), where they are the article itself.
+    """
+    non_sentences = sum(not _reads_as_sentence(line.text) for line in body)
+    listy = non_sentences > LIMITS.listy_body_share * len(body)
+    if listy and non_sentences >= LIMITS.list_min_items:
+        return
+    for run in _runs_of_non_sentences(body):
+        if len(run) < LIMITS.list_min_items:
+            for line in run:
+                if _is_related_headline(line.text):
+                    line.drop("related_headline")
+
+
+def _runs_of_non_sentences(body: list[Line]) -> Iterator[list[Line]]:
+    run: list[Line] = []
+    for line in body:
+        if _reads_as_sentence(line.text):
+            yield run
+            run = []
+        else:
+            run.append(line)
+    yield run
+
+
+def _is_related_headline(text: str) -> bool:
+    """A headline of several words dropped into the body, linking to another story."""
+    return (
+        LIMITS.related_min_words <= len(words(text)) <= LIMITS.related_max_words
+        and not ends_sentence(text)
+        and not _QUOTED.match(text)  # a quoted crosshead belongs to the article
+        and not text.endswith((":", ";", ",", "—", "–", "-"))  # the paragraph goes on
+        and not _BULLET.match(text)
+        and not _DATELINE.match(text)
+    )
