@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines.article import Entity
-from pipelines.entities import first_names_compatible, fold, normalise_name, person_parts
+from pipelines.entity_names import first_names_compatible, fold, normalise_name, person_parts
 
 SCORED_LABELS = ("PERSON", "ORG", "GPE")
 

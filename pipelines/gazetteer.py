@@ -23,6 +23,8 @@ from difflib import SequenceMatcher
 from functools import cache
 from pathlib import Path
 
+from pipelines.entity_names import fold
+
 #: Cities below this size are left to the model: small towns share names with people
 #: and words far more often than capitals and big cities do.
 MIN_CITY_POPULATION = 100_000
@@ -202,8 +204,6 @@ def default_gazetteer() -> Gazetteer:
     so that the worker only holds the compact result (about 10 MB). Should the child
     fail (no fork allowed, say), it is built here: more memory, the same answers.
     """
-    from pipelines.entities import fold
-
     try:
         rows = _rows_from_child()
     except (OSError, subprocess.SubprocessError, ValueError):

@@ -27,7 +27,7 @@ _WORD_RE = re.compile(r"[^\W\d_]+")
 
 
 @cache
-def _english_stop_words() -> frozenset[str]:
+def english_stop_words() -> frozenset[str]:
     from spacy.lang.en.stop_words import STOP_WORDS
 
     return frozenset(STOP_WORDS)
@@ -36,7 +36,7 @@ def _english_stop_words() -> frozenset[str]:
 def english_share(text: str) -> float:
     """The share of the words of ``text`` that are English stop words ("the", "of", ...)."""
     words = [word.lower() for word in _WORD_RE.findall(text)]
-    stop_words = _english_stop_words()
+    stop_words = english_stop_words()
     return sum(word in stop_words for word in words) / len(words) if words else 0.0
 
 

@@ -1,6 +1,6 @@
 """The shared registry of known entities in Redis: keys, their spellings, counts, first seen.
 
-Keys are computed by the pure code (pipelines/entities.py), the same in every worker.
+Keys are computed by the pure code (pipelines/entity_names.py), the same in every worker.
 The registry adds what one article cannot know: aliases learnt from articles that name an
 entity both ways ("UN" beside "United Nations"), so that a later article with only "UN"
 gets the key ``org:united-nations``. An alias is set once (HSETNX): the first writer wins
@@ -25,7 +25,8 @@ from typing import Any
 import redis
 
 from pipelines.article import Article, Entity, utc_timestamp
-from pipelines.entities import Recognition, normalise_key, variant_keys
+from pipelines.entities import Recognition
+from pipelines.entity_names import normalise_key, variant_keys
 from workers.keys import Keys
 
 #: Alias hops followed when resolving (an alias of an alias); guards against a cycle.

@@ -9,18 +9,15 @@ from pathlib import Path
 import pytest
 
 from pipelines.article import Entity
-from pipelines.entities import (
-    EntityRecognizer,
-    chunk_text,
+from pipelines.entities import EntityRecognizer, chunk_text, is_english
+from pipelines.entity_merge import merge_mentions, vote_label
+from pipelines.entity_names import (
     clean_surface,
     entity_key,
     first_names_compatible,
     fold,
-    is_english,
-    merge_mentions,
     normalise_name,
     person_parts,
-    vote_label,
 )
 
 # Real news texts shared beside the repository; read in place, never copied in.
@@ -391,13 +388,9 @@ def test_headline_entities_need_the_body_to_name_them():
 
 # --- issue 4: titles, events, prefixes, transliteration, places, language, the gold -------
 
-from pipelines.entities import (  # noqa: E402
-    initials,
-    repair_label,
-    skip_reason,
-    transliteration_fold,
-    variant_keys,
-)
+from pipelines.entities import skip_reason  # noqa: E402
+from pipelines.entity_merge import repair_label  # noqa: E402
+from pipelines.entity_names import initials, transliteration_fold, variant_keys  # noqa: E402
 from pipelines.gazetteer import default_gazetteer  # noqa: E402
 from pipelines.language import detect_language, primary_subtag  # noqa: E402
 
@@ -538,7 +531,7 @@ def test_gazetteer_and_context_repair_labels(gazetteer) -> None:
 
 
 def merge_groups_of(mentions):
-    from pipelines.entities import _group_mentions
+    from pipelines.entity_merge import _group_mentions
 
     return list(_group_mentions(mentions).values())
 
@@ -607,7 +600,7 @@ def test_quality_floors_on_the_hand_gold(recognizer: EntityRecognizer) -> None:
 
 
 def test_occupation_before_a_name_does_not_split_the_person() -> None:
-    """"Harbourmaster Tomas Vell" and "Tomas Vell" are one person; an initial gives way to
+    """ "Harbourmaster Tomas Vell" and "Tomas Vell" are one person; an initial gives way to
     the first name it stands for, so "S. Quill" does not join "Stan Quill" via "Sergey"."""
     [vell] = merge_mentions(
         [("Harbourmaster Tomas Vell", "PERSON"), ("Tomas Vell", "PERSON"), ("Vell", "PERSON")]
@@ -631,8 +624,13 @@ def test_misread_person_spans_are_repaired_or_dropped(gazetteer) -> None:
     """A web address and an all-lower-case phrase are no person; in "Zembla's Port Alden"
     the person span is what follows the possessive."""
     entities = merge_mentions(
-        [("pic.twitter.com/4p7SXk7", "PERSON"), ("switch keyboard", "PERSON"),
-         ("Zembla’s Ilse Varga", "PERSON"), ("Ilse Varga", "PERSON"), ("de Gaulle", "PERSON")],
+        [
+            ("pic.twitter.com/4p7SXk7", "PERSON"),
+            ("switch keyboard", "PERSON"),
+            ("Zembla’s Ilse Varga", "PERSON"),
+            ("Ilse Varga", "PERSON"),
+            ("de Gaulle", "PERSON"),
+        ],
         gazetteer,
     )
     assert [(e.name, e.count) for e in entities] == [("Ilse Varga", 2), ("de Gaulle", 1)]
@@ -655,7 +653,7 @@ def test_gazetteer_is_built_in_process_when_the_child_fails(monkeypatch, gazette
 
 
 def test_company_legal_forms_do_not_split_a_company() -> None:
-    """"THE ANVIL WORKS INC." and "Anvil Works" are one company, keyed without "Inc"."""
+    """ "THE ANVIL WORKS INC." and "Anvil Works" are one company, keyed without "Inc"."""
     [anvil] = merge_mentions(
         [("Anvil Works", "ORG"), ("THE ANVIL WORKS INC.", "ORG"), ("Anvil Works Co", "ORG")]
     )
