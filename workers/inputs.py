@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from pipelines.article import Rejected, Source, input_id
@@ -31,17 +32,19 @@ def read_input(source: Source, article_id: str, max_bytes: int) -> tuple[bytes, 
 
 def read_file(path: Path, max_bytes: int) -> bytes:
     try:
-        with path.open("rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > max_bytes:
-                raise Rejected(too_large(size, max_bytes))
-            return handle.read(max_bytes + 1)
+        # Non-blocking open: a FIFO swapped in for the file must not hang the worker.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         raise Rejected("file not found: it was removed before it was processed") from None
-    except IsADirectoryError:
-        raise Rejected("not a file: a directory has this name") from None
     except PermissionError:
         raise Rejected("permission denied: make the file readable by newsflow") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(handle.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            raise Rejected("not a regular file (a directory, pipe, socket or device)")
+        if status.st_size > max_bytes:
+            raise Rejected(too_large(status.st_size, max_bytes))
+        return handle.read(max_bytes + 1)
 
 
 def too_large(size: int, max_bytes: int) -> str:

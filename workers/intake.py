@@ -9,6 +9,7 @@ is a new input, and a copy under a new name is a new input that dedup marks.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -68,12 +69,19 @@ class Intake:
             refused = input_id(str(path.absolute()), str(real).encode())
             reason = f"refused: {path.name} is a link to {real}, outside the inbox"
             return self._refuse(refused, source, reason)
-        size = real.stat().st_size
-        if size > self._max_bytes:
-            oversize = input_id(str(real), f"size={size} mtime={real.stat().st_mtime_ns}".encode())
-            return self._refuse(oversize, source, too_large(size, self._max_bytes))
-        article_id = input_id(str(real), real.read_bytes())
-        return self._queue(article_id, source)
+        status = real.stat()
+        # Named by what it is and when it was last changed: such an input has no bytes to hash.
+        unread_id = input_id(str(real), f"size={status.st_size} mtime={status.st_mtime_ns}".encode())
+        if not stat.S_ISREG(status.st_mode):
+            # Reading a FIFO or a device would block the watcher, or never end.
+            return self._refuse(unread_id, source, "not a regular file (a pipe, socket or device)")
+        if status.st_size > self._max_bytes:
+            return self._refuse(unread_id, source, too_large(status.st_size, self._max_bytes))
+        try:
+            content = real.read_bytes()
+        except PermissionError:
+            return self._refuse(unread_id, source, "permission denied: make the file readable")
+        return self._queue(input_id(str(real), content), source)
 
     def offer_path(self, path: Path, confine_to: Path | None = None) -> list[Offer]:
         """A file's offer, or one offer per URL of a `.url`/`.urls` list (one URL a line)."""

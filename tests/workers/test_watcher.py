@@ -146,3 +146,14 @@ def test_symlink_out_of_inbox_is_refused(watch, queued, redis_client, tmp_path):
     [dead] = entries(redis_client, DEAD)
     assert dead["stage"] == "intake" and "outside the inbox" in dead["error"]
     assert queued() == []
+
+
+def test_named_pipe_is_refused_without_blocking(watch, queued, redis_client):
+    """A FIFO dropped in the inbox goes to `dead`; reading it would hang the watcher."""
+    inbox = watch()
+    os.mkfifo(inbox / "pipe.txt")
+    (inbox / "after.txt").write_text(PROSE)
+    wait_for_entries(redis_client, [DEAD], 1, timeout=10)
+    [dead] = entries(redis_client, DEAD)
+    assert dead["stage"] == "intake" and "not a regular file" in dead["error"]
+    wait_until(lambda: len(queued()) == 1)  # the watcher went on to the next file
