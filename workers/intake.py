@@ -71,7 +71,8 @@ class Intake:
             return self._refuse(refused, source, reason)
         status = real.stat()
         # Named by what it is and when it was last changed: such an input has no bytes to hash.
-        unread_id = input_id(str(real), f"size={status.st_size} mtime={status.st_mtime_ns}".encode())
+        unread = f"size={status.st_size} mtime={status.st_mtime_ns}"
+        unread_id = input_id(str(real), unread.encode())
         if not stat.S_ISREG(status.st_mode):
             # Reading a FIFO or a device would block the watcher, or never end.
             return self._refuse(unread_id, source, "not a regular file (a pipe, socket or device)")
