@@ -6,8 +6,9 @@ never known strings:
 
 * anywhere (``clean_chrome.py``): share bars, calls to action, credits and copyright
   footers, short parentheticals, version markers, relative-time stamps, labelled teasers,
-  breadcrumbs and bare URLs; and, by the features in ``line_features.py``, menu labels,
-  section names, tag counts, bare timestamps, the site talking to its reader about
+  breadcrumbs and addresses of image and media files; and, by the features in
+  ``line_features.py``, menu labels, section names, tag counts, bare timestamps (a clock
+  time alone heads a live-blog entry and stays), the site talking to its reader about
   itself, and teasers cut off mid-phrase;
 * the header zone (before the first prose paragraph, ``clean_zones.py``): the first
   headline-like line (preferably one of several words) becomes the title; breadcrumbs,
@@ -15,8 +16,10 @@ never known strings:
 * the body: headline-like lines of several words standing alone between paragraphs
   (related-story links); runs of such lines, and texts written largely in them,
   are lists that belong to the article and stay;
-* the trailing zone (after the last sentence that is not meta-talk about the page):
-  everything, since only teasers, credits and page notes are left there.
+* the trailing zone (after the last sentence that is not meta-talk about the page, or
+  the attribution of a tweet the article embeds): everything but rules ("___") and a
+  bulleted list starting right after the last sentence, since only teasers, credits and
+  page notes are left there.
 
 Given a ``LineHistory`` (``repetition.py``), lines that many earlier documents of the
 same source contained are dropped first. Rows holding two versions of a paragraph

@@ -138,6 +138,9 @@ _RELATIVE_TIME = re.compile(
 )
 _CRUMB_SEPARATOR = re.compile(r"\s+[/|]\s+|\s*[>»›]\s*")
 _BARE_URL = re.compile(r"^(?:[\w ]{1,20}:\s*)?(?:https?://|www\.)\S+$", re.IGNORECASE)
+_MEDIA_FILE = re.compile(
+    r"\.(?:jpe?g|png|gif|webp|svg|bmp|ico|mp4|mp3|webm|m3u8)(?:[?#]\S*)?$", re.IGNORECASE
+)
 
 
 def is_share_bar(text: str) -> bool:
@@ -218,7 +221,11 @@ def is_breadcrumb(text: str) -> bool:
 
 
 def is_bare_url(text: str) -> bool:
-    return bool(_BARE_URL.match(text))
+    """The address of an image or other media file on a line of its own: page metadata that
+    leaked into the text. Other bare addresses are left to the zones: above or below the
+    article they go, between its paragraphs they are links the article gives (its sources,
+    a venue's website) and stay."""
+    return bool(_BARE_URL.match(text)) and bool(_MEDIA_FILE.search(text))
 
 
 _SECTION_WORDS = frozenset(

@@ -32,8 +32,17 @@ _META_WORDS = re.compile(
 _BYLINE = re.compile(r"^By\s+[A-Z]")
 _QUOTED = re.compile(r"^[“\"‘'«].*[”\"’'»]$")
 _DATELINE = re.compile(r"^[A-Z][A-Z.'’-]+(?:[ ,]+[A-Za-z.'’-]+){0,4}(?:\s*\([^)]*\))?\s*[—–:-]+$")
+# "PORT ALDEN, NEW ZEALAND" alone above the first paragraph: where the story was filed.
+_PLACE_LINE = re.compile(
+    r"^[A-Z][A-Z.'’-]+(?: [A-Z.'’-]+){0,2}, [A-Z][A-Z.'’-]+(?: [A-Z.'’-]+){0,2}$"
+)
 _BULLET = re.compile(r"^(?:[-–—•*·]|\d{1,2}[.)])\s")  # "— Name (@handle) date" under a quote
 _URL = re.compile(r"https?://|www\.\w")
+# "— Name (@handle) May 3, 2031": the attribution under an embedded tweet, part of the article.
+_TWEET_SIGNATURE = re.compile(r"^[—–-]+\s*\S.*\(@\w{1,15}\)\s.*\d{4}$")
+_TWEET_LINK = re.compile(r"\bpic\.twitter\.com/\w+$")  # a tweet's text ends with its photo link
+# "___", "* * *", "-----": a rule the article draws between its parts or under its end.
+_RULE = re.compile(r"^(?:[_\-=*~•·]\s?){3,}$")
 
 
 def clean_zones(lines: list[Line]) -> str | None:
@@ -49,9 +58,26 @@ def clean_zones(lines: list[Line]) -> str | None:
     end = max(index for index, line in enumerate(remaining) if _ends_body(line.text))
     title = _clean_header(remaining[:start])
     _drop_related_headlines(remaining[start + 1 : end])
+    closing = _closing_lines(remaining[end:])
     for line in remaining[end + 1 :]:
-        line.drop("trailer")  # after the last sentence: teasers, credits, notes about the page
+        if id(line) not in closing:  # after the last sentence: teasers, credits, page notes
+            line.drop("trailer")
     return title
+
+
+def _closing_lines(tail: list[Line]) -> set[int]:
+    """The ids of the lines after the last sentence that still belong to the article: rules
+    it draws ("___"), and a list it ends with: a run of bulleted lines ("- ", "• ", "1. ",
+    or the "— Name" of a signature) right after the last sentence, which ``tail`` starts with.
+    """
+    closing = {id(line) for line in tail[1:] if _RULE.match(line.text)}
+    for line in tail[1:]:
+        if _RULE.match(line.text):
+            continue
+        if not _BULLET.match(line.text):
+            break
+        closing.add(id(line))
+    return closing
 
 
 def _is_meta_talk(text: str) -> bool:
@@ -69,6 +95,8 @@ def _is_prose(text: str) -> bool:
 
 
 def _ends_body(text: str) -> bool:
+    if _TWEET_SIGNATURE.match(text):
+        return True  # a tweet the article embeds, and its attribution, end the article
     return _reads_as_sentence(text) and not _is_meta_talk(text)
 
 
@@ -95,7 +123,7 @@ def _belongs_in_header(text: str) -> bool:
     """Header lines other than the title are kept only if they are sentences or datelines."""
     if _is_meta_talk(text) or is_section_path(text):
         return False
-    return _reads_as_sentence(text) or bool(_DATELINE.match(text))
+    return _reads_as_sentence(text) or bool(_DATELINE.match(text) or _PLACE_LINE.match(text))
 
 
 def _drop_breadcrumb_glued_to_headline(header: list[Line]) -> None:
@@ -177,4 +205,5 @@ def _is_related_headline(text: str) -> bool:
         and not text.endswith((":", ";", ",", "—", "–", "-"))  # the paragraph goes on
         and not _BULLET.match(text)
         and not _DATELINE.match(text)
+        and not _TWEET_LINK.search(text)  # the text of a tweet the article embeds
     )

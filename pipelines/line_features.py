@@ -124,16 +124,23 @@ _TIME_WORDS = _vocabulary(
     "posted last modified ago"
 )
 _CLOCK = re.compile(r"\d{1,2}[:.]\d{2}")
+_NUMERIC_DATE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}")
+#: Words that make a clock time on its own line a stamp rather than a live-blog entry's heading.
+_STAMP_WORDS = _vocabulary("updated published posted last modified ago")
 
 
 def is_timestamp(text: str, max_words: int = 10) -> bool:
     """A line that only says when: "Nov 20", "November 20, 2019, 10:54 am", "Updated 14:05".
 
-    It needs a digit and a month, a weekday or a clock time, so that a crosshead such as
-    "December" or a year on its own ("2019", in a timeline) stays.
+    It needs a digit and a month, a weekday or a date in figures ("11/20/2019"), so that a
+    crosshead such as "December" or a year on its own ("2019", in a timeline) stays. A clock
+    time alone ("4:14 p.m.") is the heading of a live-blog entry and stays too, unless a
+    word such as "Updated" makes it a stamp.
     """
     words = re.findall(r"[^\W\d_]+(?:\.[^\W\d_]+)*", text.casefold())
     if not any(char.isdigit() for char in text) or len(text.split()) > max_words:
         return False
-    dated = any(word in _MONTHS_AND_DAYS for word in words) or bool(_CLOCK.search(text))
+    has_date = any(word in _MONTHS_AND_DAYS for word in words) or bool(_NUMERIC_DATE.search(text))
+    stamped_clock = bool(_CLOCK.search(text)) and any(word in _STAMP_WORDS for word in words)
+    dated = has_date or stamped_clock
     return dated and all(word in _MONTHS_AND_DAYS or word in _TIME_WORDS for word in words)

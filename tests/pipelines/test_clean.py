@@ -264,7 +264,7 @@ TEASERS = [
 ARCHIVE_MARKS = [
     "Version 2 Version 3",
     "(about 3 hours later)",
-    "http://ledger.example/tram-delay",
+    "https://static.ledger.example/images/tram-depot-1200x630.jpg",
     "Home > Transport > Trams",
 ]
 
@@ -276,6 +276,71 @@ def test_chrome_is_removed_anywhere(line, place):
     result = place(line)
     assert result.removed == [line]
     assert result.text.splitlines() == list(PROSE)
+
+
+@pytest.mark.parametrize("place", [in_header, in_trailer], ids=["head", "tail"])
+def test_bare_page_address_above_or_below_the_article_is_removed(place):
+    """A page's address on a line of its own goes from the header and the trailer."""
+    assert place("http://ledger.example/tram-delay").removed == ["http://ledger.example/tram-delay"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "http://ledger.example/2031/05/tram-delay-report.html",
+        "www.portalden-trams.example",
+        "7:45 p.m.",
+        "10:05",
+    ],
+)
+def test_links_and_clock_headings_between_paragraphs_are_kept(line):
+    """Between paragraphs, an address is a link the article gives (its source, a venue), and
+    a clock time alone heads a live-blog entry: both stay."""
+    result = in_body(line)
+    assert result.text.splitlines() == [PROSE[0], PROSE[1], line, PROSE[2], PROSE[3]]
+    assert result.removed == []
+
+
+@pytest.mark.parametrize("line", ["(Harbour Wire)", "Updated 9:40 a.m.", "05/03/2031 09:40"])
+def test_round_bracket_asides_and_stamped_times_still_go(line):
+    """An aside in round brackets, and a clock time with "Updated" or a date, are chrome."""
+    assert in_body(line).removed == [line]
+
+
+def test_embedded_tweet_after_the_last_paragraph_is_kept():
+    """A tweet quoted at the end, unpunctuated and ending in its link, stays with its
+    attribution; the advertisement between them goes."""
+    tweet = "Rails arrive next week, then we lay them at night pic.twitter.com/AbCdEf12"
+    signature = "— Port Alden Trams (@portaldentrams) May 3, 2031"
+    result = in_trailer(tweet, "Advertisement", signature, "Tram budget rises again")
+    assert result.text.splitlines() == [*PROSE, tweet, signature]
+    assert result.removed == ["Advertisement", "Tram budget rises again"]
+
+
+def test_bulleted_list_and_rule_ending_the_article_are_kept():
+    """A bulleted list right after the last paragraph ends the article and stays, as does a
+    rule drawn under it; the unbulleted teaser after them still goes."""
+    items = ["• Eastbank to Port Alden, from June", "• Harbour loop, from August"]
+    result = in_trailer(*items, "___", "Tram budget rises again")
+    assert result.text.splitlines() == [*PROSE, *items, "___"]
+    assert result.removed == ["Tram budget rises again"]
+
+
+def test_place_line_above_the_first_paragraph_is_kept():
+    """A dateline naming only the place ("PORT ALDEN, NEW ZEALAND") stays in the header,
+    while a short unpunctuated line there still goes."""
+    result = in_header(
+        "Trams", "Port Alden tram line opens two months late", "EASTBANK, NEW ZEALAND"
+    )
+    assert result.title == "Port Alden tram line opens two months late"
+    assert result.text.splitlines() == ["EASTBANK, NEW ZEALAND", *PROSE]
+    assert result.removed == ["Trams"]
+
+
+def test_bullets_after_a_trailing_teaser_are_not_the_article():
+    """Only a list that starts right after the last paragraph is the article's."""
+    result = in_trailer("Tram budget rises again", "- Harbour loop, from August")
+    assert result.removed == ["Tram budget rises again", "- Harbour loop, from August"]
 
 
 def test_related_headline_in_body_is_removed():
