@@ -20,6 +20,13 @@ def sleepy(data: bytes, kind: str, url: str | None, max_bytes: int) -> Extracted
     return Extracted(text=data.decode(), url=url)
 
 
+def awake_between(data: bytes, kind: str, url: str | None, max_bytes: int) -> Extracted:
+    """Sleeps as ``sleepy`` does; says when it started and ended, and in which process."""
+    start = time.time()
+    time.sleep(float(data))
+    return Extracted(text=f"{start} {time.time()} {os.getpid()}")
+
+
 def backtracking(data: bytes, kind: str, url: str | None, max_bytes: int) -> Extracted:
     """A regex with catastrophic backtracking: seconds or hours inside one C call,
     which no signal handler or dramatiq time limit can interrupt."""

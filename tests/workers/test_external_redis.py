@@ -29,7 +29,9 @@ def protected_redis():
     )  # fmt: skip
     deadline = time.monotonic() + 10
     while not socket.exists():
-        assert time.monotonic() < deadline and server.poll() is None
+        assert server.poll() is None, "redis-server exited"
+        if time.monotonic() > deadline:
+            pytest.fail("redis-server did not come up")
         time.sleep(0.05)
     yield socket
     server.terminate()

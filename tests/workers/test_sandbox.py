@@ -6,7 +6,6 @@ import contextlib
 import json
 import os
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -88,22 +87,23 @@ class TestExtraction:
 
     def test_concurrent_calls_get_a_child_each(self, sandbox_of):
         """Two threads calling at once are served at once, by two children."""
-        sandbox = sandbox_of("sleepy", timeout=60)
+        sandbox = sandbox_of("awake_between", timeout=60)
         sandbox(b"0", "html", None, 0)  # one warm child
-        results: list[float] = []
+        spans: list[tuple[float, float, int]] = []
 
         def call() -> None:
-            results.append(float(sandbox(b"1", "html", None, 0).text))
+            start, end, pid = sandbox(b"1", "html", None, 0).text.split()
+            spans.append((float(start), float(end), int(pid)))
 
-        start = time.monotonic()
         threads = [threading.Thread(target=call) for _ in range(2)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
 
-        assert results == [1.0, 1.0]
-        assert time.monotonic() - start < 1.9  # side by side, not one after the other
+        (start_a, end_a, pid_a), (start_b, end_b, pid_b) = spans
+        assert pid_a != pid_b
+        assert start_a < end_b and start_b < end_a  # side by side, not one after the other
 
 
 class TestLimits:
@@ -115,13 +115,12 @@ class TestLimits:
         sandbox(b"0", "html", None, 0)
         [slow_child] = sandbox.children()
 
-        start = time.monotonic()
+        # The child would sleep an hour: only a kill at the limit ends the call within the
+        # test's own 60 s limit.
         with pytest.raises(Rejected) as err:
-            sandbox(b"30", "html", None, 0)
-        took = time.monotonic() - start
+            sandbox(b"3600", "html", None, 0)
 
         assert err.value.reason == "too slow: extraction took over 1 s (NEWSFLOW_EXTRACT_TIMEOUT)"
-        assert 1 <= took < 5
         assert sandbox.children() == []  # killed, not put back
         with pytest.raises(ProcessLookupError):
             os.kill(slow_child, 0)
@@ -133,11 +132,9 @@ class TestLimits:
         child is killed all the same, which no in-process time limit could do."""
         sandbox = sandbox_of("backtracking", timeout=1)
 
-        start = time.monotonic()
         with pytest.raises(Rejected, match=r"^too slow: "):
             sandbox(b"a" * 64 + b"!", "html", None, 0)
 
-        assert time.monotonic() - start < 5
         assert sandbox(b"aaa", "html", None, 0).text == "True"
 
     @pytest.mark.timeout(60)

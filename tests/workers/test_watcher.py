@@ -64,7 +64,8 @@ def watch(intake, tmp_path):
 def wait_until(condition, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
+        if time.monotonic() > deadline:
+            pytest.fail("condition not met in time")
         time.sleep(0.05)
 
 

@@ -8,6 +8,8 @@ import shutil
 import signal
 import time
 
+import pytest
+
 from tests.workers.helpers import entries, wait_for_entries
 
 ARTICLES, DEAD = "nftest:articles", "nftest:dead"
@@ -44,7 +46,8 @@ def test_killed_worker_loses_nothing_and_duplicates_nothing(redis_client, seeds,
         # Kill it once some articles are between stages: others are queued, fetched or running.
         deadline = time.monotonic() + 120
         while not redis_client.keys("nftest:work:*"):
-            assert time.monotonic() < deadline, "the worker never got going"
+            if time.monotonic() > deadline:
+                pytest.fail("the worker never got going")
             time.sleep(0.01)
         first.send_signal(signal.SIGKILL)
         first.wait()
