@@ -61,6 +61,8 @@ def extract(
 ) -> None:
     """``meta``: a feed item's title and date, for what the page itself does not state."""
     origin = Source(**source)
+    if _already_extracted(article_id):
+        return
 
     def step() -> Article:
         data, kind = read_input(origin, article_id, settings.max_bytes)
@@ -73,6 +75,24 @@ def extract(
 
     if _run_stage(article_id, "extract", origin, step):
         entities.send(article_id)
+
+
+def _already_extracted(article_id: str) -> bool:
+    """A redelivered extract message: the input is finished, or past this stage.
+
+    Extracting again would fetch a URL twice and overwrite the stored article,
+    entities and all, under a chain still running. When the article is stored
+    but maybe never handed on (a crash just before `entities.send`), it is handed
+    on now: every later stage is idempotent.
+    """
+    if outcomes.outcomes([article_id])[0] is not None:
+        log.info("already_finished")
+        return True
+    if broker.client.exists(keys.work(article_id)):
+        log.info("already_extracted")
+        entities.send(article_id)
+        return True
+    return False
 
 
 @dramatiq.actor(queue_name="entities", time_limit=300_000, **RETRIES)
@@ -113,16 +133,17 @@ def bury_exhausted(message: dict[str, Any], retry: dict[str, Any]) -> None:
     stage = message["actor_name"]
     traceback = message.get("options", {}).get("traceback") or "unknown error"
     reason = traceback.strip().splitlines()[-1]
-    source = _source_of(message)
-    error = f"gave up after {retry.get('retries', 0) + 1} attempts: {reason}"
-    outcomes.bury(article_id, stage, error, source, retry.get("retries", 0) + 1)
+    attempts = retry.get("retries", 0) + 1
+    error = f"gave up after {attempts} attempts: {reason}"
+    outcomes.bury(article_id, stage, error, _source_of(message), attempts)
 
 
 def _source_of(message: dict[str, Any]) -> Source:
     if message["actor_name"] == "extract":
         return Source(**message["args"][1])
     try:
-        return Article.from_record(orjson.loads(broker.client.get(keys.work(message["args"][0]))))
+        stored = orjson.loads(broker.client.get(keys.work(message["args"][0])))
+        return Article.from_record(stored).source
     except (TypeError, ValueError, KeyError):
         return Source(type="unknown")  # the stored record is what failed: bury it all the same
 
@@ -216,10 +237,6 @@ class _LockedRecognizer:
     def __init__(self, recognizer: Any) -> None:
         self._recognizer = recognizer
         self._lock = threading.Lock()
-
-    def __call__(self, *args: Any) -> Any:
-        with self._lock:
-            return self._recognizer(*args)
 
     def recognize(self, *args: Any) -> Any:
         with self._lock:

@@ -23,7 +23,11 @@ POLL_SECONDS = 0.2
 
 
 def ingest(
-    settings: Settings, redis_url: str, paths: list[Path], wait: bool, timeout: float | None,
+    settings: Settings,
+    redis_url: str,
+    paths: list[Path],
+    wait: bool,
+    timeout: float | None,
     urls: tuple[str, ...] = (),
 ) -> int:
     """Exit status: 0 all published, 1 some went to `dead`, 2 bad arguments, 3 timed out.
@@ -48,7 +52,8 @@ def ingest(
     if not wait:
         return 0
     helpers = []
-    if queued and not workers_alive(broker, Keys(settings.prefix), settings):
+    unfinished = None in outcomes.outcomes([o.article_id for o in offers])
+    if unfinished and not workers_alive(broker, Keys(settings.prefix), settings):
         log.info("starting_workers", reason="no worker is running; `newsflow run` keeps one up")
         # Quiet workers: the progress bar and the summary are the output here.
         helpers = start_workers(processes=1, threads=2, redis_url=redis_url, log_level="WARNING")

@@ -346,8 +346,11 @@ class DedupIndex:
         for _, doc in scored:
             similarity = stories.same_story(own, doc.features, self._story)
             if similarity is not None:
-                return {"story": _story_of(doc), "story_similarity": round(similarity, 4),
-                        "story_candidates": shown}
+                return {
+                    "story": _story_of(doc),
+                    "story_similarity": round(similarity, 4),
+                    "story_candidates": shown,
+                }
         return {"story": probe.article_id, "story_candidates": shown or None}
 
     def _keep(self, article_id: str, decision: dict[str, object]) -> Decision:
@@ -408,9 +411,14 @@ def _parsed(article_id: str, how: set[str], values: list[bytes | None]) -> _Earl
     features = _joined(rest[SIGNATURE_PIECES : SIGNATURE_PIECES + FEATURE_PIECES])
     decision = _joined(rest[SIGNATURE_PIECES + FEATURE_PIECES :])
     return _Earlier(
-        article_id, None if seq is None else int(seq), compact, fingerprint or b"",
-        stories.unpack_features(features or b""), int(seen_at or 0) / 1000,
-        json.loads(decision) if decision else None, how,
+        article_id,
+        None if seq is None else int(seq),
+        compact,
+        fingerprint or b"",
+        stories.unpack_features(features or b""),
+        int(seen_at or 0) / 1000,
+        json.loads(decision) if decision else None,
+        how,
     )
 
 
@@ -420,8 +428,10 @@ def _names(name: str, count: int) -> list[str]:
 
 def _pieces(name: str, data: bytes, most: int) -> dict[str, bytes]:
     """``data`` as fields name0, name1... of at most PIECE bytes (cut beyond ``most``)."""
-    return {f"{name}{n}": data[start : start + PIECE]
-            for n, start in enumerate(range(0, min(len(data), most * PIECE), PIECE))}
+    return {
+        f"{name}{n}": data[start : start + PIECE]
+        for n, start in enumerate(range(0, min(len(data), most * PIECE), PIECE))
+    }
 
 
 def _joined(values: Sequence[bytes | None]) -> bytes | None:

@@ -402,15 +402,20 @@ class _RobotsRules:
         return rules.can_fetch(ROBOTS_AGENT, url)
 
     def _refresh(self, origin: str, key: str) -> str:
-        # RFC 9309: a missing robots.txt (4xx) allows everything; so, here, does one
-        # that cannot be fetched now, for an hour.
+        # RFC 9309: a missing robots.txt (4xx) allows everything, but one that cannot be
+        # reached (5xx, timeout) means "disallow all" for now: the page waits and is retried.
         try:
             fetched = self._fetcher.get(origin + "/robots.txt")
+        except TransientFetchError as error:
+            raise TransientFetchError(f"robots.txt of {origin} is unreachable: {error}") from None
+        except Rejected as error:  # refused, not text, too large: no usable rules
+            log.info("robots_unusable", origin=origin, error=str(error))
+            text, ttl = "", ROBOTS_ERROR_TTL
+        else:
+            if fetched.status >= 500:
+                raise TransientFetchError(f"robots.txt of {origin} answered {fetched.status}")
             text = fetched.body.decode("utf-8", "replace") if fetched.status == 200 else ""
             ttl = ROBOTS_TTL
-        except (Rejected, TransientFetchError) as error:
-            log.info("robots_unavailable", origin=origin, error=str(error))
-            text, ttl = "", ROBOTS_ERROR_TTL
         self._client.set(key, text.encode(), ex=ttl)
         return text
 

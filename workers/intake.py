@@ -19,7 +19,7 @@ import structlog
 
 from pipelines.article import Rejected, Source, input_id, utc_timestamp
 from pipelines.urls import canonical_url, url_input_id
-from workers.inputs import too_large
+from workers.inputs import read_file, too_large
 from workers.keys import Keys
 from workers.outcome import Outcomes
 
@@ -90,8 +90,18 @@ class Intake:
             return [self.offer_file(path, confine_to)]
         if confine_to is not None and not path.resolve().is_relative_to(confine_to.resolve()):
             return [self.offer_file(path, confine_to)]  # refused there, as any outside link
-        text = path.read_bytes()[: self._max_bytes].decode("utf-8", "replace")
-        return [self.offer_url(url) for url in urls_in(text)]
+        try:
+            data = read_file(
+                path, self._max_bytes
+            )  # never blocks on a pipe, never reads a huge file
+        except Rejected as rejection:
+            listing = input_id(str(path.resolve()), b"url list")
+            return [
+                self._refuse(
+                    listing, Source(type="file", path=str(path.resolve())), rejection.reason
+                )
+            ]
+        return [self.offer_url(url) for url in urls_in(data.decode("utf-8", "replace"))]
 
     def offer_url(
         self, url: str, feed: str | None = None, meta: dict[str, Any] | None = None
@@ -117,6 +127,8 @@ class Intake:
         # it; should this process die before remembering it, the claim expires unused.
         if not self._client.set(self._keys.claim(article_id), 1, nx=True, ex=CLAIM_SECONDS):
             return Offer(article_id, queued=False)
+        if self._client.sismember(self._keys.seen, article_id):
+            return Offer(article_id, queued=False)  # queued by whoever held the claim before us
         from workers.actors import extract  # the broker must exist before the actors
 
         # Queue first, remember second: a crash in between queues it twice, and
@@ -149,4 +161,3 @@ def files_under(folder: Path) -> list[Path]:
         subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
         found += [Path(directory, n) for n in sorted(names)]
     return [p for p in found if is_candidate(p, folder)]
-

@@ -20,7 +20,10 @@ log = structlog.get_logger("newsflow.outcome")
 # KEYS: done marker, stream, work key. ARGV: maxlen, then field/value pairs.
 _APPEND_ONCE = """
 local existing = redis.call('GET', KEYS[1])
-if existing then return {0, existing} end
+if existing then
+  redis.call('DEL', KEYS[3])  -- a replayed chain may have stored the article again
+  return {0, existing}
+end
 local command = {'XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*'}
 for i = 2, #ARGV do command[#command + 1] = ARGV[i] end
 local entry = redis.call(unpack(command))

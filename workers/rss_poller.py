@@ -96,6 +96,7 @@ class Poller:
         token = self.registry.lease(canonical, LEASE_SECONDS)
         if token is None:
             return None
+        state = None
         try:
             # Re-checked under the lease: another poller may have just polled it.
             state = self.registry.get(canonical)
@@ -104,9 +105,17 @@ class Poller:
             return self._poll_leased(state)
         except Exception as error:  # whatever happens to one feed, the others go on
             log.exception("poll_crashed", feed=canonical)
+            if state is not None:  # backed off like any failure, not polled again at once
+                self._record_crash(state, error)
             return PollResult(canonical, "crashed", error=repr(error))
         finally:
             self.registry.release(canonical, token)
+
+    def _record_crash(self, state: FeedState, error: Exception) -> None:
+        try:
+            self.registry.record_failure(state, "crashed", repr(error))
+        except Exception:  # noqa: BLE001 - Redis itself may be what failed; the lease expires
+            log.exception("poll_crash_not_recorded", feed=state.url)
 
     def _poll_leased(self, state: FeedState) -> PollResult:
         try:

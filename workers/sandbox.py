@@ -107,6 +107,11 @@ class Sandbox:
             code = child.process.exitcode
             child.kill()
             raise SandboxCrashed(f"extraction process died (exit code {code})") from err
+        except BaseException:
+            # dramatiq's time limit, a pickling error...: the child may be mid-page, so it
+            # can serve no one else; kill it rather than leave it behind.
+            child.kill()
+            raise
         child.tasks += 1
         self._checkin(child)
         if status == "ok":

@@ -64,21 +64,25 @@ def run(settings: Settings, redis_url: str, inbox: Path, processes: int, threads
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     children = start_workers(processes, threads, redis_url, inbox=inbox)
-    intake = Intake(broker.client, Keys(settings.prefix), outcomes, settings.max_bytes)
-    watcher = Watcher(inbox, intake, settings.settle_seconds)
-    watching = threading.Thread(target=watcher.run, args=(stop,), name="watcher", daemon=True)
-    watching.start()
-    # The feed poller: a thread, which no feed can kill (it catches and logs everything).
-    poller = build_poller(broker.client, settings)
-    polling = threading.Thread(target=poller.run, args=(stop,), name="poller", daemon=True)
-    polling.start()
-    log.info("running", inbox=str(inbox.resolve()), processes=processes, threads=threads)
-    status = _wait(stop, children, watching)
-    log.info("stopping")
-    stop.set()
-    watching.join(timeout=10)
-    polling.join(timeout=10)
-    stop_workers(children)
+    threads_started: list[threading.Thread] = []
+    try:
+        intake = Intake(broker.client, Keys(settings.prefix), outcomes, settings.max_bytes)
+        watcher = Watcher(inbox, intake, settings.settle_seconds)
+        # The feed poller: a thread no feed can kill (it catches and logs everything).
+        poller = build_poller(broker.client, settings)
+        for name, target in (("watcher", watcher.run), ("poller", poller.run)):
+            thread = threading.Thread(target=target, args=(stop,), name=name, daemon=True)
+            thread.start()
+            threads_started.append(thread)
+        log.info("running", inbox=str(inbox.resolve()), processes=processes, threads=threads)
+        status = _wait(stop, children, threads_started[0])
+        log.info("stopping")
+    finally:
+        stop.set()
+        for thread in threads_started:
+            # A poll in flight may take up to a download's total timeout to notice.
+            thread.join(timeout=settings.fetch_total_timeout + 10)
+        stop_workers(children)
     log.info("stopped")
     return status
 

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import redis
 import structlog
 import watchfiles
 
@@ -73,21 +74,27 @@ class Watcher:
         for changes in changes_of:
             for change, name in changes:
                 if change != watchfiles.Change.deleted:
-                    self._pending.touch(Path(name))
+                    self._touch(Path(name))
             self._offer(self._pending.settled())
 
+    def _touch(self, path: Path) -> None:
+        # A folder moved in is reported as one change: its files are not.
+        for file in files_under(path) if path.is_dir() else [path]:
+            self._pending.touch(file)
+
     def _wanted(self, change: watchfiles.Change, name: str) -> bool:
-        path = Path(name)
-        return is_candidate(path, self.inbox.resolve()) and not path.is_dir()
+        return is_candidate(Path(name), self.inbox.resolve())
 
     def _offer(self, paths: list[Path]) -> None:
         for path in paths:
             try:
                 self._intake.offer_path(path, confine_to=self.inbox)
-            except OSError as error:
-                # A file that vanished or can't be read is reported and skipped;
-                # the watcher itself must keep running.
-                log.warning("unreadable", path=str(path), error=str(error))
+            except FileNotFoundError:
+                log.info("vanished", path=str(path))  # removed before it could be taken
+            except (OSError, redis.RedisError) as error:
+                # Looked at again on its next change, or at the next start; the
+                # watcher itself must keep running.
+                log.error("not_taken", path=str(path), error=str(error))
 
 
 def main() -> None:

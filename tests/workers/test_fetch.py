@@ -209,6 +209,16 @@ def test_missing_robots_txt_allows_everything(server: LoopbackServer, redis_clie
     assert len(server.hits("/robots.txt")) == 1
 
 
+def test_unreachable_robots_txt_holds_the_page_back(server: LoopbackServer, redis_client) -> None:
+    """A robots.txt answering 503 means "disallow all for now" (RFC 9309): the page is not
+    fetched, and the error is one to retry, not a rejection."""
+    server.route("/robots.txt", status=503, body=b"busy", content_type="text/plain")
+    server.route("/b", body=b"<p>news</p>")
+    with pytest.raises(TransientFetchError, match="robots.txt"):
+        _fetcher(redis_client).fetch_page(server.url("/b"))
+    assert server.hits("/b") == []
+
+
 def test_host_gate_limits_concurrency_across_fetchers(redis_client) -> None:
     """With one slot per host, a second turn (another process, say) waits; a free slot
     is taken at once; the slot lives in Redis and is gone after use."""

@@ -138,3 +138,27 @@ def test_redelivered_messages_publish_once(redis_client, intake, seeds, tmp_path
             stage.send(offer.article_id)
         settle(redis_client, [ARTICLES, DEAD], quiet=3)
     assert redis_client.xlen(ARTICLES) == 1 and redis_client.xlen(DEAD) == 0
+
+
+def test_exhausted_retries_bury_the_stored_source(redis_client):
+    """When a later stage gives up, the dead entry carries the input's source, not the article."""
+    import orjson
+
+    from pipelines.article import Article, Source
+    from workers.actors import dedup
+    from workers.keys import Keys
+
+    source = Source(type="file", path="/srv/inbox/broken.txt")
+    broken = Article(id="00000000000000aa", source=source, text=None)  # type: ignore[arg-type]
+    redis_client.set(Keys("nftest").work(broken.id), orjson.dumps(broken.to_record()))
+    with running_worker():
+        dedup.send_with_options(args=(broken.id,), max_retries=1, min_backoff=10, max_backoff=50)
+        wait_for_entries(redis_client, [ARTICLES, DEAD], 1, timeout=60)
+    [dead] = entries(redis_client, DEAD)
+    assert dead["stage"] == "dedup" and dead["error"].startswith("gave up after 2 attempts")
+    assert dead["source"] == {
+        "type": "file",
+        "path": "/srv/inbox/broken.txt",
+        "url": None,
+        "feed": None,
+    }

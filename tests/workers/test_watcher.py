@@ -158,3 +158,14 @@ def test_named_pipe_is_refused_without_blocking(watch, queued, redis_client):
     [dead] = entries(redis_client, DEAD)
     assert dead["stage"] == "intake" and "not a regular file" in dead["error"]
     wait_until(lambda: len(queued()) == 1)  # the watcher went on to the next file
+
+
+def test_folder_moved_in_is_taken_whole(watch, queued, tmp_path):
+    """A folder moved into the inbox (one change event) has each of its files queued."""
+    inbox = watch()
+    outside = tmp_path / "batch"
+    (outside / "deeper").mkdir(parents=True)
+    (outside / "one.txt").write_text(PROSE)
+    (outside / "deeper" / "two.txt").write_text(PROSE + "Another line of the second file.\n")
+    outside.rename(inbox / "batch")
+    wait_until(lambda: len(queued()) == 2)
