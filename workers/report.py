@@ -26,10 +26,15 @@ def queue_counts(client: redis.Redis, keys: Keys, queue: str) -> dict[str, int]:
     return {"queued": queued, "in_flight": unacked - queued, "delayed": delayed, "failed": failed}
 
 
-def recent(client: redis.Redis, stream: str, seconds: int = 60) -> int:
+#: `status` counts at most this many recent entries (a stream entry carries its whole record).
+RECENT_CAP = 10_000
+
+
+def recent(client: redis.Redis, stream: str, seconds: int = 60) -> str:
     """Entries added to a stream in the last ``seconds`` (stream ids start with a ms clock)."""
     since = int((time.time() - seconds) * 1000)
-    return len(client.xrange(stream, min=f"{since}-0", max="+", count=1_000_000))
+    found = len(client.xrange(stream, min=f"{since}-0", max="+", count=RECENT_CAP + 1))
+    return f"over {RECENT_CAP}" if found > RECENT_CAP else str(found)
 
 
 def print_status(client: redis.Redis, keys: Keys) -> None:
@@ -46,5 +51,5 @@ def print_status(client: redis.Redis, keys: Keys) -> None:
         streams.add_column(column, justify="right" if column != "stream" else "left")
     for name in ("articles", "dead"):
         key = keys.stream(name)
-        streams.add_row(key, str(client.xlen(key)), str(recent(client, key)))
+        streams.add_row(key, str(client.xlen(key)), recent(client, key))
     console.print(streams)
