@@ -125,8 +125,10 @@ def run_all(args: argparse.Namespace) -> list[Round]:
 
 def poller_for(client, threads: int):  # type: ignore[no-untyped-def]
     from workers.actors import outcomes
+    from workers.address_guard import AllowList
     from workers.feeds import FeedRegistry
-    from workers.fetch import AllowList, Fetcher, FetchPolicy, HostGate
+    from workers.fetch import Fetcher, FetchPolicy
+    from workers.host_gate import HostGate
     from workers.intake import Intake
     from workers.keys import Keys
     from workers.rss_poller import Poller

@@ -23,14 +23,9 @@ from pipelines.article import Rejected
 from pipelines.feeds import ParsedFeed, item_meta, parse_feed
 from pipelines.urls import url_input_id
 from workers.feeds import FeedRegistry, FeedState
-from workers.fetch import (
-    Fetched,
-    Fetcher,
-    FetchPolicy,
-    HostBusy,
-    HostGate,
-    TransientFetchError,
-)
+from workers.fetch import Fetched, Fetcher, FetchPolicy
+from workers.fetch_errors import HostBusy, TransientFetchError
+from workers.host_gate import HostGate
 from workers.intake import Intake
 from workers.keys import Keys
 from workers.settings import Settings

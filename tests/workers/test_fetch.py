@@ -11,18 +11,10 @@ import pytest
 from pipelines.article import Rejected
 from tests.conftest import EVAL
 from tests.workers.http_server import LoopbackServer, confine_to_loopback, loopback_server
-from workers.fetch import (
-    AddressRefused,
-    AllowList,
-    Fetcher,
-    FetchPolicy,
-    GuardedBackend,
-    HostBusy,
-    HostGate,
-    TransientFetchError,
-    retry_after,
-    vetted_addresses,
-)
+from workers.address_guard import AddressRefused, AllowList, GuardedBackend, vetted_addresses
+from workers.fetch import Fetcher, FetchPolicy, retry_after
+from workers.fetch_errors import HostBusy, TransientFetchError
+from workers.host_gate import HostGate
 from workers.keys import Keys
 
 LOOPBACK = AllowList.parse("127.0.0.1")

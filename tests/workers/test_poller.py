@@ -13,8 +13,10 @@ from pipelines.feeds import parse_feed
 from tests.conftest import EVAL
 from tests.workers.helpers import entries, running_worker, settle, wait_for_entries
 from tests.workers.http_server import LoopbackServer, confine_to_loopback, loopback_server
+from workers.address_guard import AllowList
 from workers.feeds import FeedRegistry
-from workers.fetch import AllowList, Fetcher, FetchPolicy, HostGate
+from workers.fetch import Fetcher, FetchPolicy
+from workers.host_gate import HostGate
 from workers.keys import Keys
 from workers.rss_poller import Poller
 
