@@ -37,13 +37,8 @@ import redis
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipelines import dedup  # noqa: E402  (after the path set-up above)
-from workers.dedup_index import (  # noqa: E402
-    DECISION_PIECES,
-    SIGNATURE_PIECES,
-    DedupIndex,
-    IndexConfig,
-    _pieces,
-)
+from pipelines.dedup_encoding import DECISION_PIECES, SIGNATURE_PIECES, pieces  # noqa: E402
+from workers.dedup_index import DedupIndex, IndexConfig  # noqa: E402
 from workers.embedded import EmbeddedRedis  # noqa: E402
 from workers.keys import Keys  # noqa: E402
 
@@ -89,8 +84,8 @@ def _load_one(pipe, index, number, now, slice_number, compacts, bands, fingerpri
     decision = json.dumps({"status": "unique", "story": article_id}, separators=(",", ":"))
     sig = compacts[n * CONFIG.num_perm : (n + 1) * CONFIG.num_perm]
     fields = {"f": fingerprints[n * 8 : n * 8 + 8], "t": int(now * 1000), "q": number + 1}
-    fields.update(_pieces("s", sig, SIGNATURE_PIECES))
-    fields.update(_pieces("d", decision.encode(), DECISION_PIECES))
+    fields.update(pieces("s", sig, SIGNATURE_PIECES))
+    fields.update(pieces("d", decision.encode(), DECISION_PIECES))
     pipe.hset(doc, mapping=fields)
     pipe.pexpire(doc, int(index._doc_ttl() * 1000))
     member = bytes.fromhex(article_id)
@@ -184,19 +179,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--sample", type=int, default=300, help="classify calls timed per size")
-    parser.add_argument("--buckets", type=int, default=IndexConfig().band_buckets,
-                        help="bucket hashes per band (default: the shipped default)")
+    parser.add_argument(
+        "--buckets",
+        type=int,
+        default=IndexConfig().band_buckets,
+        help="bucket hashes per band (default: the shipped default)",
+    )
     parser.add_argument("--json", type=Path, help="also write the rows here")
     args = parser.parse_args()
     rows = run(args.sizes, args.sample, args.buckets)
     base = rows[0]
     for row in rows:
         ratio = row["unique_median_us"] / base["unique_median_us"]
-        print(f"{row['documents']:>9} docs  {row['redis_bytes_per_doc']:7.0f} B/doc  "
-              f"classify unique {row['unique_median_us']:6.0f} µs (x{ratio:.2f})  "
-              f"near copy {row['near_copy_median_us']:6.0f} µs  "
-              f"Redis CPU {row['unique_redis_us']:4.0f}/{row['near_copy_redis_us']:4.0f} µs  "
-              f"(signature alone {row['signature_only_us']:.0f} µs)")
+        print(
+            f"{row['documents']:>9} docs  {row['redis_bytes_per_doc']:7.0f} B/doc  "
+            f"classify unique {row['unique_median_us']:6.0f} µs (x{ratio:.2f})  "
+            f"near copy {row['near_copy_median_us']:6.0f} µs  "
+            f"Redis CPU {row['unique_redis_us']:4.0f}/{row['near_copy_redis_us']:4.0f} µs  "
+            f"(signature alone {row['signature_only_us']:.0f} µs)"
+        )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))
 
