@@ -176,28 +176,23 @@ class TestHtmlCharsets:
 
         assert got.text.splitlines() == LEGACY_PARAGRAPHS
 
-    def test_utf16_page_with_bom(self):
-        """A UTF-16 page with a byte-order mark is read, not taken for binary."""
-        html = page(article("Un nouveau pont", LEGACY_PARAGRAPHS), charset="utf-16")
+    @pytest.mark.parametrize(
+        ("declared", "encoding"),
+        [
+            # A UTF-16 page with a byte-order mark is read, not taken for binary.
+            ("utf-16", "utf-16"),
+            # A declared charset that is no text encoding falls back to guessing.
+            ("base64", "cp1252"),
+            ("x-no-such-charset", "cp1252"),
+            # Valid UTF-8 wins over a declared iso-8859-1, which would turn "é" into "Ã©".
+            ("iso-8859-1", "utf-8"),
+        ],
+    )
+    def test_page_bytes_are_decoded_by_what_they_are(self, declared, encoding):
+        """The page's bytes decide over a missing, nonsense or wrong charset declaration."""
+        html = page(article("Un nouveau pont", LEGACY_PARAGRAPHS), charset=declared)
 
-        got = extract(html.encode("utf-16"), "html")
-
-        assert got.text.splitlines() == LEGACY_PARAGRAPHS
-
-    def test_nonsense_declared_charset_is_ignored(self):
-        """A declared charset that is no text encoding (unknown, base64) falls back to guessing."""
-        for charset in ("base64", "x-no-such-charset"):
-            html = page(article("Un nouveau pont", LEGACY_PARAGRAPHS), charset=charset)
-
-            got = extract(html.encode("cp1252"), "html")
-
-            assert got.text.splitlines() == LEGACY_PARAGRAPHS
-
-    def test_utf8_page_mislabelled_latin1_is_read_as_utf8(self):
-        """Valid UTF-8 wins over a declared iso-8859-1, which would turn "é" into "Ã©"."""
-        html = page(article("Un nouveau pont", LEGACY_PARAGRAPHS), charset="iso-8859-1")
-
-        got = extract(html.encode("utf-8"), "html")
+        got = extract(html.encode(encoding), "html")
 
         assert got.text.splitlines() == LEGACY_PARAGRAPHS
 
