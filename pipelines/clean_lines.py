@@ -24,6 +24,7 @@ class Thresholds:
     related_min_words: int = 6  # shorter unpunctuated lines may be crossheads: keep them
     related_max_words: int = 16  # longer ones are prose that lost its full stop
     list_min_items: int = 3  # this many unpunctuated lines in a row are a list: keep them
+    row_max_words: int = 16  # a longer line is prose or a page note, not a row of data
     listy_body_share: float = 0.25  # a body with more unpunctuated lines is written in lists
     unpunctuated_prose_min_words: int = 30  # no dek, caption or teaser is this long
     chrome_max_words: int = 8  # share bars, calls to action, parentheticals

@@ -4,6 +4,7 @@ chosen), the body up to the last sentence, and the trailer after it."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 
 from pipelines.clean_chrome import is_section_path
@@ -16,7 +17,7 @@ from pipelines.clean_lines import (
     lowercase_share,
     words,
 )
-from pipelines.line_features import navigation_share
+from pipelines.line_features import navigation_share, row_shape
 
 # Talk about the page rather than the news: "This article is from the source ...",
 # "The article has changed 4 times", "This story has been updated ...".
@@ -67,8 +68,9 @@ def clean_zones(lines: list[Line]) -> str | None:
 
 def _closing_lines(tail: list[Line]) -> set[int]:
     """The ids of the lines after the last sentence that still belong to the article: rules
-    it draws ("___"), and a list it ends with: a run of bulleted lines ("- ", "• ", "1. ",
-    or the "— Name" of a signature) right after the last sentence, which ``tail`` starts with.
+    it draws ("___"), a list it ends with (a run of bulleted lines, "- ", "• ", "1. ", or
+    the "— Name" of a signature, right after the last sentence, which ``tail`` starts
+    with), and the rows of data it ends with (``_data_rows``).
     """
     closing = {id(line) for line in tail[1:] if _RULE.match(line.text)}
     for line in tail[1:]:
@@ -77,6 +79,28 @@ def _closing_lines(tail: list[Line]) -> set[int]:
         if not _BULLET.match(line.text):
             break
         closing.add(id(line))
+    return closing | _data_rows(tail[1:])
+
+
+def _data_rows(trailer: list[Line]) -> set[int]:
+    """The ids of the rows of a table or list the article ends with: tour dates, results,
+    prices ("June 9 – Tampa, FL @ Arena", "England (Group A): 10th appearance").
+
+    A row is a short line whose shape (``row_shape``) at least ``list_min_items`` trailing
+    lines share; menus, tags and related headlines have no shape. A short line right before the
+    first row, straight after the last sentence, is the list's heading ("Tour dates").
+    """
+    shapes = [
+        row_shape(line.text) if len(words(line.text)) <= LIMITS.row_max_words else None
+        for line in trailer
+    ]
+    counts = Counter(shape for shape in shapes if shape is not None)
+    rows = [index for index, shape in enumerate(shapes) if counts[shape] >= LIMITS.list_min_items]
+    if not rows:
+        return set()
+    closing = {id(trailer[index]) for index in rows}
+    if rows[0] == 1 and len(words(trailer[0].text)) <= LIMITS.chrome_max_words:
+        closing.add(id(trailer[0]))
     return closing
 
 

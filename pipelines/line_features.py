@@ -144,3 +144,25 @@ def is_timestamp(text: str, max_words: int = 10) -> bool:
     stamped_clock = bool(_CLOCK.search(text)) and any(word in _STAMP_WORDS for word in words)
     dated = has_date or stamped_clock
     return dated and all(word in _MONTHS_AND_DAYS or word in _TIME_WORDS for word in words)
+
+
+# A separator standing between the fields of a data row: "June 9 – Tampa, FL @ Arena",
+# "England (Group A): 10th", "%61 votes", "19) Game name". Commas and full stops are
+# left out, since prose has them everywhere; a hyphen counts only between spaces.
+_FIELD_SEPARATOR = re.compile(r"(?<=\s)[-–—](?=\s)|[–—@:()\[\]|/$%€£¥₩=#+×•·]|--")
+_SAME_DASH = {"-": "–", "—": "–", "--": "–"}
+
+
+def row_shape(text: str) -> tuple[bool, str] | None:
+    """The shape of a row of data: whether it holds a figure, and its first field separator.
+
+    Rows of one list share a shape ("July 2 – Uncasville, CT @ Arena" and "August 4 –
+    Cincinnati, OH @ Center" are both ``(True, "–")``). A line without a separator has no
+    shape, nor has one with a single letter or figure: menus, tags, image names and letter
+    indexes ("C |") are made of such lines.
+    """
+    separator = _FIELD_SEPARATOR.search(text)
+    if separator is None or sum(char.isalnum() for char in text) < 2:
+        return None
+    mark = separator.group()
+    return any(char.isdigit() for char in text), _SAME_DASH.get(mark, mark)

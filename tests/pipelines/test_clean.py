@@ -14,6 +14,7 @@ import pytest
 
 from pipelines.article import Extracted
 from pipelines.clean import clean_text, verdicts
+from pipelines.line_features import row_shape
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 SEED_PATHS = sorted(SEEDS.glob("*.txt"))
@@ -219,6 +220,33 @@ def test_bulleted_list_and_rule_ending_the_article_are_kept():
     result = in_trailer(*items, "___", "Tram budget rises again")
     assert result.text.splitlines() == [*PROSE, *items, "___"]
     assert result.removed == ["Tram budget rises again"]
+
+
+def test_rows_of_data_ending_the_article_are_kept():
+    """A table the article ends with (stops and dates, each row shaped alike) stays with
+    its heading; the menu and the teaser after it, which have no such shape, go."""
+    rows = [
+        "June 2 – Eastbank @ Harbour Square",
+        "June 9 – Port Alden @ Tram Depot",
+        "June 16 – Northgate @ Market Hall (Formerly the Corn Exchange)",
+    ]
+    menu = ["Terms of Use", "Contact us"]
+    result = in_trailer("Open days", *rows, *menu, "Tram budget rises again")
+    assert result.text.splitlines() == [*PROSE, "Open days", *rows]
+    assert result.removed == [*menu, "Tram budget rises again"]
+
+
+def test_two_rows_or_long_lines_after_the_article_are_not_a_table():
+    """Fewer rows than a list has, or lines too long for rows, are page notes."""
+    rows = ["Phone: 555 0100", "Fax: 555 0101"]
+    notes = [
+        "Opening hours: the desk answers calls on weekdays between 09:00 and 17:00 and "
+        "handles delivery requests by e-mail at all other times of the week",
+        "For readers abroad: the desk answers calls on weekdays between 08:00 and 18:00 "
+        "local time and replies to letters within two weeks of receiving them",
+    ]
+    assert in_trailer(*rows).removed == rows
+    assert in_trailer(*notes, *rows).removed == [*notes, *rows]
 
 
 def test_place_line_above_the_first_paragraph_is_kept():
@@ -514,3 +542,20 @@ def test_verdicts_name_the_rule_that_dropped_each_line():
     assert judged["Share on Facebook"] == "share_bar"
     assert judged["About Us"] == "navigation_label"
     assert {judged[line] for line in PROSE} == {"kept"}
+
+
+@pytest.mark.parametrize(
+    ("line", "shape"),
+    [
+        ("June 9 – Eastbank @ Harbour Square", (True, "–")),
+        ("Aug. 14 -- Northgate - Market Hall", (True, "–")),
+        ("Eastbank (Line A): 12 stops", (True, "(")),
+        ("%61 votes", (True, "%")),
+        ("Fares: adults and children", (False, ":")),
+        ("Terms of Use", None),  # no separator: a menu label
+        ("USB-C charger for 2 phones", None),  # a hyphen inside a word separates nothing
+        ("C |", None),  # a letter index
+    ],
+)
+def test_row_shape(line, shape):
+    assert row_shape(line) == shape
