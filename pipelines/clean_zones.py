@@ -70,7 +70,7 @@ def _closing_lines(tail: list[Line]) -> set[int]:
     """The ids of the lines after the last sentence that still belong to the article: rules
     it draws ("___"), a list it ends with (a run of bulleted lines, "- ", "• ", "1. ", or
     the "— Name" of a signature, right after the last sentence, which ``tail`` starts
-    with), and the rows of data it ends with (``_data_rows``).
+    with), and the rows of data it ends with (``_data_rows``) under their heading.
     """
     closing = {id(line) for line in tail[1:] if _RULE.match(line.text)}
     for line in tail[1:]:
@@ -79,29 +79,30 @@ def _closing_lines(tail: list[Line]) -> set[int]:
         if not _BULLET.match(line.text):
             break
         closing.add(id(line))
-    return closing | _data_rows(tail[1:])
+    rows = _data_rows(tail[1:])
+    headed = len(tail) > 2 and id(tail[2]) in rows and id(tail[1]) not in rows
+    if headed and len(words(tail[1].text)) <= LIMITS.chrome_max_words:
+        closing.add(id(tail[1]))  # the table's heading: "Tour dates"
+    return closing | rows
 
 
-def _data_rows(trailer: list[Line]) -> set[int]:
-    """The ids of the rows of a table or list the article ends with: tour dates, results,
-    prices ("June 9 – Tampa, FL @ Arena", "England (Group A): 10th appearance").
+def _data_rows(lines: list[Line]) -> set[int]:
+    """The ids of the rows of a table or list among ``lines``: tour dates, results, prices,
+    questions and answers ("June 9 – Tampa, FL @ Arena", "England (Group A): 10th").
 
-    A row is a short line whose shape (``row_shape``) at least ``list_min_items`` trailing
-    lines share; menus, tags and related headlines have no shape. A short line right before the
-    first row, straight after the last sentence, is the list's heading ("Tour dates").
+    A row is a short line whose shape (``row_shape``) at least ``list_min_items`` short
+    lines share; menus, tags and related headlines have no shape.
     """
     shapes = [
         row_shape(line.text) if len(words(line.text)) <= LIMITS.row_max_words else None
-        for line in trailer
+        for line in lines
     ]
     counts = Counter(shape for shape in shapes if shape is not None)
-    rows = [index for index, shape in enumerate(shapes) if counts[shape] >= LIMITS.list_min_items]
-    if not rows:
-        return set()
-    closing = {id(trailer[index]) for index in rows}
-    if rows[0] == 1 and len(words(trailer[0].text)) <= LIMITS.chrome_max_words:
-        closing.add(id(trailer[0]))
-    return closing
+    return {
+        id(line)
+        for line, shape in zip(lines, shapes, strict=True)
+        if shape is not None and counts[shape] >= LIMITS.list_min_items
+    }
 
 
 def _is_meta_talk(text: str) -> bool:
@@ -134,11 +135,12 @@ def _reads_as_sentence(text: str) -> bool:
 
 def _clean_header(header: list[Line]) -> str | None:
     _drop_breadcrumb_glued_to_headline(header)
-    title = _pick_title(kept(header))
+    rows = _data_rows(kept(header))  # a table above the first paragraph: a calendar, a score
+    title = _pick_title([line for line in kept(header) if id(line) not in rows])
     for line in kept(header):
         if line is title:
             line.drop("title")
-        elif not _belongs_in_header(line.text):
+        elif id(line) not in rows and not _belongs_in_header(line.text):
             line.drop("header")
     return title.text if title else None
 
@@ -196,16 +198,18 @@ def _drop_related_headlines(body: list[Line]) -> None:
 
     A run of several such lines is a list in the article (products, steps, points), and
     stays; so does every such line of a text written largely in such lines (a list of
-    deals, a listicle), where they are the article itself.
+    deals, a listicle), where they are the article itself, and every row of data
+    (``_data_rows``) the body holds, however far apart ("Q: ...", "A: ...").
     """
-    non_sentences = sum(not _reads_as_sentence(line.text) for line in body)
-    listy = non_sentences > LIMITS.listy_body_share * len(body)
-    if listy and non_sentences >= LIMITS.list_min_items:
+    non_sentences = [line for line in body if not _reads_as_sentence(line.text)]
+    listy = len(non_sentences) > LIMITS.listy_body_share * len(body)
+    if listy and len(non_sentences) >= LIMITS.list_min_items:
         return
+    rows = _data_rows(non_sentences)
     for run in _runs_of_non_sentences(body):
         if len(run) < LIMITS.list_min_items:
             for line in run:
-                if _is_related_headline(line.text):
+                if id(line) not in rows and _is_related_headline(line.text):
                     line.drop("related_headline")
 
 

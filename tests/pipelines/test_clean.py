@@ -236,6 +236,38 @@ def test_rows_of_data_ending_the_article_are_kept():
     assert result.removed == [*menu, "Tram budget rises again"]
 
 
+def test_rows_of_data_above_the_first_paragraph_are_kept():
+    """A timetable standing above the prose stays, and none of its rows becomes the title."""
+    rows = [
+        f"Stage {n}: {day} May – {stop}"
+        for n, day, stop in ((1, 3, "Eastbank"), (2, 10, "Northgate"), (3, 17, "Port Alden"))
+    ]
+    result = in_header("Port Alden tram line opens two months late", "Menu", *rows)
+    assert result.title == "Port Alden tram line opens two months late"
+    assert result.text.splitlines() == [*rows, *PROSE]
+    assert result.removed == ["Menu"]
+
+
+def test_questions_and_answers_between_paragraphs_are_kept():
+    """Unpunctuated answers in an interview ("A: ...") are rows of one list, even with
+    paragraphs between them; a lone related headline among them still goes."""
+    answers = [
+        "A: The harbour loop and the night trams",
+        "A: Rails from three countries, all of them late",
+        "A: Eastbank first, then Northgate and Port Alden",
+    ]
+    teaser = "Port Alden council approves budget for a new bus depot"
+    prose = [  # enough paragraphs that the text is not written in lists
+        f"Councillor Halloway answered question {n} from residents of the {district} district "
+        "at the meeting on Monday, the transport board said."
+        for n, district in enumerate(("Eastbank", "Northgate", "Westmere", "Harbourside") * 3)
+    ]
+    lines = [*PROSE[:2], answers[0], *prose[:6], answers[1], teaser, *prose[6:], answers[2]]
+    result = clean(*lines, *PROSE[2:])
+    assert result.removed == [teaser]
+    assert result.text.splitlines() == [line for line in lines if line != teaser] + [*PROSE[2:]]
+
+
 def test_two_rows_or_long_lines_after_the_article_are_not_a_table():
     """Fewer rows than a list has, or lines too long for rows, are page notes."""
     rows = ["Phone: 555 0100", "Fax: 555 0101"]
