@@ -11,15 +11,16 @@ never known strings:
   time alone heads a live-blog entry and stays), the site talking to its reader about
   itself, and teasers cut off mid-phrase;
 * the header zone (before the first prose paragraph, ``clean_zones.py``): the first
-  headline-like line (preferably one of several words) becomes the title; breadcrumbs,
-  captions, bylines, deks and meta-talk about "this article" are dropped;
+  headline-like line (preferably one of several words) that shares enough words with
+  the first paragraphs becomes the title; breadcrumbs, captions, bylines, deks and
+  meta-talk about "this article" are dropped; rows of a table stay;
 * the body: headline-like lines of several words standing alone between paragraphs
   (related-story links); runs of such lines, and texts written largely in them,
-  are lists that belong to the article and stay;
+  are lists that belong to the article and stay, as do rows shaped alike ("A: ...");
 * the trailing zone (after the last sentence that is not meta-talk about the page, or
-  the attribution of a tweet the article embeds): everything but rules ("___") and a
-  bulleted list starting right after the last sentence, since only teasers, credits and
-  page notes are left there.
+  the attribution of a tweet the article embeds): everything but rules ("___"), a
+  bulleted list starting right after the last sentence, and rows of data shaped alike
+  (tour dates, results, prices), since only teasers, credits and page notes are left.
 
 Given a ``LineHistory`` (``repetition.py``), lines that many earlier documents of the
 same source contained are dropped first. Rows holding two versions of a paragraph

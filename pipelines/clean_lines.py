@@ -19,6 +19,7 @@ class Thresholds:
     title_min_words: int = 3
     title_max_words: int = 25
     title_preferred_words: int = 5  # shorter headline-like lines are often site names
+    title_min_overlap: float = 0.25  # share of its words a headline shares with the lead
     section_name_max_words: int = 3  # "US & World" on its own line, wherever it is
     crumb_max_words: int = 4  # per breadcrumb segment, and the prefix glued to a headline
     related_min_words: int = 6  # shorter unpunctuated lines may be crossheads: keep them

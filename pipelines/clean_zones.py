@@ -17,7 +17,7 @@ from pipelines.clean_lines import (
     lowercase_share,
     words,
 )
-from pipelines.line_features import navigation_share, row_shape
+from pipelines.line_features import navigation_share, row_shape, topic_overlap, topic_words
 
 # Talk about the page rather than the news: "This article is from the source ...",
 # "The article has changed 4 times", "This story has been updated ...".
@@ -44,6 +44,8 @@ _TWEET_SIGNATURE = re.compile(r"^[—–-]+\s*\S.*\(@\w{1,15}\)\s.*\d{4}$")
 _TWEET_LINK = re.compile(r"\bpic\.twitter\.com/\w+$")  # a tweet's text ends with its photo link
 # "___", "* * *", "-----": a rule the article draws between its parts or under its end.
 _RULE = re.compile(r"^(?:[_\-=*~•·]\s?){3,}$")
+#: How many paragraphs from the first one a headline is compared with.
+_LEAD_LINES = 5
 
 
 def clean_zones(lines: list[Line]) -> str | None:
@@ -57,7 +59,8 @@ def clean_zones(lines: list[Line]) -> str | None:
     if start is None:
         return None  # no running text to anchor the zones: judge nothing by position
     end = max(index for index, line in enumerate(remaining) if _ends_body(line.text))
-    title = _clean_header(remaining[:start])
+    lead = topic_words(" ".join(line.text for line in remaining[start : start + _LEAD_LINES]))
+    title = _clean_header(remaining[:start], lead)
     _drop_related_headlines(remaining[start + 1 : end])
     closing = _closing_lines(remaining[end:])
     for line in remaining[end + 1 :]:
@@ -133,10 +136,10 @@ def _reads_as_sentence(text: str) -> bool:
 # --- Header: the title, and what else may stand above the first paragraph -----------------
 
 
-def _clean_header(header: list[Line]) -> str | None:
+def _clean_header(header: list[Line], lead: set[str]) -> str | None:
     _drop_breadcrumb_glued_to_headline(header)
     rows = _data_rows(kept(header))  # a table above the first paragraph: a calendar, a score
-    title = _pick_title([line for line in kept(header) if id(line) not in rows])
+    title = _pick_title([line for line in kept(header) if id(line) not in rows], lead)
     for line in kept(header):
         if line is title:
             line.drop("title")
@@ -166,10 +169,16 @@ def _drop_breadcrumb_glued_to_headline(header: list[Line]) -> None:
                 break
 
 
-def _pick_title(header: list[Line]) -> Line | None:
-    """The first headline-like line, preferring one of several words: a site or section
-    name ("The Ledger Blog") often stands above the headline."""
-    candidates = [line for line in header if _is_headline(line.text)]
+def _pick_title(header: list[Line], lead: set[str]) -> Line | None:
+    """The first headline-like line about what the first paragraphs (``lead``) are about,
+    preferring one of several words. A line sharing too few words with them is a site or
+    section name, a related story or a menu, not the headline; a short name ("The Ledger
+    Blog") often stands above the headline."""
+    candidates = [
+        line
+        for line in header
+        if _is_headline(line.text) and topic_overlap(line.text, lead) >= LIMITS.title_min_overlap
+    ]
     preferred = [
         line for line in candidates if len(words(line.text)) >= LIMITS.title_preferred_words
     ]

@@ -40,6 +40,7 @@ _STEERING_VERBS = _vocabulary(
     "click subscribe sign log follow download join register share watch listen read tap get"
 )
 _QUOTES = '"“”«»'
+_UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _THIS_SITE = re.compile(r"\b(?:this|our)\s+(?:web\s?)?site\b", re.IGNORECASE)
 _COUNTED = re.compile(r"\s*\(\d+\)$")
@@ -52,6 +53,24 @@ def _letter_words(text: str) -> list[str]:
 
 def _content_words(text: str) -> list[str]:
     return [word for word in _letter_words(text) if word not in _GLUE_WORDS]
+
+
+def topic_words(text: str) -> set[str]:
+    """The words that say what a text is about: words of four letters or more, and pairs of
+    characters in scripts written without spaces (Chinese, Japanese)."""
+    found: set[str] = set()
+    for word in _letter_words(text):
+        if _UNSPACED_SCRIPT.search(word):
+            found.update(word[index : index + 2] for index in range(len(word) - 1))
+        elif len(word) >= 4:
+            found.add(word)
+    return found
+
+
+def topic_overlap(text: str, vocabulary: set[str]) -> float:
+    """The share of ``text``'s topic words found in ``vocabulary`` (0 when it has none)."""
+    own = topic_words(text)
+    return len(own & vocabulary) / len(own) if own else 0.0
 
 
 def navigation_share(text: str) -> float:

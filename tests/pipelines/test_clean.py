@@ -566,6 +566,19 @@ def test_a_site_name_above_the_headline_is_not_the_title():
     assert result.removed == ["The Ledger Blog"]
 
 
+def test_a_headline_about_another_story_is_not_the_title():
+    """A related story's headline above the real one shares almost no words with the first
+    paragraphs: the real headline is the title, and with it missing there is no title."""
+    other = "Northgate library wins national architecture award for its roof garden"
+    headline = "Port Alden tram line will open two months late"
+    result = in_header(other, headline)
+    assert result.title == headline
+    assert result.removed == [other]
+    alone = in_header(other)
+    assert alone.title is None
+    assert alone.removed == [other]
+
+
 def test_verdicts_name_the_rule_that_dropped_each_line():
     """`verdicts` gives every line with "kept", "title" or the name of its rule."""
     text = "\n".join(["Port Alden tram opens late", "Share on Facebook", *PROSE, "About Us"])
