@@ -27,6 +27,8 @@ class Thresholds:
     list_min_items: int = 3  # this many unpunctuated lines in a row are a list: keep them
     row_max_words: int = 16  # a longer line is prose or a page note, not a row of data
     listy_body_share: float = 0.25  # a body with more unpunctuated lines is written in lists
+    intro_min_words: int = 5  # "Here are the highlights:" introduces a list; "Related:" not
+    intro_min_lowercase_share: float = 0.5
     unpunctuated_prose_min_words: int = 30  # no dek, caption or teaser is this long
     chrome_max_words: int = 8  # share bars, calls to action, parentheticals
     label_max_words: int = 20  # "Photo: ...", "Read more: ..." lines

@@ -44,6 +44,7 @@ _TWEET_SIGNATURE = re.compile(r"^[—–-]+\s*\S.*\(@\w{1,15}\)\s.*\d{4}$")
 _TWEET_LINK = re.compile(r"\bpic\.twitter\.com/\w+$")  # a tweet's text ends with its photo link
 # "___", "* * *", "-----": a rule the article draws between its parts or under its end.
 _RULE = re.compile(r"^(?:[_\-=*~•·]\s?){3,}$")
+_CLOCK_TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
 #: How many paragraphs from the first one a headline is compared with.
 _LEAD_LINES = 5
 
@@ -115,7 +116,7 @@ def _is_meta_talk(text: str) -> bool:
 def _is_prose(text: str) -> bool:
     """A paragraph of running text: the body zone runs from the first to the last of these."""
     count = len(words(text))
-    if not ends_sentence(text) or count < LIMITS.prose_min_words:
+    if not (ends_sentence(text) or _introduces(text)) or count < LIMITS.prose_min_words:
         return False
     if text.rstrip(CLOSERS).endswith(("?", "!")) and count < LIMITS.question_min_words:
         return False  # "Will the barrier hold?" is more likely a headline
@@ -129,8 +130,25 @@ def _ends_body(text: str) -> bool:
 
 
 def _reads_as_sentence(text: str) -> bool:
-    """Punctuated, or too long to be a dek, caption or teaser that merely lacks a full stop."""
+    """Punctuated, or too long to be a dek, caption or teaser that merely lacks a full stop,
+    or a sentence introducing what follows."""
+    return _is_punctuated(text) or _introduces(text)
+
+
+def _is_punctuated(text: str) -> bool:
     return ends_sentence(text) or len(words(text)) >= LIMITS.unpunctuated_prose_min_words
+
+
+def _introduces(text: str) -> bool:
+    """A sentence ending in a colon: "Here are the highlights:", "We see three risks:".
+    Labels ("Related:", "Tags:") are too short, and a reader comment's header ("Alex on
+    May 3, 2031 at 6:34 am said:") has a clock time."""
+    return (
+        text.endswith(":")
+        and len(words(text)) >= LIMITS.intro_min_words
+        and lowercase_share(text) >= LIMITS.intro_min_lowercase_share
+        and not _CLOCK_TIME.search(text)
+    )
 
 
 # --- Header: the title, and what else may stand above the first paragraph -----------------
@@ -210,7 +228,8 @@ def _drop_related_headlines(body: list[Line]) -> None:
     deals, a listicle), where they are the article itself, and every row of data
     (``_data_rows``) the body holds, however far apart ("Q: ...", "A: ...").
     """
-    non_sentences = [line for line in body if not _reads_as_sentence(line.text)]
+    # An introduction ("Here's why:") counts as unpunctuated here: it heads the list.
+    non_sentences = [line for line in body if not _is_punctuated(line.text)]
     listy = len(non_sentences) > LIMITS.listy_body_share * len(body)
     if listy and len(non_sentences) >= LIMITS.list_min_items:
         return
@@ -225,7 +244,7 @@ def _drop_related_headlines(body: list[Line]) -> None:
 def _runs_of_non_sentences(body: list[Line]) -> Iterator[list[Line]]:
     run: list[Line] = []
     for line in body:
-        if _reads_as_sentence(line.text):
+        if _is_punctuated(line.text):
             yield run
             run = []
         else:

@@ -268,6 +268,17 @@ def test_questions_and_answers_between_paragraphs_are_kept():
     assert result.text.splitlines() == [line for line in lines if line != teaser] + [*PROSE[2:]]
 
 
+def test_a_sentence_ending_in_a_colon_belongs_to_the_article():
+    """ "Residents were asked three questions:" introduces what follows, above the first
+    paragraph or after the last; a label ("Related stories:") or the header of a reader's
+    comment, with its clock time, does not."""
+    intro = "Residents of Eastbank were asked three questions about the delay:"
+    comment = "Wren on May 3, 2031 at 6:34 am said:"
+    assert in_header(intro).text.splitlines() == [intro, *PROSE]
+    assert in_trailer(intro).text.splitlines() == [*PROSE, intro]
+    assert in_trailer("Related stories:", comment).removed == ["Related stories:", comment]
+
+
 def test_two_rows_or_long_lines_after_the_article_are_not_a_table():
     """Fewer rows than a list has, or lines too long for rows, are page notes."""
     rows = ["Phone: 555 0100", "Fax: 555 0101"]
