@@ -30,6 +30,10 @@ _META_WORDS = re.compile(
     r"|corrected|correction|originally|url|link)\b|https?://|www\.",
     re.IGNORECASE,
 )
+# "Correction, May 3, 2031: This article misstated ...", "Editor's note: ...".
+_EDITORIAL_NOTE = re.compile(
+    r"^(?:corrections?|clarifications?|editor['’]?s[’']? note)\b[^:]{0,40}:", re.IGNORECASE
+)
 _BYLINE = re.compile(r"^By\s+[A-Z]")
 _QUOTED = re.compile(r"^[“\"‘'«].*[”\"’'»]$")
 _DATELINE = re.compile(r"^[A-Z][A-Z.'’-]+(?:[ ,]+[A-Za-z.'’-]+){0,4}(?:\s*\([^)]*\))?\s*[—–:-]+$")
@@ -110,6 +114,8 @@ def _data_rows(lines: list[Line]) -> set[int]:
 
 
 def _is_meta_talk(text: str) -> bool:
+    if _EDITORIAL_NOTE.match(text):
+        return False  # the outlet correcting its own story: part of the article
     return bool(_SELF_REFERENCE.search(text)) and bool(_META_WORDS.search(text))
 
 

@@ -337,6 +337,18 @@ def test_meta_talk_after_the_article_is_removed():
     assert in_trailer(note).removed == [note]
 
 
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Correction, May 4, 2031: This article misstated the length of the harbour loop.",
+        "Editor's note: This story was updated to include the board's revised timetable.",
+    ],
+)
+def test_corrections_and_editors_notes_stay(note):
+    """The outlet's own correction of the story is part of the article, unlike page notes."""
+    assert in_trailer(note).text.splitlines() == [*PROSE, note]
+
+
 def test_trailing_headline_and_credit_are_removed():
     """Unpunctuated lines after the last paragraph are teasers or credits."""
     result = in_trailer("Tram budget rises again", "Meridian Wire")
