@@ -44,14 +44,14 @@ def tallies(exports: list[Export]) -> dict[str, Tally]:
 
 def print_tallies(halves: dict[str, Tally]) -> None:
     print(
-        f"{'half':<9} {'docs':>5} {'article':>8} {'boiler':>7}  "
-        f"{'P(boiler)':>9} {'R(boiler)':>9} {'R(article)':>10}  headline->title  wrong title"
+        f"{'half':<9} {'docs':>5} {'article':>8} {'boiler':>7}  {'P(boiler)':>9} {'R(boiler)':>9} "
+        f"{'R(article)':>10} {'R(words)':>8}  headline->title  wrong title"
     )
     for name, t in halves.items():
         print(
             f"{name:<9} {t.documents:>5} {t.article:>8} {t.boilerplate:>7}  {t.precision:>9.3f} "
-            f"{t.recall:>9.3f} {t.article_recall:>10.3f}  {t.headlines_found:>5}/{t.headlines:<9}"
-            f" {t.wrong_titles:>5}"
+            f"{t.recall:>9.3f} {t.article_recall:>10.3f} {t.article_word_recall:>8.3f}  "
+            f"{t.headlines_found:>5}/{t.headlines:<9} {t.wrong_titles:>5}"
         )
 
 
@@ -128,6 +128,7 @@ def main() -> int:
                 "precision": t.precision,
                 "recall": t.recall,
                 "article_recall": t.article_recall,
+                "article_word_recall": t.article_word_recall,
                 **asdict(t),
             }
             for name, t in halves.items()

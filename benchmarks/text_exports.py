@@ -227,6 +227,8 @@ class Tally:
     boilerplate: int = 0
     boilerplate_dropped: int = 0
     article_dropped: int = 0  #: false positives of the boilerplate detector
+    article_words: int = 0
+    article_words_kept: int = 0  #: in the article lines kept: long lines weigh more
     headlines: int = 0
     headlines_found: int = 0  #: the cleaner's title is the export's headline
     wrong_titles: int = 0  #: a title was set, but not to the headline
@@ -251,6 +253,11 @@ class Tally:
         """Of the article lines, the share kept in the text."""
         return self.article_kept / self.article if self.article else 1.0
 
+    @property
+    def article_word_recall(self) -> float:
+        """Of the words of the article lines, the share in the lines kept."""
+        return self.article_words_kept / self.article_words if self.article_words else 1.0
+
 
 def tally(export: Export, text: str, title: str | None) -> Tally:
     """Count what a cleaner that returned ``text`` and ``title`` did to each line.
@@ -267,6 +274,8 @@ def tally(export: Export, text: str, title: str | None) -> Tally:
             result.article += 1
             result.article_kept += was_kept
             result.article_dropped += not was_kept
+            result.article_words += len(line.text.split())
+            result.article_words_kept += was_kept * len(line.text.split())
         elif line.label == BOILERPLATE:
             result.boilerplate += 1
             result.boilerplate_dropped += not was_kept
