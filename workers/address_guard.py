@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,12 +53,15 @@ class AllowList:
         )
 
 
-def vetted_addresses(host: str, port: int, allow: AllowList) -> list[str]:
+def vetted_addresses(
+    host: str, port: int, allow: AllowList, timeout: float | None = None
+) -> list[str]:
     """The addresses of ``host`` newsflow may connect to; AddressRefused if any is forbidden.
 
     All of them must pass: one private address among public ones is a classic trick.
+    The lookup fails as transient after ``timeout`` seconds.
     """
-    addresses = _resolve(host, port)
+    addresses = _resolve(host, port, timeout)
     for text in addresses:
         address = ipaddress.ip_address(text.split("%")[0])  # drop an IPv6 zone ("%eth0")
         if not _is_public(address) and not allow.permits(host, address):
@@ -68,9 +72,21 @@ def vetted_addresses(host: str, port: int, allow: AllowList) -> list[str]:
     return addresses
 
 
-def _resolve(host: str, port: int) -> list[str]:
+# getaddrinfo has no timeout of its own and cannot be interrupted: it runs in these
+# threads, and a lookup that outlives the fetch's timeout is left to finish there.
+_RESOLVER = ThreadPoolExecutor(max_workers=8, thread_name_prefix="newsflow-resolve")
+
+
+def _resolve(host: str, port: int, timeout: float | None) -> list[str]:
+    lookup = _RESOLVER.submit(
+        lambda: socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)  # patched in tests
+    )
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = lookup.result(timeout=timeout)
+    except TimeoutError:
+        raise TransientFetchError(
+            f"cannot resolve {host}: no answer from DNS within {timeout:g} s"
+        ) from None
     except socket.gaierror as error:
         raise TransientFetchError(f"cannot resolve {host}: {error.strerror}") from None
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
@@ -92,7 +108,7 @@ class GuardedBackend(httpcore.SyncBackend):
 
     def connect_tcp(self, host: str, port: int, timeout: float | None = None, **kwargs: Any) -> Any:
         last_error: Exception | None = None
-        for address in vetted_addresses(host, port, self._allow):
+        for address in vetted_addresses(host, port, self._allow, timeout):
             try:
                 return super().connect_tcp(address, port, timeout=timeout, **kwargs)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:

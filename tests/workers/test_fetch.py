@@ -4,6 +4,8 @@ and after every redirect), limits, content types, statuses, robots.txt and the h
 from __future__ import annotations
 
 import ipaddress
+import socket
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -243,6 +245,24 @@ def test_allow_list() -> None:
     assert allow.permits("wiki.intranet.example", ipaddress.ip_address("192.168.0.9"))
     assert not allow.permits("x", ipaddress.ip_address("192.168.0.9"))
     assert not allow.permits("x", ipaddress.ip_address("::1"))
+
+
+def test_a_dns_lookup_that_never_answers_fails_as_transient(monkeypatch, connections) -> None:
+    """getaddrinfo has no timeout: a resolver that never answers must not hold the worker
+    past the connect timeout. (A stuck resolver cannot run here, so this one is stubbed.)"""
+    released = threading.Event()
+
+    def unanswered_getaddrinfo(*args, **kwargs):  # type: ignore[no-untyped-def]
+        released.wait(60)
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", unanswered_getaddrinfo)
+    try:
+        with pytest.raises(TransientFetchError, match="no answer from DNS within 0.5 s"):
+            _fetcher(allow=AllowList(), connect_timeout=0.5).get("http://news.example/story")
+    finally:
+        released.set()
+    assert connections == []
 
 
 def test_backend_refuses_metadata_address_without_a_socket(connections: list[str]) -> None:
