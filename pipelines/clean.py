@@ -47,7 +47,13 @@ def clean_text(text: str, history: LineHistory | None = None) -> Extracted:
     ``history`` holds how many earlier documents of the same source contained each of
     this one's lines (pipelines/repetition.py): lines the source repeats are dropped.
     """
-    lines, title = _judge(text, history)
+    return clean_document(document_lines(text), history)
+
+
+def clean_document(paragraphs: list[str], history: LineHistory | None = None) -> Extracted:
+    """``clean_text`` for a text already split by ``document_lines``: the worker needs its
+    lines first, to look up their history."""
+    lines, title = _judge(paragraphs, history)
     body = [line.text for line in lines if line.kept]
     return Extracted(text="\n".join(body), title=title, removed=_removed(lines))
 
@@ -55,13 +61,14 @@ def clean_text(text: str, history: LineHistory | None = None) -> Extracted:
 def verdicts(text: str, history: LineHistory | None = None) -> list[tuple[str, str]]:
     """Each line the cleaner judged, with ``"kept"`` or the name of the rule that dropped it
     (``"title"`` for the headline). For audits and benchmarks."""
-    return [(line.text, line.reason or "kept") for line in _judge(text, history)[0]]
+    judged, _title = _judge(document_lines(text), history)
+    return [(line.text, line.reason or "kept") for line in judged]
 
 
-def _judge(text: str, history: LineHistory | None) -> tuple[list[Line], str | None]:
+def _judge(paragraphs: list[str], history: LineHistory | None) -> tuple[list[Line], str | None]:
     """The document's lines with their verdicts, and the title. Each rule judges only
     the lines the rules before it kept, so the order of the steps is part of the result."""
-    lines = [Line(paragraph) for paragraph in document_lines(text)]
+    lines = [Line(paragraph) for paragraph in paragraphs]
     if history is not None:
         for index in repeated_lines([line.text for line in lines], history):
             lines[index].drop("repeated_in_source")

@@ -27,7 +27,7 @@ from pathlib import Path
 import redis
 
 from pipelines.article import Extracted, Rejected, Source
-from pipelines.clean import clean_text
+from pipelines.clean import clean_document
 from pipelines.clean_paragraphs import document_lines
 from pipelines.extract import decode_text
 from pipelines.repetition import LineHistory, fingerprints, source_name
@@ -62,9 +62,8 @@ class LineStats:
 
     def extract_text(self, data: bytes, origin: Source, article_id: str) -> Extracted:
         """Decode and clean a text input with its source's history, then record its lines."""
-        text = decode_text(data)
-        source, lines = source_name(origin, self._inbox), document_lines(text)
-        found = clean_text(text, self.history(source, article_id, lines))
+        source, lines = source_name(origin, self._inbox), document_lines(decode_text(data))
+        found = clean_document(lines, self.history(source, article_id, lines))
         if not found.text:
             raise Rejected("no article found: the text file is empty once cleaned")
         self.record(source, article_id, lines)
