@@ -1,0 +1,12 @@
+"""Fixtures shared by the pipeline tests: the named-entity recognizer, loaded once per run."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.entities import EntityRecognizer
+
+
+@pytest.fixture(scope="session")
+def recognizer() -> EntityRecognizer:
+    return EntityRecognizer()

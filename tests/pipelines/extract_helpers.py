@@ -1,0 +1,28 @@
+"""Shared helpers for the extract-stage tests: an invented article's paragraphs and the HTML page
+built around them."""
+
+from __future__ import annotations
+
+PARAGRAPHS = [
+    "The harbour authority of Westmere confirmed on Tuesday that the old grain pier will be "
+    "rebuilt over the next two summers, ending a decade of arguments about its future.",
+    "Engineers found that the oak piles laid in 1911 had rotted far below the waterline, and "
+    "that the deck could no longer carry the weight of the weekly fish market.",
+    "The new pier will keep the original iron railings, which volunteers removed, numbered "
+    "and repainted last winter, according to the authority's chief engineer, Mara Okonkwo.",
+    "Traders will move to a temporary market on the north quay while the work goes on, a "
+    "solution the fishermen's cooperative said it could live with for two seasons.",
+]
+
+
+def page(body: str, head: str = "", lang: str = 'lang="en"', charset: str = "utf-8") -> str:
+    return (
+        f'<!DOCTYPE html>\n<html {lang}><head><meta charset="{charset}">{head}</head>'
+        f"<body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>{body}"
+        "<footer>© Westmere Gazette</footer></body></html>"
+    )
+
+
+def article(headline: str, paragraphs: list[str]) -> str:
+    ps = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return f"<article><h1>{headline}</h1>{ps}</article>"

@@ -1,0 +1,326 @@
+"""Tests for the extract stage on HTML pages (pipelines/extract.py): metadata from the head and
+JSON-LD, the article body, and token F1 on real pages."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import trafilatura
+
+from pipelines import html_body
+from pipelines.extract import extract
+from pipelines.html_body import has_link_tables
+from pipelines.html_cleanup import PageLinks
+from tests.pipelines.extract_helpers import PARAGRAPHS, article, page
+
+EVAL_DIR = Path(__file__).resolve().parents[3] / "shared" / "eval" / "extraction"
+
+HEADLINE = "Westmere grain pier to be rebuilt after decade of delay"
+
+META_HEAD = (
+    f"<title>{HEADLINE}</title>"
+    '<meta name="author" content="Jonas Feld">'
+    '<meta property="og:site_name" content="Westmere Gazette">'
+    '<meta property="article:published_time" content="2024-03-05T08:30:00Z">'
+    '<link rel="canonical" href="https://gazette.example/news/grain-pier">'
+)
+
+
+class TestHtmlMetadata:
+    def test_metadata_fields_are_filled(self):
+        """Title, author, date, site name, language and URL come from the page's head."""
+        html = page(article(HEADLINE, PARAGRAPHS), head=META_HEAD, lang='lang="en-GB"')
+
+        got = extract(html.encode(), "html", url="https://gazette.example/x")
+
+        assert (got.title, got.author, got.published, got.sitename, got.language) == (
+            HEADLINE,
+            "Jonas Feld",
+            "2024-03-05",
+            "Westmere Gazette",
+            "en",
+        )
+        assert got.url == "https://gazette.example/news/grain-pier"
+
+    def test_headline_is_not_repeated_as_first_line(self):
+        """The <h1> that equals the title is dropped from the top of the body."""
+        html = page(article(HEADLINE, PARAGRAPHS), head=META_HEAD)
+
+        got = extract(html.encode(), "html")
+
+        assert got.text.splitlines() == PARAGRAPHS
+
+    @pytest.mark.parametrize(
+        "title",
+        [
+            f"{HEADLINE} | Westmere Gazette",
+            f"News – {HEADLINE}",
+            HEADLINE.upper().replace("DECADE OF", "DECADE-OF"),
+        ],
+    )
+    def test_headline_is_dropped_when_title_adds_site_name_or_differs_in_punctuation(self, title):
+        """The headline goes even if <title> adds a site name or differs in case or punctuation."""
+        html = page(article(HEADLINE, PARAGRAPHS), head=f"<title>{title}</title>")
+
+        assert extract(html.encode(), "html").text.splitlines() == PARAGRAPHS
+
+    def test_first_paragraph_resembling_the_title_is_kept(self):
+        """A first paragraph that only shares words with the title is body text, and stays."""
+        title = "The harbour authority of Westmere confirmed on Tuesday"  # a prefix of it
+        html = page(article("", PARAGRAPHS), head=f"<title>{title}</title>")
+
+        assert extract(html.encode(), "html").text.splitlines() == PARAGRAPHS
+
+    def test_one_paragraph_per_line_without_repeats(self):
+        """Blank lines and a paragraph repeated back to back do not reach the text."""
+        first, second, *rest = PARAGRAPHS
+        body = article(HEADLINE, [first, "   ", second, second, *rest])
+
+        got = extract(page(body, head=META_HEAD).encode(), "html")
+
+        assert got.text.splitlines() == PARAGRAPHS
+
+    @pytest.mark.parametrize(
+        ("lang", "head", "expected"),
+        [
+            ('lang="pt-BR"', "", "pt"),
+            ("", '<meta property="og:locale" content="de_DE">', "de"),
+            ("", '<meta http-equiv="Content-Language" content="fr, en">', "fr"),
+            ("", "", None),
+        ],
+    )
+    def test_language_is_the_declared_one(self, lang, head, expected):
+        """The language is the page's declaration cut to its two-letter code, or None."""
+        html = page(article(HEADLINE, PARAGRAPHS), head=head, lang=lang)
+
+        assert extract(html.encode(), "html").language == expected
+
+    def test_url_falls_back_to_the_given_one(self):
+        """Without a canonical link the URL is the one the page was fetched from."""
+        html = page(article(HEADLINE, PARAGRAPHS))
+
+        got = extract(html.encode(), "html", url="https://gazette.example/a")
+
+        assert got.url == "https://gazette.example/a"
+
+
+class TestHtmlMetadataSources:
+    def test_json_ld_fills_author_date_and_language(self):
+        """Pages stating their metadata only in JSON-LD get it read from there."""
+        ld = json.dumps(
+            {
+                "@context": "https://schema.org",
+                "@type": "NewsArticle",
+                "headline": HEADLINE,
+                "author": {"@type": "Person", "name": "Mara Okonkwo"},
+                "datePublished": "2023-11-19T07:45:00+01:00",
+                "inLanguage": "nl-BE",
+                "publisher": {"@type": "Organization", "name": "Westmere Gazette"},
+            }
+        )
+        head = f'<script type="application/ld+json">{ld}</script>'
+        html = page(article(HEADLINE, PARAGRAPHS), head=head, lang="")
+
+        got = extract(html.encode(), "html", url="https://gazette.example/pier")
+
+        assert (got.title, got.author, got.published, got.sitename, got.language) == (
+            HEADLINE,
+            "Mara Okonkwo",
+            "2023-11-19",
+            "Westmere Gazette",
+            "nl",
+        )
+
+    def test_site_without_a_name_is_named_by_its_host(self):
+        """No site name stated: the host of the page's URL, as trafilatura gives it."""
+        html = page(article(HEADLINE, PARAGRAPHS))
+
+        got = extract(html.encode(), "html", url="https://www.gazette.example/news/pier")
+
+        assert got.sitename == "gazette.example"
+
+
+# --- the body: which runs, split bodies, tables, recall fallback -------------------
+
+MORE_PARAGRAPHS = [
+    "Work on the new deck is to start in April, once the last of the winter storms has "
+    "passed, and the authority expects the first boats to tie up again by late September.",
+    "The cost, put at eleven million euros, will be shared between the port, the region and "
+    "a fund for coastal towns, the finance committee said in a statement on Monday.",
+    "Residents who had campaigned to keep the pier open welcomed the decision but asked for "
+    "the footbridge to the old lighthouse to be included in the first phase of the works.",
+    "The authority said it would publish the timetable of closures on its website and hold "
+    "a public meeting in the market hall before any of the work begins next spring.",
+    "Fishermen who land their catch at the pier will be offered berths in the marina at the "
+    "regular rate, with the difference in fees paid by the port for the length of the works.",
+]
+
+
+def _paragraphs(paragraphs: list[str]) -> str:
+    return "".join(f"<p>{p}</p>" for p in paragraphs)
+
+
+class TestHtmlBody:
+    def test_body_split_by_a_full_width_ad_is_read_whole(self):
+        """The article container closed before an ad and reopened after it: both halves,
+        in order."""
+        chunk = "<div class='grid body'><div class='article-body'>{}</div></div>"
+        body = (
+            f"<article><h1>{HEADLINE}</h1>"
+            f"{chunk.format(_paragraphs(PARAGRAPHS + MORE_PARAGRAPHS[:1]))}"
+            "<div class='full-bleed-ad'><span>Advertisement</span></div>"
+            f"{chunk.format(_paragraphs(MORE_PARAGRAPHS[1:]))}</article>"
+        )
+
+        got = extract(page(body, head=META_HEAD).encode(), "html")
+
+        assert got.text.splitlines() == PARAGRAPHS + MORE_PARAGRAPHS
+
+    def test_same_class_in_another_article_is_not_merged(self):
+        """A container of the same kind in the next <article> (infinite scroll) is another
+        story, not the rest of this one."""
+        chunk = "<div class='article-body'>{}</div>"
+        other = [p.replace("pier", "ferry terminal") for p in MORE_PARAGRAPHS[:3]]
+        body = (
+            f"<article><h1>{HEADLINE}</h1>{chunk.format(_paragraphs(PARAGRAPHS + MORE_PARAGRAPHS))}"
+            f"</article><article><h2>Next story</h2>{chunk.format(_paragraphs(other))}</article>"
+        )
+
+        got = extract(page(body, head=META_HEAD).encode(), "html")
+
+        assert got.text.splitlines() == PARAGRAPHS + MORE_PARAGRAPHS
+
+    def test_article_in_a_layout_table_comes_out_paragraph_by_paragraph(self):
+        """A page laid out with a table: the article cell's paragraphs are lines of their
+        own, the navigation cell beside them is left out."""
+        nav = "".join(f"<a href='/s/{s}'>{s}</a><br>" for s in ("Home", "Sports", "Weather"))
+        body = (
+            f"<table><tr><td class='nav'>{nav}</td>"
+            f"<td><h1>{HEADLINE}</h1>{_paragraphs(PARAGRAPHS)}</td></tr></table>"
+        )
+
+        got = extract(page(body, head=META_HEAD).encode(), "html")
+
+        assert got.text.splitlines() == PARAGRAPHS
+
+    def test_data_table_is_kept(self):
+        """A table of figures inside the article stays part of its text."""
+        rows = "".join(
+            f"<tr><td>{quay}</td><td>{berths}</td></tr>"
+            for quay, berths in (("North quay", 14), ("Old pier", 0), ("Marina", 52))
+        )
+        table = f"<table><tr><th>Quay</th><th>Berths</th></tr>{rows}</table>"
+        body = f"<article><h1>{HEADLINE}</h1>{_paragraphs(PARAGRAPHS[:2])}{table}</article>"
+
+        got = extract(page(body, head=META_HEAD).encode(), "html")
+
+        assert "North quay" in got.text and "52" in got.text
+
+    def test_link_table_rows_mean_a_second_read_without_tables(self):
+        """Rows that are all link texts are a menu laid out as a table."""
+        links = PageLinks.of(["Harbour news", "Sports", "Weather", "Ferries", "Events", "Jobs"])
+        rows = [
+            "| Harbour news | Sports |",
+            "|---|---|",
+            "| Weather | Ferries |",
+            "| Events | Jobs |",
+        ]
+        data = ["| North quay | 14 |", "| Marina | 52 |"]
+
+        assert has_link_tables([*PARAGRAPHS, *rows], links)
+        assert not has_link_tables([*PARAGRAPHS, *data, rows[0]], links)
+
+    @pytest.mark.parametrize(
+        ("runs", "expected"),
+        [
+            # A long enough precise run: nothing else is run.
+            ({("fast", "precision"): "long " * 400}, "long " * 400),
+            # Short against the page: the full cascade, then recall, which is clearly longer.
+            (
+                {
+                    ("fast", "precision"): "a " * 100,
+                    ("full", "precision"): "b " * 150,
+                    ("full", "recall"): "c " * 400,
+                },
+                "c " * 400,
+            ),
+            # Recall is not clearly longer: the precise text stays.
+            (
+                {
+                    ("fast", "precision"): "a " * 100,
+                    ("full", "precision"): "b " * 350,
+                    ("full", "recall"): "c " * 400,
+                },
+                "b " * 350,
+            ),
+        ],
+    )
+    def test_short_precise_run_gets_second_opinions(self, monkeypatch, runs, expected):
+        """The fast precise run is checked against the page's paragraph text; when short,
+        the full cascade and then recall mode are tried, recall only if clearly longer."""
+        calls = []
+
+        def fake(tree, url, fast=True, focus="precision", tables=True):
+            calls.append(("fast" if fast else "full", focus))
+            return runs[calls[-1]]
+
+        monkeypatch.setattr(html_body, "_extract", fake)
+        tree = trafilatura.load_html(page(_paragraphs(MORE_PARAGRAPHS * 2)))  # ~1,900 chars of <p>
+
+        lines = html_body.body_lines(tree, None, PageLinks(frozenset()))
+
+        assert lines == [expected.strip()]
+        assert calls == list(runs)
+
+
+# --- real pages: token F1 against the eval set's gold text -------------------------
+
+
+_TOKEN = re.compile(r"\w+")
+
+
+def token_f1(gold: str, predicted: str) -> float:
+    gold_bag, pred_bag = (Counter(_TOKEN.findall(t.lower())) for t in (gold, predicted))
+    overlap = sum((gold_bag & pred_bag).values())
+    if not overlap:
+        return 0.0
+    precision, recall = overlap / sum(pred_bag.values()), overlap / sum(gold_bag.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+@pytest.mark.skipif(not EVAL_DIR.is_dir(), reason=f"eval set not found at {EVAL_DIR}")
+def test_real_pages_score_well():
+    """On 20 real article pages every text is non-empty and the mean token F1 is at least 0.9."""
+    pages = sorted(EVAL_DIR.glob("*.html"))[:20]
+    scores = []
+    for html_path in pages:
+        gold = json.loads(html_path.with_suffix(".json").read_text(encoding="utf-8"))
+        got = extract(html_path.read_bytes(), "html", url=gold["url"])
+        assert got.text.strip(), html_path.name
+        scores.append(token_f1(gold["text"], got.text))
+
+    assert len(scores) == 20
+    assert sum(scores) / len(scores) >= 0.9
+
+
+@pytest.mark.skipif(not EVAL_DIR.is_dir(), reason=f"eval set not found at {EVAL_DIR}")
+def test_real_pages_beat_bare_trafilatura():
+    """On 30 real pages of the dev half every text is non-empty, the mean token F1 is at
+    least 0.97, and above bare trafilatura's on the same pages."""
+    pages = [p for p in sorted(EVAL_DIR.glob("*.html")) if int(p.name[0], 16) % 2 == 0][:30]
+    ours, bare = [], []
+    for html_path in pages:
+        gold = json.loads(html_path.with_suffix(".json").read_text(encoding="utf-8"))
+        data = html_path.read_bytes()
+        got = extract(data, "html", url=gold["url"])
+        assert got.text.strip(), html_path.name
+        ours.append(token_f1(gold["text"], got.text))
+        bare.append(token_f1(gold["text"], trafilatura.extract(data, url=gold["url"]) or ""))
+
+    assert len(ours) == 30
+    assert sum(ours) / 30 >= 0.97
+    assert sum(ours) > sum(bare)
