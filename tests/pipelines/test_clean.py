@@ -138,9 +138,6 @@ def test_round_bracket_asides_and_stamped_times_still_go(line):
     assert in_body(line).removed == [line]
 
 
-# --- The header: title, breadcrumbs, captions, deks ---------------------------------------------
-
-
 # --- Glued versions and repeats ---------------------------------------------------------------
 
 
