@@ -26,3 +26,14 @@ def page(body: str, head: str = "", lang: str = 'lang="en"', charset: str = "utf
 def article(headline: str, paragraphs: list[str]) -> str:
     ps = "".join(f"<p>{p}</p>" for p in paragraphs)
     return f"<article><h1>{headline}</h1>{ps}</article>"
+
+
+def billion_laughs(doctype_prefix: str = "") -> bytes:
+    """A page whose DOCTYPE declares nested entities that would expand to 10^9 "lol"s."""
+    entities = '<!ENTITY lol "lol">' + "".join(
+        f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10)
+    )
+    body = "<article><h1>Pier</h1><p>&lol9;</p>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    return (
+        f"{doctype_prefix}<!DOCTYPE html [{entities}]>\n<html><body>{body}</article></body></html>"
+    ).encode()

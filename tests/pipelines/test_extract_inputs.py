@@ -11,7 +11,7 @@ import trafilatura
 from pipelines import extract as extract_module
 from pipelines.article import Extracted, Rejected
 from pipelines.extract import extract, kind_of
-from tests.pipelines.extract_helpers import PARAGRAPHS, article, page
+from tests.pipelines.extract_helpers import PARAGRAPHS, article, billion_laughs, page
 
 
 class TestRejections:
@@ -105,16 +105,6 @@ class TestRejections:
             extract(b"", "html")
 
 
-def _billion_laughs(doctype_prefix: str = "") -> bytes:
-    entities = '<!ENTITY lol "lol">' + "".join(
-        f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10)
-    )
-    body = "<article><h1>Pier</h1><p>&lol9;</p>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
-    return (
-        f"{doctype_prefix}<!DOCTYPE html [{entities}]>\n<html><body>{body}</article></body></html>"
-    ).encode()
-
-
 class TestHostileHtml:
     @pytest.mark.timeout(20)
     @pytest.mark.parametrize("prefix", ["", '<?xml version="1.0"?>\n'])
@@ -123,7 +113,7 @@ class TestHostileHtml:
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
         try:
-            text = extract(_billion_laughs(prefix), "html").text
+            text = extract(billion_laughs(prefix), "html").text
         except Rejected:
             text = ""
 

@@ -154,12 +154,12 @@ class TestLimits:
     def test_entity_bomb_page_is_extracted_small(self, sandbox_of):
         """A real "billion laughs" page through the real extractor under a 1 GB cap:
         nothing is expanded, the page is extracted or rejected, never a crash."""
-        from tests.pipelines.test_extract import _billion_laughs
+        from tests.pipelines.extract_helpers import billion_laughs
 
         sandbox = sandbox_of(timeout=30, memory_mb=1024)
 
         try:
-            text = sandbox(_billion_laughs(), "html", None, 10_000_000).text
+            text = sandbox(billion_laughs(), "html", None, 10_000_000).text
         except Rejected:
             text = ""
 
