@@ -7,7 +7,8 @@ runs ``pipelines.clean.clean_text`` on each, and prints for the dev half (what t
 is tuned on), the held-out half and all pages: boilerplate precision and recall as a
 detector (of the lines dropped, the share that were boilerplate; of the boilerplate lines,
 the share dropped), article-line recall (of the article lines, the share kept), the share
-of the article's words kept, and how often the headline became the title. Then the seeds: each one's removed lines. Then docs/s.
+of the article's words kept, and how often the headline became the title. Then the seeds:
+each one's removed lines. Then docs/s.
 ``--show-errors N`` prints up to N misjudged lines of the *dev* half only, so that tuning
 never looks at the held-out pages.
 """

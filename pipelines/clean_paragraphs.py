@@ -19,6 +19,7 @@ _MAYBE_MOJIBAKE = re.compile(
     r"|&#?\w+;"
 )
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff]")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6} (?=\S)|(?<=\S) #+$")
 
 
 def document_lines(text: str) -> list[str]:
@@ -36,7 +37,9 @@ def _repair(text: str) -> str:
 
 def _normalise(line: str) -> str:
     line = unicodedata.normalize("NFC", _INVISIBLE.sub("", line))
-    return " ".join(line.split())  # str.split() also splits on non-breaking spaces
+    line = " ".join(line.split())  # str.split() also splits on non-breaking spaces
+    # Exports from Markdown keep "## Heading": the text is plain, so the marks go.
+    return _MARKDOWN_HEADING.sub("", line)
 
 
 def _paragraphs(text: str) -> Iterator[str]:

@@ -52,6 +52,27 @@ def test_mojibake_is_repaired_and_quotes_stay_curly():
     assert lines[1].startswith("“We will not")
 
 
+def test_markdown_heading_marks_are_dropped():
+    """An export from Markdown: "# Headline" gives a plain title, "## Crosshead" a plain line;
+    a hashtag is not a heading."""
+    result = clean(
+        "# Port Alden tram opens late",
+        PROSE[0],
+        "## What happens next ##",
+        PROSE[1],
+        "#PortAlden trams",
+        PROSE[2],
+    )
+    assert result.title == "Port Alden tram opens late"
+    assert result.text.splitlines() == [
+        PROSE[0],
+        "What happens next",
+        PROSE[1],
+        "#PortAlden trams",
+        PROSE[2],
+    ]
+
+
 def test_hard_wrapped_paragraphs_are_rejoined():
     """A hard-wrapped export comes back as one line per paragraph."""
     wrapped = "\n\n".join(textwrap.fill(paragraph, width=60) for paragraph in PROSE[:2])
