@@ -168,20 +168,29 @@ def is_timestamp(text: str, max_words: int = 10) -> bool:
 # A separator standing between the fields of a data row: "June 9 – Tampa, FL @ Arena",
 # "England (Group A): 10th", "%61 votes", "19) Game name". Commas and full stops are
 # left out, since prose has them everywhere; a hyphen counts only between spaces.
-_FIELD_SEPARATOR = re.compile(r"(?<=\s)[-–—](?=\s)|[–—@:()\[\]|/$%€£¥₩=#+×•·]|--")
+_FIELD_SEPARATOR = re.compile(r"(?<=\s)[-–—](?=\s)|[–—@:()\[\]|/$%€£¥₩=×•·]|--")
 _SAME_DASH = {"-": "–", "—": "–", "--": "–"}
 
 
-def row_shape(text: str) -> tuple[bool, str] | None:
-    """The shape of a row of data: whether it holds a figure, and its first field separator.
+def row_shape(text: str, max_label_words: int = 2) -> str | None:
+    """The shape of a row of data, which the rows of one list share, or None.
 
-    Rows of one list share a shape ("July 2 – Uncasville, CT @ Arena" and "August 4 –
-    Cincinnati, OH @ Center" are both ``(True, "–")``). A line without a separator has no
-    shape, nor has one with a single letter or figure: menus, tags, image names and letter
-    indexes ("C |") are made of such lines.
+    A row holds a figure and a field separator, and its shape is the first separator:
+    "July 2 – Uncasville, CT @ Arena" and "August 4 – Cincinnati, OH @ Center" are both
+    ``"figure –"``. Without a figure, a labelled field is shaped by its label ("A: The
+    harbour loop" is ``"label a"``), and a line of three separators or more by all of
+    them ("Wales (Group E): Second" is ``"marks ():"``). Related headlines ("Brexit: what
+    next", "Tram fares – The Ledger"), menus and tags have no shape, nor has a lone
+    letter or figure ("C |").
     """
     separator = _FIELD_SEPARATOR.search(text)
     if separator is None or sum(char.isalnum() for char in text) < 2:
         return None
     mark = separator.group()
-    return any(char.isdigit() for char in text), _SAME_DASH.get(mark, mark)
+    if any(char.isdigit() for char in text):
+        return f"figure {_SAME_DASH.get(mark, mark)}"
+    label = text[: separator.start()].strip().casefold()
+    if mark == ":" and label and len(label.split()) <= max_label_words:
+        return f"label {label}"
+    marks = "".join(_SAME_DASH.get(m, m) for m in _FIELD_SEPARATOR.findall(text))
+    return f"marks {marks}" if len(marks) >= 3 else None

@@ -319,11 +319,15 @@ def test_verdicts_name_the_rule_that_dropped_each_line():
 @pytest.mark.parametrize(
     ("line", "shape"),
     [
-        ("June 9 – Eastbank @ Harbour Square", (True, "–")),
-        ("Aug. 14 -- Northgate - Market Hall", (True, "–")),
-        ("Eastbank (Line A): 12 stops", (True, "(")),
-        ("%61 votes", (True, "%")),
-        ("Fares: adults and children", (False, ":")),
+        ("June 9 – Eastbank @ Harbour Square", "figure –"),
+        ("Aug. 14 -- Northgate - Market Hall", "figure –"),
+        ("Eastbank (Line A): 12 stops", "figure ("),
+        ("%61 votes", "figure %"),
+        ("A: Adults and children", "label a"),
+        ("Eastbank (Line A): twelve stops", "marks ():"),
+        ("Port Alden trams: what the board decided", None),  # a headline, not a field
+        ("Tram fares rise again – The Ledger", None),  # a headline and its site
+        ("#PortAlden", None),  # a hashtag
         ("Terms of Use", None),  # no separator: a menu label
         ("USB-C charger for 2 phones", None),  # a hyphen inside a word separates nothing
         ("C |", None),  # a letter index

@@ -223,6 +223,23 @@ def test_a_sentence_ending_in_a_colon_belongs_to_the_article():
     assert in_trailer("Related stories:", comment).removed == ["Related stories:", comment]
 
 
+def test_related_headlines_with_colons_or_site_names_are_not_a_table():
+    """Teasers after the article shaped alike ("Topic: ...", "... – Site") and a list of
+    hashtags are not rows of data: they go."""
+    teasers = [
+        "Trams: what the board decided on Friday",
+        "Buses: the new routes through Eastbank",
+        "Ferries: why the harbour loop was cut",
+        "Port Alden budget approved – The Ledger",
+        "Northgate library reopens – The Ledger",
+        "Eastbank market moves indoors – The Ledger",
+        "#PortAlden",
+        "#Trams",
+        "#Eastbank",
+    ]
+    assert in_trailer(*teasers).removed == teasers
+
+
 def test_two_rows_or_long_lines_after_the_article_are_not_a_table():
     """Fewer rows than a list has, or lines too long for rows, are page notes."""
     rows = ["Phone: 555 0100", "Fax: 555 0101"]
