@@ -136,6 +136,7 @@ _RELATIVE_TIME = re.compile(
     r"|months?|years?)\s+(?:later|earlier|ago|before|after)\)?$",
     re.IGNORECASE,
 )
+_GALLERY_COUNTER = re.compile(r"^(?:photo |image |slide )?\d{1,3}\s*(?:of|/)\s*\d{1,3}$", re.I)
 _CRUMB_SEPARATOR = re.compile(r"\s+[/|]\s+|\s*[>»›]\s*")
 _BARE_URL = re.compile(r"^(?:[\w ]{1,20}:\s*)?(?:https?://|www\.)\S+$", re.IGNORECASE)
 _MEDIA_FILE = re.compile(
@@ -203,6 +204,11 @@ def is_version_marker(text: str) -> bool:
         and any(word.startswith(("version", "rev")) for word in tokens)
         and all(word.isdigit() or word in _VERSION_WORDS for word in tokens)
     )
+
+
+def is_gallery_counter(text: str) -> bool:
+    """ "1 of 6", "3/12": where a photo gallery's reader is, on a line of its own."""
+    return bool(_GALLERY_COUNTER.match(text))
 
 
 def is_relative_time(text: str) -> bool:
@@ -298,6 +304,7 @@ _CHROME_KINDS: tuple[Callable[[str], bool], ...] = (
     is_copyright,
     is_short_parenthetical,
     is_version_marker,
+    is_gallery_counter,
     is_relative_time,
     is_breadcrumb,
     is_bare_url,

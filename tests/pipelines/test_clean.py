@@ -118,6 +118,8 @@ ARCHIVE_MARKS = [
     "(about 3 hours later)",
     "https://static.ledger.example/images/tram-depot-1200x630.jpg",
     "Home > Transport > Trams",
+    "1 of 6",  # a photo gallery's counter
+    "Photo 3/12",
 ]
 
 
