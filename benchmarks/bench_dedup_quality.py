@@ -68,8 +68,21 @@ STORY_GROUPS = {
     "prince-andrew-interview": ["1f765c", "87bf60"],
     "stadia-launch": ["680c28", "8267ac"],
 }
-RELATED = ["6a72de", "fde930", "55bb63", "42aad1", "c00962", "042bb7", "7a664e", "82b6d7",
-           "c90731", "04a671", "b6906c", "7916ec", "a1fca1"]
+RELATED = [
+    "6a72de",
+    "fde930",
+    "55bb63",
+    "42aad1",
+    "c00962",
+    "042bb7",
+    "7a664e",
+    "82b6d7",
+    "c90731",
+    "04a671",
+    "b6906c",
+    "7916ec",
+    "a1fca1",
+]
 
 
 @contextmanager
@@ -113,8 +126,10 @@ def report_classes(items: list[Item], results: dict) -> None:
         tp = confusion[(name, name)]
         said = sum(n for (_, p), n in confusion.items() if p == name)
         real = sum(n for (t, _), n in confusion.items() if t == name)
-        print(f"{name:<15}{tp / said if said else float('nan'):>10.4f}"
-              f"{tp / real if real else float('nan'):>8.4f}{real:>9}")
+        print(
+            f"{name:<15}{tp / said if said else float('nan'):>10.4f}"
+            f"{tp / real if real else float('nan'):>8.4f}{real:>9}"
+        )
     print("confusion (label -> predicted):", dict(sorted(confusion.items())))
 
 
@@ -128,8 +143,9 @@ def report_recipes(items: list[Item], results: dict) -> None:
         said = Counter(predicted(results[i.article_id]) for i in group)
         sims = [i.similarity for i in group if i.similarity is not None]
         span = f"{min(sims):.3f}..{max(sims):.3f}" if sims else "-"
-        print(f"  {kind:<13} n={len(group):<4} labels={dict(labels)} "
-              f"predicted={dict(said)} J={span}")
+        print(
+            f"  {kind:<13} n={len(group):<4} labels={dict(labels)} predicted={dict(said)} J={span}"
+        )
 
 
 def report_links(items: list[Item], results: dict) -> None:
@@ -144,8 +160,9 @@ def report_links(items: list[Item], results: dict) -> None:
             right += 1
         else:
             wrong.append((item.article_id, item.kind, decision.of, decision.similarity))
-    print(f"\nlinks to the right original: {right}; "
-          f"to a distinct article: {len(wrong)} {wrong[:10]}")
+    print(
+        f"\nlinks to the right original: {right}; to a distinct article: {len(wrong)} {wrong[:10]}"
+    )
     revisions = [(i, results[i.article_id].dedup.revision_of) for i in items]
     bad = [(i.article_id, r) for i, r in revisions if r and family.get(r) != family[i.article_id]]
     print(f"revision_of pointing at a distinct article: {len(bad)} {bad[:10]}")
@@ -159,8 +176,10 @@ def report_same_topic(items: list[Item], results: dict) -> None:
         worst = max(worst, estimate_compact_similarity(*sigs))
     statuses = Counter(results[i.article_id].dedup.status for _, a, b in pairs for i in (a, b))
     cosines = f"{pairs[-1][0]:.2f}..{pairs[0][0]:.2f}"
-    print(f"\n30 same-topic pairs of different articles (word cosine {cosines}): highest "
-          f"estimated Jaccard {worst:.3f}; their statuses {dict(statuses)}")
+    print(
+        f"\n30 same-topic pairs of different articles (word cosine {cosines}): highest "
+        f"estimated Jaccard {worst:.3f}; their statuses {dict(statuses)}"
+    )
 
 
 def story_articles() -> list[Article]:
@@ -213,9 +232,11 @@ def report_story_pairs(order: int, story: dict[str, str]) -> None:
             false_merges.append((a[:6], b[:6]))
     groups = Counter(group_of(n) for n in story if group_of(n))
     kept = sum(1 for g in groups if len({story[n] for n in story if group_of(n) == g}) == 1)
-    print(f"order {order}: same-story pairs precision {tp / max(1, tp + fp):.3f} "
-          f"recall {tp / max(1, tp + fn):.3f} (tp={tp} fp={fp} fn={fn}); "
-          f"groups kept whole {kept}/{len(groups)}; false merges {false_merges}")
+    print(
+        f"order {order}: same-story pairs precision {tp / max(1, tp + fp):.3f} "
+        f"recall {tp / max(1, tp + fn):.3f} (tp={tp} fp={fp} fn={fn}); "
+        f"groups kept whole {kept}/{len(groups)}; false merges {false_merges}"
+    )
 
 
 def main() -> None:

@@ -234,7 +234,11 @@ class RssSampler(threading.Thread):
 
 
 def through_redis(
-    pipeline: Pipeline, inputs: list[Path], processes: int, threads: int, workdir: Path,
+    pipeline: Pipeline,
+    inputs: list[Path],
+    processes: int,
+    threads: int,
+    workdir: Path,
     timeout: float,
 ) -> Result:
     from workers.supervisor import start_workers, stop_workers
@@ -297,8 +301,11 @@ def _warm_up(
         pipeline.wait(base + batch, timeout, children)
         if all(_has_spacy(c.pid) for c in children):
             return
-    print(f"warning: not every worker loaded the model after {WARMUP_ROUNDS} warm-up rounds:"
-          " model loading is in the timing", file=sys.stderr)
+    print(
+        f"warning: not every worker loaded the model after {WARMUP_ROUNDS} warm-up rounds:"
+        " model loading is in the timing",
+        file=sys.stderr,
+    )
 
 
 def _has_spacy(pid: int) -> bool:
@@ -362,35 +369,48 @@ def report(results: list[Result], threads: int) -> dict:
     base = results[0]
     cpus, usable = os.cpu_count(), len(os.sched_getaffinity(0))
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"\n{base.docs} inputs; {cpus} CPUs ({usable} usable); {threads} threads per worker"
-          f" process; load average {load}")
-    print(f"{'configuration':<27}{'docs':>5}{'seconds':>9}{'docs/s':>8}{'vs in-process':>15}"
-          f"{'dead':>6}{'CPU s':>8}{'cores busy':>12}{'peak RSS':>10}")
+    print(
+        f"\n{base.docs} inputs; {cpus} CPUs ({usable} usable); {threads} threads per worker"
+        f" process; load average {load}"
+    )
+    print(
+        f"{'configuration':<27}{'docs':>5}{'seconds':>9}{'docs/s':>8}{'vs in-process':>15}"
+        f"{'dead':>6}{'CPU s':>8}{'cores busy':>12}{'peak RSS':>10}"
+    )
     for r in results:
         cpu = sum(r.cpu_seconds.values())
         rss = f"{r.peak_rss_mb:.0f} MB" if r.peak_rss_mb is not None else "-"
-        print(f"{r.name:<27}{r.docs:>5}{r.seconds:>9.1f}{r.docs_per_s:>8.2f}"
-              f"{r.docs_per_s / base.docs_per_s:>14.2f}x{r.dead:>6}{cpu:>8.1f}"
-              f"{cpu / r.seconds:>12.2f}{rss:>10}")
+        print(
+            f"{r.name:<27}{r.docs:>5}{r.seconds:>9.1f}{r.docs_per_s:>8.2f}"
+            f"{r.docs_per_s / base.docs_per_s:>14.2f}x{r.dead:>6}{cpu:>8.1f}"
+            f"{cpu / r.seconds:>12.2f}{rss:>10}"
+        )
     total = sum(base.step_seconds.values())
     shares = ", ".join(f"{k} {v / total:.0%}" for k, v in base.step_seconds.items())
     print(f"\nin-process time by step: {shares}")
     for r in results[1:]:
         cpu = ", ".join(f"{k} {v:.1f} s" for k, v in r.cpu_seconds.items())
         print(f"{r.name}: CPU {cpu}; published by dedup status {r.statuses}")
-    print("(peak RSS: of the largest worker process; in-process: of this process, model"
-          " included)")
+    print("(peak RSS: of the largest worker process; in-process: of this process, model included)")
     if len({r.dead for r in results}) > 1:
-        print("WARNING: the dead count differs between configurations: "
-              + ", ".join(f"{r.name} {r.dead}" for r in results))
+        print(
+            "WARNING: the dead count differs between configurations: "
+            + ", ".join(f"{r.name} {r.dead}" for r in results)
+        )
     return {
         "inputs": base.docs,
         "cpu_count": cpus,
         "usable_cpus": usable,
         "threads": threads,
         "load_average": os.getloadavg(),
-        "runs": [{**asdict(r), "docs_per_s": r.docs_per_s,
-                  "vs_in_process": r.docs_per_s / base.docs_per_s} for r in results],
+        "runs": [
+            {
+                **asdict(r),
+                "docs_per_s": r.docs_per_s,
+                "vs_in_process": r.docs_per_s / base.docs_per_s,
+            }
+            for r in results
+        ],
     }
 
 
@@ -412,11 +432,20 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=2, help="per worker process (default 2)")
-    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2],
-                        help="worker process counts to run (default: 1 2)")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        nargs="+",
+        default=[1, 2],
+        help="worker process counts to run (default: 1 2)",
+    )
     parser.add_argument("--limit", type=int, help="only the first N inputs")
-    parser.add_argument("--timeout", type=float, default=900.0,
-                        help="seconds a run may take before it is abandoned (default 900)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=900.0,
+        help="seconds a run may take before it is abandoned (default 900)",
+    )
     parser.add_argument("--json", type=Path, help="also write the results as JSON to PATH")
     args = parser.parse_args(argv)
     inputs = load_inputs(args.limit)
@@ -435,8 +464,10 @@ def main(argv: list[str] | None = None) -> int:
         redis_pid = int((server.home / "redis.pid").read_text().split()[0])
         pipeline = Pipeline(server.url, redis_pid)
         for processes in args.processes:
-            print(f"through Redis, {processes} worker process(es) of {args.threads} threads...",
-                  file=sys.stderr)
+            print(
+                f"through Redis, {processes} worker process(es) of {args.threads} threads...",
+                file=sys.stderr,
+            )
             results.append(
                 through_redis(pipeline, inputs, processes, args.threads, workdir, args.timeout)
             )

@@ -32,10 +32,14 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 #: Invented boilerplate, as other outlets wrap a syndicated story.
 WRAPPERS = [
-    (["Advertisement", "Share this article: Facebook Twitter Email"],
-     ["© 2019 The Morning Ledger. All rights reserved.", "Sign up for our daily newsletter."]),
-    (["Home > World > Latest", "Listen to this article"],
-     ["This story was provided by a wire service.", "Most read: five stories you missed"]),
+    (
+        ["Advertisement", "Share this article: Facebook Twitter Email"],
+        ["© 2019 The Morning Ledger. All rights reserved.", "Sign up for our daily newsletter."],
+    ),
+    (
+        ["Home > World > Latest", "Listen to this article"],
+        ["This story was provided by a wire service.", "Most read: five stories you missed"],
+    ),
     (["Skip to main content"], ["Copyright Valley Press Group. Terms of use. Privacy policy."]),
 ]
 EDITS = ["reportedly", "officials said", "on Tuesday", "according to sources", "however"]
@@ -126,8 +130,10 @@ def build(config: DedupConfig, seed: int = 5) -> list[Item]:
     copies in random order. Ids are 16 hex digits, as the pipeline's."""
     rng = random.Random(seed)
     articles = eval_articles()
-    items = [Item(f"{n:016x}", text, folder_of(url), "original", "unique")
-             for n, (_, url, text) in enumerate(articles)]
+    items = [
+        Item(f"{n:016x}", text, folder_of(url), "original", "unique")
+        for n, (_, url, text) in enumerate(articles)
+    ]
     copies = []
     for n, (_, _, text) in enumerate(articles):
         other = articles[(n + 7) % len(articles)][2]

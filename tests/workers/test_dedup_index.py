@@ -264,8 +264,17 @@ def test_every_command_touches_one_key(redis_client, articles):
     watcher.join(timeout=10)
     names = {c.split()[0].upper() for c in commands}
     single_key = {
-        "HGET", "HSET", "HMGET", "HSETNX", "PEXPIRE", "PEXPIREAT", "LPUSH", "LTRIM", "LRANGE",
-        "INCRBY", "HEXISTS",
+        "HGET",
+        "HSET",
+        "HMGET",
+        "HSETNX",
+        "PEXPIRE",
+        "PEXPIREAT",
+        "LPUSH",
+        "LTRIM",
+        "LRANGE",
+        "INCRBY",
+        "HEXISTS",
     }
     assert names - single_key <= {"EVALSHA", "EVAL", "SCRIPT", "ECHO", "HELLO"}, names
     scripts = [c.split() for c in commands if c.upper().startswith("EVALSHA")]
@@ -280,21 +289,33 @@ def test_why_shows_the_decision_and_the_comparisons(redis_client, articles):
     env = {**os.environ, "NEWSFLOW_PREFIX": "nftest"}
     shown = subprocess.run(
         [sys.executable, "-m", "workers", "why", "6000000000000001"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=60,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert shown.returncode == 0, shown.stderr
     assert "near_duplicate of 6000000000000000" in shown.stdout
     assert "6000000000000000  0.9" in shown.stdout
     as_json = subprocess.run(
         [sys.executable, "-m", "workers", "why", "6000000000000001", "--json"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=60,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     record = json.loads(as_json.stdout)
     assert record["status"] == "near_duplicate" and record["of"] == "6000000000000000"
     assert record["compared"][0][:1] == ["6000000000000000"] and record["similarity"] >= 0.8
     unknown = subprocess.run(
         [sys.executable, "-m", "workers", "why", "ffffffffffffffff"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=60,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert unknown.returncode == 1 and unknown.stdout == ""
     assert "no dedup decision kept for ffffffffffffffff" in unknown.stderr
