@@ -3,7 +3,7 @@
 usage: python benchmarks/bench_cleaner.py [--show-errors N] [--json PATH]
 
 Builds the labelled exports (benchmarks/text_exports.py) from ``../shared/eval/extraction``,
-runs ``pipelines.clean.clean_text`` on each, and prints for the dev half (what the cleaner
+runs ``pipelines.clean.cleaner.clean_text`` on each, and prints for the dev half (what the cleaner
 is tuned on), the held-out half and all pages: boilerplate precision and recall as a
 detector (of the lines dropped, the share that were boilerplate; of the boilerplate lines,
 the share dropped), article-line recall (of the article lines, the share kept), the share
@@ -25,7 +25,7 @@ from pathlib import Path
 
 from text_exports import ARTICLE, BOILERPLATE, TITLE, Export, Tally, build_exports, is_dev, score
 
-from pipelines.clean import clean_text, verdicts
+from pipelines.clean.cleaner import clean_text, verdicts
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 

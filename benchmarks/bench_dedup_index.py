@@ -1,6 +1,6 @@
 """The dedup index at scale: classify cost and Redis memory per indexed document.
 
-Starts its own redis-server (workers.embedded.EmbeddedRedis, on a unix socket in a
+Starts its own redis-server (workers.runtime.embedded.EmbeddedRedis, on a unix socket in a
 temporary folder; never a Redis that is already running), fills the index with
 synthetic documents up to each size, and at each size:
 
@@ -36,11 +36,11 @@ import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipelines import dedup  # noqa: E402  (after the path set-up above)
-from pipelines.dedup_encoding import DECISION_PIECES, SIGNATURE_PIECES, pieces  # noqa: E402
-from workers.dedup_index import DedupIndex, IndexConfig  # noqa: E402
-from workers.embedded import EmbeddedRedis  # noqa: E402
+from pipelines.dedup import minhash as dedup  # noqa: E402  (after the path set-up above)
+from pipelines.dedup.encoding import DECISION_PIECES, SIGNATURE_PIECES, pieces  # noqa: E402
 from workers.keys import Keys  # noqa: E402
+from workers.runtime.embedded import EmbeddedRedis  # noqa: E402
+from workers.state.dedup_index import DedupIndex, IndexConfig  # noqa: E402
 
 KEYS = Keys("bench")
 CONFIG = dedup.DedupConfig()

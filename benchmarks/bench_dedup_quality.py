@@ -35,16 +35,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.dedup_labelled_set import SHARED, Item, build, eval_articles, same_topic_pairs  # noqa: E402
 from pipelines.article import Article, Source  # noqa: E402
-from pipelines.dedup import (  # noqa: E402
+from pipelines.dedup.minhash import (  # noqa: E402
     DedupConfig,
     compact_signature,
     estimate_compact_similarity,
     signature,
 )
-from pipelines.stories import family_keys  # noqa: E402
-from workers.dedup_index import DedupIndex, classify_article  # noqa: E402
-from workers.embedded import EmbeddedRedis  # noqa: E402
+from pipelines.dedup.stories import family_keys  # noqa: E402
 from workers.keys import Keys  # noqa: E402
+from workers.runtime.embedded import EmbeddedRedis  # noqa: E402
+from workers.state.dedup_index import DedupIndex, classify_article  # noqa: E402
 
 CLASSES = ("duplicate", "near_duplicate", "revision", "unique")
 
@@ -183,8 +183,8 @@ def report_same_topic(items: list[Item], results: dict) -> None:
 
 
 def story_articles() -> list[Article]:
-    from pipelines.entities import EntityRecognizer
-    from pipelines.extract import extract
+    from pipelines.entities.recognizer import EntityRecognizer
+    from pipelines.extract.extractor import extract
 
     recognizer, out = EntityRecognizer(), []
     for n, (name, url, text) in enumerate(eval_articles(min_words=0)):

@@ -1,7 +1,7 @@
 """Benchmark the entities stage: quality on the hand gold, words/s, and peak RSS.
 
 usage: python benchmarks/bench_entities.py [--mode ruler|correct|none] [--long-words N]
-                                           [--json PATH] [--module pipelines.entities]
+                                           [--json PATH] [--module pipelines.entities.recognizer]
 
 - quality: precision/recall per label (PERSON, ORG, GPE; per entity) on the documents of
   tests/fixtures/entities_gold/gold.json (the 5 seeds and eval texts, read in place from
@@ -29,8 +29,8 @@ SHARED = ROOT.parent / "shared"
 GOLD = ROOT / "tests" / "fixtures" / "entities_gold" / "gold.json"
 sys.path.insert(0, str(ROOT))
 
-from pipelines.entity_scoring import Score, score_document  # noqa: E402
-from pipelines.entity_scoring import gold_texts as load_gold_texts  # noqa: E402
+from pipelines.entities.scoring import Score, score_document  # noqa: E402
+from pipelines.entities.scoring import gold_texts as load_gold_texts  # noqa: E402
 
 
 def gold_texts() -> dict[str, str]:
@@ -62,7 +62,7 @@ def long_article(words: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mode", default=None, help="gazetteer mode (default: the module's)")
-    parser.add_argument("--module", default="pipelines.entities")
+    parser.add_argument("--module", default="pipelines.entities.recognizer")
     parser.add_argument("--long-words", type=int, default=200_000)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()

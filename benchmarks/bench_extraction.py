@@ -2,7 +2,7 @@
 
 usage: python benchmarks/bench_extraction.py [--limit N] [--json PATH] [--worst K]
 
-For (a) ``trafilatura.extract(html, url=url)`` and (b) ``pipelines.extract.extract(html,
+For (a) ``trafilatura.extract(html, url=url)`` and (b) ``pipelines.extract.extractor.extract(html,
 "html", url)``, in one process on the same pages: time both after a warm-up, page by
 page and interleaved, write the texts to temporary prediction folders, score both with
 the shared scorer (token-bag P/R/F1), and print F1/P/R, pages/s (wall clock, and CPU
@@ -31,7 +31,7 @@ from pathlib import Path
 import trafilatura
 
 from pipelines.article import Extracted, Rejected
-from pipelines.extract import extract
+from pipelines.extract.extractor import extract
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 EVAL_DIR = SHARED / "eval" / "extraction"

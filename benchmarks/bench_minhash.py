@@ -1,11 +1,11 @@
-"""Which MinHash for pipelines/dedup.py: rensa or datasketch, measured on real article text.
+"""Which MinHash for pipelines/dedup/minhash.py: rensa or datasketch, measured on real article text.
 
 Run it from the repository root: ``python benchmarks/bench_minhash.py`` (about 15 s).
 It reads the 181 human-made article bodies of shared/eval/extraction (never copied
 into the project) and prints, for each implementation at the configured num_perm:
 
 - microseconds per signature, from ready-made shingles (the library alone), and for
-  ``pipelines.dedup.signature`` end to end (normalising and shingling included);
+  ``pipelines.dedup.minhash.signature`` end to end (normalising and shingling included);
 - the mean and largest absolute error of the estimated Jaccard similarity against the
   exact one, on each text paired with a copy with 5%, 10% or 30% of its sentences
   edited or dropped, and on pairs of different articles;
@@ -32,7 +32,7 @@ from pathlib import Path
 from datasketch import MinHash
 from rensa import CMinHash, RMinHash
 
-from pipelines.dedup import (
+from pipelines.dedup.minhash import (
     DedupConfig,
     band_hashes,
     candidate_probability,

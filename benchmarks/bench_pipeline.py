@@ -45,8 +45,8 @@ from pathlib import Path
 import psutil
 
 from pipelines.article import Rejected
-from pipelines.dedup import DedupConfig, band_hashes, exact_fingerprint, signature
-from pipelines.extract import extract, kind_of
+from pipelines.dedup.minhash import DedupConfig, band_hashes, exact_fingerprint, signature
+from pipelines.extract.extractor import extract, kind_of
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 EVAL_DIR = SHARED / "eval" / "extraction"
@@ -118,7 +118,7 @@ def write_warmups(folder: Path, first: int, count: int) -> list[Path]:
 
 
 def in_process(inputs: list[Path], workdir: Path) -> Result:
-    from pipelines.entities import EntityRecognizer
+    from pipelines.entities.recognizer import EntityRecognizer
 
     recognizer = EntityRecognizer()
     config = DedupConfig()
@@ -165,13 +165,13 @@ class Pipeline:
     """The `workers` side: broker, intake and streams of the benchmark's private Redis."""
 
     def __init__(self, redis_url: str, redis_pid: int) -> None:
-        # The broker is built when workers.broker is first imported, from these variables.
+        # The broker is built when workers.runtime.broker is first imported, from these variables.
         os.environ["NEWSFLOW_REDIS_URL"] = redis_url
         os.environ["NEWSFLOW_PREFIX"] = PREFIX
         from workers.actors import outcomes
-        from workers.broker import broker
-        from workers.intake import Intake
+        from workers.inputs.intake import Intake
         from workers.keys import Keys
+        from workers.runtime.broker import broker
         from workers.settings import get_settings
 
         settings = get_settings()
@@ -241,7 +241,7 @@ def through_redis(
     workdir: Path,
     timeout: float,
 ) -> Result:
-    from workers.supervisor import start_workers, stop_workers
+    from workers.runtime.supervisor import start_workers, stop_workers
 
     pipeline.client.flushall()
     run_dir = workdir / f"redis-{processes}"
@@ -453,7 +453,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"no inputs in {SEEDS_DIR} or {EVAL_DIR}")
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     _quiet_logs()
-    from workers.embedded import EmbeddedRedis  # stdlib only: builds no broker
+    from workers.runtime.embedded import EmbeddedRedis  # stdlib only: builds no broker
 
     workdir = Path(tempfile.mkdtemp(prefix="nfb"))  # short: the Redis socket lives in it
     server = EmbeddedRedis(workdir / "redis")

@@ -86,7 +86,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
 
-    from workers.embedded import EmbeddedRedis
+    from workers.runtime.embedded import EmbeddedRedis
 
     home = Path(tempfile.mkdtemp(prefix="nf-bench-poller-"))
     server = EmbeddedRedis(home)
@@ -107,7 +107,7 @@ def run_all(args: argparse.Namespace) -> list[Round]:
     import structlog
 
     from tests.workers.http_server import loopback_server
-    from workers.broker import broker
+    from workers.runtime.broker import broker
 
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(30))  # warnings only
     client = broker.client
@@ -125,13 +125,13 @@ def run_all(args: argparse.Namespace) -> list[Round]:
 
 def poller_for(client, threads: int):  # type: ignore[no-untyped-def]
     from workers.actors import outcomes
-    from workers.address_guard import AllowList
-    from workers.feeds import FeedRegistry
-    from workers.fetch import Fetcher, FetchPolicy
-    from workers.host_gate import HostGate
-    from workers.intake import Intake
+    from workers.inputs.intake import Intake
     from workers.keys import Keys
     from workers.rss_poller import Poller
+    from workers.state.feeds import FeedRegistry
+    from workers.web.address_guard import AllowList
+    from workers.web.fetch import Fetcher, FetchPolicy
+    from workers.web.host_gate import HostGate
 
     keys = Keys(PREFIX)
     # One host (127.0.0.1) serves every feed here, so the per-host delay is off and the

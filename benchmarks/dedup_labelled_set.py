@@ -26,7 +26,7 @@ from math import sqrt
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pipelines.dedup import DedupConfig, jaccard, normalise_text
+from pipelines.dedup.minhash import DedupConfig, jaccard, normalise_text
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 

@@ -21,7 +21,7 @@ def pytest_configure(config: pytest.Config) -> None:
     """Start the session's Redis before any test module imports `workers` (the broker is
     built at import time from NEWSFLOW_REDIS_URL)."""
     global _server
-    from workers.embedded import EmbeddedRedis
+    from workers.runtime.embedded import EmbeddedRedis
 
     home = Path(tempfile.mkdtemp(prefix="nf-test-"))
     _server = EmbeddedRedis(home)

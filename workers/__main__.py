@@ -1,3 +1,3 @@
-from workers.cli import app
+from workers.cli.app import app
 
 app(prog_name="newsflow")

@@ -20,15 +20,15 @@ from dramatiq.middleware import CurrentMessage
 
 from pipelines.article import Article, Rejected, Source, utc_timestamp
 from pipelines.feeds import fill_gaps
-from workers.broker import broker
-from workers.dedup_index import classify_article, index_from_settings
-from workers.entity_registry import EntityRegistry, annotate
-from workers.inputs import read_input
+from workers.inputs.read import read_input
 from workers.keys import Keys
-from workers.line_stats import LineStats
-from workers.outcome import Outcomes
-from workers.sandbox import Sandbox
+from workers.runtime.broker import broker
+from workers.runtime.sandbox import Sandbox
 from workers.settings import get_settings
+from workers.state.dedup_index import classify_article, index_from_settings
+from workers.state.entity_registry import EntityRegistry, annotate
+from workers.state.line_stats import LineStats
+from workers.state.outcome import Outcomes
 
 log = structlog.get_logger("newsflow.actors")
 settings = get_settings()
@@ -225,7 +225,7 @@ def _recognizer() -> Any:
     global _recognizer_instance
     with _recognizer_lock:
         if _recognizer_instance is None:
-            from pipelines.entities import EntityRecognizer
+            from pipelines.entities.recognizer import EntityRecognizer
 
             _recognizer_instance = _LockedRecognizer(EntityRecognizer())
         return _recognizer_instance

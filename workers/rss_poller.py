@@ -22,13 +22,13 @@ import structlog
 from pipelines.article import Rejected
 from pipelines.feeds import ParsedFeed, item_meta, parse_feed
 from pipelines.urls import url_input_id
-from workers.feeds import FeedRegistry, FeedState
-from workers.fetch import Fetched, Fetcher, FetchPolicy
-from workers.fetch_errors import HostBusy, TransientFetchError
-from workers.host_gate import HostGate
-from workers.intake import Intake
+from workers.inputs.intake import Intake
 from workers.keys import Keys
 from workers.settings import Settings
+from workers.state.feeds import FeedRegistry, FeedState
+from workers.web.errors import HostBusy, TransientFetchError
+from workers.web.fetch import Fetched, Fetcher, FetchPolicy
+from workers.web.host_gate import HostGate
 
 log = structlog.get_logger("newsflow.poller")
 
@@ -201,8 +201,8 @@ def main() -> None:
     """The poller as its own process (Procfile `poller:`), until SIGTERM or SIGINT."""
     import signal
 
-    from workers import logs
-    from workers.broker import broker
+    from workers.runtime import logs
+    from workers.runtime.broker import broker
     from workers.settings import get_settings
 
     logs.configure()

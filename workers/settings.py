@@ -46,12 +46,12 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     #: A file counts as completely written once its size and mtime hold still this long.
     settle_seconds: float = 1.0
-    # Learned repetition of text lines per source (workers/line_stats.py).
+    # Learned repetition of text lines per source (workers/state/line_stats.py).
     #: Documents per generation of a source's line counts (two generations are kept).
     line_stats_window: int = 500
     #: A source's line counts expire this long (seconds) after its last document.
     line_stats_ttl: int = 90 * 24 * 3600
-    # Fetching pages and feeds (workers/fetch.py).
+    # Fetching pages and feeds (workers/web/fetch.py).
     fetch_connect_timeout: float = 5.0
     fetch_read_timeout: float = 20.0
     #: Bound on one whole download, however slowly the server trickles it.

@@ -16,7 +16,7 @@ import redis
 import structlog
 import watchfiles
 
-from workers.intake import Intake, files_under, is_candidate
+from workers.inputs.intake import Intake, files_under, is_candidate
 
 log = structlog.get_logger("newsflow.watcher")
 
@@ -101,10 +101,10 @@ def main() -> None:
     """The watcher as its own process (Procfile `watcher:`), until SIGTERM or SIGINT."""
     import signal
 
-    from workers import logs
     from workers.actors import outcomes
-    from workers.broker import broker
     from workers.keys import Keys
+    from workers.runtime import logs
+    from workers.runtime.broker import broker
     from workers.settings import get_settings
 
     logs.configure()

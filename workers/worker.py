@@ -14,7 +14,7 @@ import threading
 
 import structlog
 
-from workers import logs
+from workers.runtime import logs
 
 log = structlog.get_logger("newsflow.worker")
 
@@ -35,7 +35,7 @@ def serve(threads: int, queues: list[str] | None = None) -> None:
     import dramatiq
 
     from workers import actors  # noqa: F401  (declares the actors on the broker)
-    from workers.broker import broker
+    from workers.runtime.broker import broker
 
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):

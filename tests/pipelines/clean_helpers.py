@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipelines.article import Extracted
-from pipelines.clean import clean_text
+from pipelines.clean.cleaner import clean_text
 
 # Invented article paragraphs that surround the line under test.
 PROSE = (

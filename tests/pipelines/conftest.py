@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.entities import EntityRecognizer
+from pipelines.entities.recognizer import EntityRecognizer
 
 
 @pytest.fixture(scope="session")

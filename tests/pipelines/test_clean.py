@@ -1,4 +1,4 @@
-"""Tests for pipelines.clean, the plain-text article cleaner, on invented lines: normalising,
+"""Tests for pipelines.clean.cleaner, the plain-text article cleaner, on invented lines: normalising,
 chrome wherever it stands, glued versions and repeats, prose that must survive, and the line
 features. Rules by position are in test_clean_zones.py; real texts (the seeds, the eval
 exports) in test_clean_real_texts.py.
@@ -13,8 +13,8 @@ import textwrap
 import pytest
 
 from pipelines.article import Extracted
-from pipelines.clean import clean_text, verdicts
-from pipelines.line_features import row_shape
+from pipelines.clean.cleaner import clean_text, verdicts
+from pipelines.clean.features import row_shape
 from tests.pipelines.clean_helpers import PROSE, clean, in_body, in_header, in_trailer
 
 # --- Empty input and normalisation ----------------------------------------------------------
@@ -252,12 +252,12 @@ def test_prose_and_subheadings_are_kept(line):
 
 def test_pipelines_stay_free_of_redis_and_dramatiq():
     """Importing the cleaner loads neither redis nor dramatiq."""
-    code = "import sys, pipelines.clean; print(sorted({'redis', 'dramatiq'} & set(sys.modules)))"
+    code = "import sys, pipelines.clean.cleaner; print(sorted({'redis', 'dramatiq'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
-# --- Features of page furniture (pipelines/line_features.py) -----------------------------------
+# --- Features of page furniture (pipelines/clean/features.py) -----------------------------------
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""pipelines.clean on real texts: the seeds, and the labelled exports of the eval pages.
+"""pipelines.clean.cleaner on real texts: the seeds, and the labelled exports of the eval pages.
 
 Both are read where they lie beside the repository (never copied into it); the rules
 themselves are tested on invented lines in test_clean.py.
@@ -15,7 +15,7 @@ import pytest
 from benchmarks import text_exports
 from benchmarks.text_exports import ARTICLE, BOILERPLATE, TITLE
 from pipelines.article import Extracted
-from pipelines.clean import clean_text
+from pipelines.clean.cleaner import clean_text
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 SEED_PATHS = sorted(SEEDS.glob("*.txt"))

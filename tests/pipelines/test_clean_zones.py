@@ -1,4 +1,4 @@
-"""Tests for the cleaner's rules by position (pipelines/clean_zones.py), on invented lines:
+"""Tests for the cleaner's rules by position (pipelines/clean/zones.py), on invented lines:
 the header above the first paragraph, where the title is chosen; the body; and the trailer
 after the last sentence."""
 

@@ -1,4 +1,4 @@
-"""Tests for pipelines.dedup on invented text and on real articles read from shared/.
+"""Tests for pipelines.dedup.minhash on invented text and on real articles read from shared/.
 
 The real texts (shared/seeds/*.txt and the bodies of shared/eval/extraction/*.json)
 are read where they lie, beside the repository, and never copied into it.
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.dedup import (
+from pipelines.dedup.minhash import (
     EMPTY_VALUE,
     DedupConfig,
     band_hashes,
@@ -199,7 +199,7 @@ class TestSignature:
         texts = [FOX, "Next story", *seed_texts]
         code = (
             "import json, sys\n"
-            "from pipelines.dedup import DedupConfig, signature\n"
+            "from pipelines.dedup.minhash import DedupConfig, signature\n"
             "print(json.dumps([signature(t, DedupConfig()) for t in json.load(sys.stdin)]))"
         )
         child = subprocess.run(

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pipelines import dedup, stories
-from pipelines import dedup_encoding as encoding
-from pipelines import dedup_policy as policy
+from pipelines.dedup import encoding, policy, stories
+from pipelines.dedup import minhash as dedup
 
 CONFIG = dedup.DedupConfig()
 STORY = stories.StoryConfig()

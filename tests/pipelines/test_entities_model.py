@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.entities import EntityRecognizer, chunk_text, is_english
+from pipelines.entities.recognizer import EntityRecognizer, chunk_text, is_english
 from tests.pipelines.entity_helpers import SEED_DIR, SEEDS, only
 
 _NO_SEEDS = [pytest.param(None, marks=pytest.mark.skip(reason=f"no seed texts in {SEED_DIR}"))]
@@ -134,7 +134,7 @@ def test_seed_crimea_is_one_place(recognizer: EntityRecognizer, path: Path) -> N
 
 def test_headline_entities_need_the_body_to_name_them():
     """A headline span the body never names is dropped; one it names (or its surname) stays."""
-    from pipelines.entities import confirmed_by_body
+    from pipelines.entities.recognizer import confirmed_by_body
 
     heading = [("Varga Opens Harbour Talks", "PERSON"), ("Varga", "PERSON"), ("Port Alden", "GPE")]
     body = [("Ilona Varga", "PERSON"), ("Port Alden", "GPE")]

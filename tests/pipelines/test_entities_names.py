@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pipelines.article import Entity
-from pipelines.entity_merge import merge_mentions, vote_label
-from pipelines.entity_names import (
+from pipelines.entities.merge import merge_mentions, vote_label
+from pipelines.entities.names import (
     clean_surface,
     entity_key,
     first_names_compatible,

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.entities import EntityRecognizer, skip_reason
-from pipelines.entity_merge import merge_mentions, repair_label
-from pipelines.entity_names import (
+from pipelines.entities.gazetteer import default_gazetteer
+from pipelines.entities.language import detect_language, primary_subtag
+from pipelines.entities.merge import merge_mentions, repair_label
+from pipelines.entities.names import (
     entity_key,
     fold,
     initials,
@@ -18,8 +19,7 @@ from pipelines.entity_names import (
     transliteration_fold,
     variant_keys,
 )
-from pipelines.gazetteer import default_gazetteer
-from pipelines.language import detect_language, primary_subtag
+from pipelines.entities.recognizer import EntityRecognizer, skip_reason
 from tests.pipelines.entity_helpers import SEEDS
 
 # --- issue 4: titles, events, prefixes, transliteration, places, language, the gold -------
@@ -161,7 +161,7 @@ def test_gazetteer_and_context_repair_labels(gazetteer) -> None:
 
 
 def merge_groups_of(mentions):
-    from pipelines.entity_merge import _group_mentions
+    from pipelines.entities.merge import _group_mentions
 
     return list(_group_mentions(mentions).values())
 
@@ -199,7 +199,7 @@ def test_non_english_text_gets_no_entities_and_a_note(recognizer: EntityRecogniz
 
 
 def _gold_texts() -> dict[str, str]:
-    from pipelines.entity_scoring import gold_texts
+    from pipelines.entities.scoring import gold_texts
 
     return gold_texts(GOLD_PATH, SHARED)
 
@@ -212,7 +212,7 @@ def test_quality_floors_on_the_hand_gold(recognizer: EntityRecognizer) -> None:
     0.73/0.99, 0.51/0.74, 0.96/0.82); no person split inside a document, and no person
     given two keys across documents (Yanukovych/Yanukovich had two before).
     """
-    from pipelines.entity_scoring import Score, score_document
+    from pipelines.entities.scoring import Score, score_document
 
     gold = json.loads(GOLD_PATH.read_text(encoding="utf-8"))
     score = Score()
@@ -268,7 +268,7 @@ def test_misread_person_spans_are_repaired_or_dropped(gazetteer) -> None:
 
 def test_gazetteer_is_built_in_process_when_the_child_fails(monkeypatch, gazetteer) -> None:
     """Without a child process the gazetteer is built here, with the same places."""
-    from pipelines import gazetteer as module
+    from pipelines.entities import gazetteer as module
 
     def no_child():
         raise OSError("fork refused")

@@ -1,4 +1,4 @@
-"""Tests for the extract stage's decoding (pipelines/extract.py): declared and undeclared
+"""Tests for the extract stage's decoding (pipelines/extract/extractor.py): declared and undeclared
 charsets of HTML pages, byte-order marks, and bytes rejected as binary or empty."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import random
 import pytest
 
 from pipelines.article import Rejected
-from pipelines.extract import decode_text, extract
+from pipelines.extract.extractor import decode_text, extract
 from tests.pipelines.extract_helpers import PARAGRAPHS, article, page
 
 LEGACY_PARAGRAPHS = [

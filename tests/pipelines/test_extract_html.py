@@ -1,4 +1,4 @@
-"""Tests for the extract stage on HTML pages (pipelines/extract.py): metadata from the head and
+"""Tests for the extract stage on HTML pages (pipelines/extract/extractor.py): metadata from the head and
 JSON-LD, the article body, and token F1 on real pages."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import trafilatura
 
-from pipelines import html_body
-from pipelines.extract import extract
-from pipelines.html_body import has_link_tables
-from pipelines.html_cleanup import PageLinks
+from pipelines.extract import body as html_body
+from pipelines.extract.body import has_link_tables
+from pipelines.extract.cleanup import PageLinks
+from pipelines.extract.extractor import extract
 from tests.pipelines.extract_helpers import PARAGRAPHS, article, page
 
 EVAL_DIR = Path(__file__).resolve().parents[3] / "shared" / "eval" / "extraction"

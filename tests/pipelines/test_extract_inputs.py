@@ -1,4 +1,4 @@
-"""Tests for what the extract stage accepts (pipelines/extract.py): rejected inputs, hostile HTML,
+"""Tests for what the extract stage accepts (pipelines/extract/extractor.py): rejected inputs, hostile HTML,
 plain-text files and the kind of a file by its name."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ import resource
 import pytest
 import trafilatura
 
-from pipelines import extract as extract_module
 from pipelines.article import Extracted, Rejected
-from pipelines.extract import extract, kind_of
+from pipelines.extract import extractor as extract_module
+from pipelines.extract.extractor import extract, kind_of
 from tests.pipelines.extract_helpers import PARAGRAPHS, article, billion_laughs, page
 
 

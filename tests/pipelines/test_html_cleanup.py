@@ -1,10 +1,10 @@
-"""Tests for the post-processing of extracted lines (pipelines/html_cleanup.py)."""
+"""Tests for the post-processing of extracted lines (pipelines/extract/cleanup.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from pipelines.html_cleanup import (
+from pipelines.extract.cleanup import (
     PageLinks,
     drop_headline,
     drop_link_boxes,

@@ -1,4 +1,4 @@
-"""Tests for pipelines.repetition: which lines a source repeats often enough to be boilerplate.
+"""Tests for pipelines.clean.repetition: which lines a source repeats often enough to be boilerplate.
 Every line below is invented."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from pathlib import PurePosixPath
 import pytest
 
 from pipelines.article import Source
-from pipelines.clean import clean_text
-from pipelines.repetition import LineHistory, fingerprint, repeated_lines, source_name
+from pipelines.clean.cleaner import clean_text
+from pipelines.clean.repetition import LineHistory, fingerprint, repeated_lines, source_name
 
 PROSE = [
     "The harbour board agreed on Tuesday to raise ferry fares by ten percent from March.",

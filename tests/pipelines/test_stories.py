@@ -1,11 +1,11 @@
-"""Tests for pipelines.stories: story features and similarity, source families."""
+"""Tests for pipelines.dedup.stories: story features and similarity, source families."""
 
 from __future__ import annotations
 
 import pytest
 
 from pipelines.article import Entity, Source
-from pipelines.stories import (
+from pipelines.dedup.stories import (
     StoryConfig,
     canonical_url,
     distinctive_terms,

@@ -17,7 +17,7 @@ def running_worker(threads: int = 2) -> Iterator[None]:
     import dramatiq
 
     from workers import actors  # noqa: F401
-    from workers.broker import broker
+    from workers.runtime.broker import broker
 
     worker = dramatiq.Worker(broker, worker_threads=threads, worker_timeout=100)
     worker.start()

@@ -1,7 +1,7 @@
 """Test-only extraction functions for tests/workers/test_sandbox.py.
 
 They live in a module of their own because the sandbox's children import their
-target by name ("module:function"), as they import pipelines.extract.extract.
+target by name ("module:function"), as they import pipelines.extract.extractor.extract.
 """
 
 from __future__ import annotations

@@ -31,9 +31,9 @@ def articles() -> list[str]:
 
 
 def new_index(**options):
-    from pipelines.dedup import DedupConfig
-    from workers.dedup_index import DedupIndex
+    from pipelines.dedup.minhash import DedupConfig
     from workers.keys import Keys
+    from workers.state.dedup_index import DedupIndex
 
     client = redis.Redis.from_url(os.environ["NEWSFLOW_REDIS_URL"])
     return DedupIndex(client, Keys("nftest"), DedupConfig(), **options)
@@ -138,7 +138,7 @@ def test_a_worker_dying_mid_classify_leaves_one_original(redis_client, articles,
     later does not wait for it, and the redelivered first one agrees on who is first."""
     from structlog.testing import capture_logs
 
-    from workers.dedup_index import IndexConfig
+    from workers.state.dedup_index import IndexConfig
 
     now = [time.time()]
     dying = new_index(clock=lambda: now[0])
@@ -155,7 +155,7 @@ def test_a_worker_dying_mid_classify_leaves_one_original(redis_client, articles,
 
 
 def cleaned(seed: str) -> str:
-    from pipelines.clean import clean_text
+    from pipelines.clean.cleaner import clean_text
 
     path = next(SEEDS.glob(f"{seed}_*.txt"))
     return clean_text(path.read_text("utf-8")).text
@@ -163,7 +163,7 @@ def cleaned(seed: str) -> str:
 
 def family(folder: str) -> list[str]:
     from pipelines.article import Source
-    from pipelines.stories import family_keys
+    from pipelines.dedup.stories import family_keys
 
     return family_keys(Source(type="file", path=f"/inbox/{folder}/x.txt"), None, None)
 
@@ -190,8 +190,8 @@ def test_shared_text_from_another_family_is_no_revision(redis_client):
 def seed_articles():
     """The five seeds as the entities stage leaves them: clean text and entities."""
     from pipelines.article import Article, Source
-    from pipelines.entities import EntityRecognizer
-    from pipelines.extract import extract
+    from pipelines.entities.recognizer import EntityRecognizer
+    from pipelines.extract.extractor import extract
 
     recognizer = EntityRecognizer()
     out = []
@@ -206,7 +206,7 @@ def seed_articles():
 
 def test_five_outlets_on_one_event_are_one_story(redis_client, seed_articles):
     """The seeds, one event told by several outlets, all get the first one's story id."""
-    from workers.dedup_index import classify_article
+    from workers.state.dedup_index import classify_article
 
     index = new_index()
     decisions = [classify_article(index, article) for article in seed_articles]
@@ -227,7 +227,7 @@ def test_articles_on_different_events_start_their_own_stories(redis_client):
 
 def test_the_index_forgets_beyond_its_window(redis_client, articles):
     """A copy two windows later is unique again; every index key expires but the counter."""
-    from workers.dedup_index import IndexConfig
+    from workers.state.dedup_index import IndexConfig
 
     now = [time.time()]
     index = new_index(index=IndexConfig(window=3600.0), clock=lambda: now[0])
@@ -326,7 +326,7 @@ def test_two_worker_processes_racing_copies_publish_one_original(redis_client, a
     from pipelines.article import Article, Source
     from workers.actors import dedup
     from workers.keys import Keys
-    from workers.supervisor import start_workers, stop_workers
+    from workers.runtime.supervisor import start_workers, stop_workers
 
     keys, rounds = Keys("nftest"), 25
     children = start_workers(2, 1, os.environ["NEWSFLOW_REDIS_URL"], log_level="WARNING")
@@ -358,9 +358,9 @@ def test_seeds_through_real_workers_are_one_story_with_a_revision(redis_client, 
 
     from tests.workers.helpers import running_worker
     from workers.actors import outcomes
-    from workers.broker import broker
-    from workers.intake import Intake
+    from workers.inputs.intake import Intake
     from workers.keys import Keys
+    from workers.runtime.broker import broker
 
     intake = Intake(broker.client, Keys("nftest"), outcomes, max_bytes=1_000_000)
     for seed in seeds:

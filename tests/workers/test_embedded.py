@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 import redis
 
-import workers.embedded as embedded
-from workers.embedded import EmbeddedRedis, find_redis_server
+import workers.runtime.embedded as embedded
+from workers.runtime.embedded import EmbeddedRedis, find_redis_server
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -58,7 +58,7 @@ def _wait_gone(pid: int, timeout: float = 10.0) -> None:
 
 
 def _python(code: str, *args: str) -> subprocess.Popen:
-    """A child Python that can import workers.embedded."""
+    """A child Python that can import workers.runtime.embedded."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(code), *args],
@@ -171,7 +171,7 @@ def test_concurrent_starts_make_one_server(home):
     code = """
         import sys, time
         from pathlib import Path
-        from workers.embedded import EmbeddedRedis
+        from workers.runtime.embedded import EmbeddedRedis
         server = EmbeddedRedis(Path(sys.argv[1]))
         time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
         print(server.start())
@@ -228,7 +228,7 @@ def test_claim_and_release(home):
         assert server.owned_by_live_run()  # the caller's own claim counts
         assert EmbeddedRedis(home).owned_by_live_run()
         check = _python(
-            "import sys; from pathlib import Path; from workers.embedded import EmbeddedRedis;"
+            "import sys; from pathlib import Path; from workers.runtime.embedded import EmbeddedRedis;"
             "print(EmbeddedRedis(Path(sys.argv[1])).owned_by_live_run())",
             str(home),
         )
@@ -251,7 +251,7 @@ def test_stale_claims_do_not_count(home):
         """
         import sys, time
         from pathlib import Path
-        from workers.embedded import EmbeddedRedis
+        from workers.runtime.embedded import EmbeddedRedis
         EmbeddedRedis(Path(sys.argv[1])).claim()
         print("claimed", flush=True)
         time.sleep(60)

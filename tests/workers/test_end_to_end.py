@@ -62,7 +62,7 @@ def service(seeds):
     if process.poll() is None:
         process.terminate()
         process.wait(timeout=120)
-    from workers.embedded import EmbeddedRedis
+    from workers.runtime.embedded import EmbeddedRedis
 
     EmbeddedRedis(home / "state").stop()  # in case a failed test left it behind
     shutil.rmtree(home, ignore_errors=True)
@@ -169,7 +169,7 @@ def test_sigterm_stops_everything(service, published):
     process = service["process"]
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=120) == 0
-    from workers.embedded import EmbeddedRedis
+    from workers.runtime.embedded import EmbeddedRedis
 
     assert not EmbeddedRedis(service["home"]).is_running()
     status = newsflow(service["home"], "status")

@@ -30,8 +30,8 @@ def entity(name: str, key: str, label: str, mentions: list[str]) -> Entity:
 
 @pytest.fixture
 def registry(redis_client):
-    from workers.entity_registry import EntityRegistry
     from workers.keys import Keys
+    from workers.state.entity_registry import EntityRegistry
 
     return EntityRegistry(redis_client, Keys("nftest"), marker_ttl=60)
 
@@ -39,9 +39,9 @@ def registry(redis_client):
 @pytest.fixture
 def intake(redis_client):
     from workers.actors import outcomes
-    from workers.broker import broker
-    from workers.intake import Intake
+    from workers.inputs.intake import Intake
     from workers.keys import Keys
+    from workers.runtime.broker import broker
 
     return Intake(broker.client, Keys("nftest"), outcomes, max_bytes=1_000_000)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from workers.embedded import find_redis_server
+from workers.runtime.embedded import find_redis_server
 
 PASSWORD = "s3cret-for-tests"
 

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from pipelines.article import Rejected
-from workers.feeds import MAX_BACKOFF, FeedRegistry, backoff_delay
 from workers.keys import Keys
+from workers.state.feeds import MAX_BACKOFF, FeedRegistry, backoff_delay
 
 KEYS = Keys("nftest")
 
@@ -99,7 +99,7 @@ def _cli(*args: str):  # type: ignore[no-untyped-def]
     runner's stderr, closed afterwards: the configuration before it is put back."""
     import structlog
 
-    from workers.cli import app
+    from workers.cli.app import app
 
     before = structlog.get_config()
     try:

@@ -13,11 +13,11 @@ import pytest
 from pipelines.article import Rejected
 from tests.conftest import EVAL
 from tests.workers.http_server import LoopbackServer, confine_to_loopback, loopback_server
-from workers.address_guard import AddressRefused, AllowList, GuardedBackend, vetted_addresses
-from workers.fetch import Fetcher, FetchPolicy, retry_after
-from workers.fetch_errors import HostBusy, TransientFetchError
-from workers.host_gate import HostGate
 from workers.keys import Keys
+from workers.web.address_guard import AddressRefused, AllowList, GuardedBackend, vetted_addresses
+from workers.web.errors import HostBusy, TransientFetchError
+from workers.web.fetch import Fetcher, FetchPolicy, retry_after
+from workers.web.host_gate import HostGate
 
 LOOPBACK = AllowList.parse("127.0.0.1")
 KEYS = Keys("nftest")

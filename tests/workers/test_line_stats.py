@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from pipelines.article import Source
-from pipelines.clean import clean_text
-from pipelines.repetition import fingerprint
+from pipelines.clean.cleaner import clean_text
+from pipelines.clean.repetition import fingerprint
 from tests.workers.helpers import entries, running_worker, wait_for_entries
 
 ARTICLES, DEAD = "nftest:articles", "nftest:dead"
@@ -57,7 +57,7 @@ def article(index: int) -> str:
 @pytest.fixture
 def stats(redis_client, tmp_path):
     from workers.keys import Keys
-    from workers.line_stats import LineStats
+    from workers.state.line_stats import LineStats
 
     return LineStats(redis_client, Keys("nftest"), tmp_path, window=4, ttl=3600, marker_ttl=600)
 
@@ -147,9 +147,9 @@ def test_footer_learned_through_the_pipeline(redis_client, tmp_path):
     """Five articles from one source folder: the later ones lose the shared footer, and no
     article loses a line of its own."""
     from workers.actors import outcomes
-    from workers.broker import broker
-    from workers.intake import Intake
+    from workers.inputs.intake import Intake
     from workers.keys import Keys
+    from workers.runtime.broker import broker
 
     intake = Intake(broker.client, Keys("nftest"), outcomes, max_bytes=1_000_000)
     folder = tmp_path / "brackwater-ledger"

@@ -14,9 +14,9 @@ ARTICLES, DEAD = "nftest:articles", "nftest:dead"
 @pytest.fixture
 def intake(redis_client):
     from workers.actors import outcomes
-    from workers.broker import broker
-    from workers.intake import Intake
+    from workers.inputs.intake import Intake
     from workers.keys import Keys
+    from workers.runtime.broker import broker
 
     return Intake(broker.client, Keys("nftest"), outcomes, max_bytes=1_000_000)
 
@@ -94,7 +94,7 @@ def test_bad_input_goes_to_dead_with_reason(redis_client, intake, tmp_path, name
 def test_oversized_file_is_refused_unread(redis_client, tmp_path):
     """A file over the size cap goes to `dead` at intake, without being read."""
     from workers.actors import outcomes
-    from workers.intake import Intake
+    from workers.inputs.intake import Intake
     from workers.keys import Keys
 
     small_cap = Intake(redis_client, Keys("nftest"), outcomes, max_bytes=100)

@@ -13,12 +13,12 @@ from pipelines.feeds import parse_feed
 from tests.conftest import EVAL
 from tests.workers.helpers import entries, running_worker, settle, wait_for_entries
 from tests.workers.http_server import LoopbackServer, confine_to_loopback, loopback_server
-from workers.address_guard import AllowList
-from workers.feeds import FeedRegistry
-from workers.fetch import Fetcher, FetchPolicy
-from workers.host_gate import HostGate
 from workers.keys import Keys
 from workers.rss_poller import Poller
+from workers.state.feeds import FeedRegistry
+from workers.web.address_guard import AllowList
+from workers.web.fetch import Fetcher, FetchPolicy
+from workers.web.host_gate import HostGate
 
 KEYS = Keys("nftest")
 ARTICLES, DEAD = KEYS.articles, KEYS.dead
@@ -49,8 +49,8 @@ def server(connections) -> Iterator[LoopbackServer]:
 @pytest.fixture
 def intake(redis_client):
     from workers.actors import outcomes
-    from workers.broker import broker
-    from workers.intake import Intake
+    from workers.inputs.intake import Intake
+    from workers.runtime.broker import broker
 
     return Intake(broker.client, KEYS, outcomes, max_bytes=10_000_000)
 
@@ -396,7 +396,7 @@ def test_newsflow_run_with_feeds_and_a_urls_file(server, tmp_path) -> None:
     finally:
         process.send_signal(signal.SIGTERM)
         stderr = process.communicate(timeout=120)[1]
-        from workers.embedded import EmbeddedRedis
+        from workers.runtime.embedded import EmbeddedRedis
 
         EmbeddedRedis(tmp_path / "state").stop()  # in case a failed test left it behind
     assert process.returncode == 0, stderr.decode()[-2000:]
@@ -431,7 +431,7 @@ def test_a_busy_host_delays_a_page_without_failing_it(
 def test_url_lists() -> None:
     """A `.urls` list: one URL a line, blanks and comments skipped; a Windows `.url`
     shortcut: its URL= line only."""
-    from workers.intake import urls_in
+    from workers.inputs.intake import urls_in
 
     assert urls_in("# reading\nhttps://a.example/1\n\n  https://b.example/2  \n") == [
         "https://a.example/1",

@@ -1,4 +1,4 @@
-"""The extraction sandbox (workers/sandbox.py): real child processes, real time limits."""
+"""The extraction sandbox (workers/runtime/sandbox.py): real child processes, real time limits."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from pipelines.article import Rejected
-from pipelines.extract import extract
+from pipelines.extract.extractor import extract
 from tests.workers.helpers import entries, running_worker, wait_for_entries
-from workers.sandbox import Sandbox, SandboxCrashed
+from workers.runtime.sandbox import Sandbox, SandboxCrashed
 
 EVAL_DIR = Path(__file__).resolve().parents[3] / "shared" / "eval" / "extraction"
 TARGETS = "tests.workers.sandbox_targets"
@@ -205,7 +205,7 @@ def test_too_slow_page_goes_to_dead_and_the_worker_goes_on(redis_client, tmp_pat
     """Through the real actors: a page whose extraction overruns the limit ends in `dead`
     as too slow, and the same worker then publishes the next page."""
     from workers import actors
-    from workers.intake import Intake
+    from workers.inputs.intake import Intake
     from workers.keys import Keys
 
     sandbox = Sandbox(timeout=1, target=f"{TARGETS}:sleepy")

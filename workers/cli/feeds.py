@@ -1,0 +1,170 @@
+"""`newsflow feeds`: add, list, remove, import and export the feeds the poller polls."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import orjson
+import structlog
+import typer
+
+from pipelines.article import Rejected
+from pipelines.feeds import parse_opml, to_opml
+from workers.inputs.intake import urls_in
+from workers.keys import Keys
+from workers.runtime.connection import connect, redis_for_command
+from workers.settings import get_settings
+from workers.state.feeds import FeedRegistry, FeedState
+
+log = structlog.get_logger("newsflow.feeds")
+
+feeds_app = typer.Typer(help="The feeds the poller polls (kept in Redis).", no_args_is_help=True)
+
+
+def registry_for_command() -> FeedRegistry:
+    settings = get_settings()
+    return FeedRegistry(connect(settings), Keys(settings.prefix), settings.feed_interval)
+
+
+def feed_urls_in_file(path: Path) -> list[str]:
+    """The feed URLs of an OPML file or of a plain list (one URL a line).
+
+    Raises:
+        Rejected: an OPML file that is not well-formed XML.
+    """
+    data = path.read_bytes()
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return parse_opml(data)
+    return urls_in(data.decode("utf-8", "replace"))
+
+
+def add_all(
+    registry: FeedRegistry, urls: list[str], interval: int | None = None
+) -> tuple[int, list[str]]:
+    """Register every URL; how many were new, and the ones refused (with why)."""
+    added, refused = 0, []
+    for url in urls:
+        try:
+            added += registry.add(url, interval)
+        except Rejected as rejection:
+            refused.append(rejection.reason)
+    return added, refused
+
+
+@feeds_app.command()
+def add(
+    urls: Annotated[list[str], typer.Argument(help="Feed URLs (RSS, Atom or JSON Feed).")],
+    interval: Annotated[
+        int | None, typer.Option(min=60, help="Seconds between polls of these feeds.")
+    ] = None,
+) -> None:
+    """Register feeds; each is polled at once, then every interval."""
+    with redis_for_command(get_settings()):
+        added, refused = add_all(registry_for_command(), urls, interval)
+    _report(added, len(urls), refused)
+
+
+@feeds_app.command("import")
+def import_(
+    path: Annotated[Path, typer.Argument(help="An OPML file, or a file of URLs, one a line.")],
+) -> None:
+    """Register every feed of an OPML subscription list or a URL list."""
+    urls = read_feed_file(path)
+    with redis_for_command(get_settings()):
+        added, refused = add_all(registry_for_command(), urls)
+    _report(added, len(urls), refused)
+
+
+@feeds_app.command()
+def remove(urls: Annotated[list[str], typer.Argument(help="Feed URLs as added.")]) -> None:
+    """Stop polling feeds (items already queued are not affected)."""
+    with redis_for_command(get_settings()):
+        registry = registry_for_command()
+        missing = [url for url in urls if not _removed(registry, url)]
+    if missing:
+        _fail(f"not registered: {', '.join(missing)}")
+
+
+@feeds_app.command("list")
+def list_(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
+) -> None:
+    """Every feed with its health: last status, last success, items seen, errors."""
+    settings = get_settings()
+    with redis_for_command(settings):
+        feeds = registry_for_command().all()
+    for state in feeds:
+        line = (
+            _json_line(state, settings.feed_max_errors)
+            if as_json
+            else _text_line(state, settings.feed_max_errors)
+        )
+        sys.stdout.write(line + "\n")
+
+
+@feeds_app.command()
+def export() -> None:
+    """Print the registered feeds as an OPML subscription list."""
+    with redis_for_command(get_settings()):
+        feeds = registry_for_command().all()
+    sys.stdout.buffer.write(to_opml([(f.url, f.title) for f in feeds]))
+
+
+def read_feed_file(path: Path) -> list[str]:
+    """The URLs of a feed file, or exit 2 saying why they cannot be read."""
+    try:
+        return feed_urls_in_file(path)
+    except OSError as error:
+        _fail(f"cannot read {path}: {error.strerror}")
+    except Rejected as rejection:
+        _fail(f"{path}: {rejection.reason}")
+    return []
+
+
+def add_at_start(urls: list[str]) -> None:
+    """`newsflow run --feeds FILE`: register the file's feeds (known ones stay as they are)."""
+    if urls:
+        added, refused = add_all(registry_for_command(), urls)
+        log.info("feeds_added", added=added, already_registered=len(urls) - added - len(refused))
+        for reason in refused:
+            log.warning("feed_refused", error=reason)
+
+
+def _removed(registry: FeedRegistry, url: str) -> bool:
+    try:
+        return registry.remove(url)
+    except Rejected:
+        return False
+
+
+def _json_line(state: FeedState, max_errors: int) -> str:
+    record = {field: getattr(state, field) for field in FeedState.__slots__}
+    record["healthy"] = state.healthy(max_errors)
+    return orjson.dumps(record).decode()
+
+
+def _text_line(state: FeedState, max_errors: int) -> str:
+    health = "ok" if state.healthy(max_errors) else "UNHEALTHY"
+    why = f"  error: {state.last_error}" if state.last_error else ""
+    return (
+        f"{health:9} {state.url}  status={state.last_status or 'never polled'} "
+        f"last_success={state.last_success or '-'} items={state.items_seen} "
+        f"errors={state.errors} every={state.interval}s{why}"
+    )
+
+
+def _report(added: int, total: int, refused: list[str]) -> None:
+    typer.echo(
+        f"added={added} already_registered={total - added - len(refused)} refused={len(refused)}"
+    )
+    for reason in refused:
+        typer.echo(f"newsflow: {reason}", err=True)
+    if refused:
+        raise typer.Exit(2)
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"newsflow: {message}", err=True)
+    raise typer.Exit(2)

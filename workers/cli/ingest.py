@@ -1,0 +1,119 @@
+"""`newsflow ingest`: queue files and folders, and with --wait follow them to their outcome."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+
+import structlog
+from dramatiq.brokers.redis import RedisBroker
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from workers.inputs.intake import Intake, Offer, files_under
+from workers.keys import Keys
+from workers.runtime.connection import embedded_for
+from workers.runtime.supervisor import start_workers, stop_workers
+from workers.settings import Settings
+from workers.state.outcome import Outcomes
+
+log = structlog.get_logger("newsflow.ingest")
+POLL_SECONDS = 0.2
+
+
+def ingest(
+    settings: Settings,
+    redis_url: str,
+    paths: list[Path],
+    wait: bool,
+    timeout: float | None,
+    urls: tuple[str, ...] = (),
+) -> int:
+    """Exit status: 0 all published, 1 some went to `dead`, 2 bad arguments, 3 timed out.
+
+    With ``wait`` and no worker running anywhere, it starts its own for the
+    duration, so a one-shot backfill needs no `newsflow run` beside it.
+    """
+    from workers.actors import outcomes
+    from workers.runtime.broker import broker
+
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        log.error("not_found", paths=[str(p) for p in missing], hint="check the paths")
+        return 2
+    intake = Intake(broker.client, Keys(settings.prefix), outcomes, settings.max_bytes)
+    files = [f for p in paths for f in (files_under(p) if p.is_dir() else [p])]
+    offers = [o for f in files for o in intake.offer_path(f)]  # a .urls file: one per URL
+    offers += [intake.offer_url(url) for url in urls]
+    queued = sum(o.queued for o in offers)
+    seen = len(offers) - queued
+    log.info("ingested", files=len(files), urls=len(urls), queued=queued, already_seen=seen)
+    if not wait:
+        return 0
+    helpers = []
+    unfinished = None in outcomes.outcomes([o.article_id for o in offers])
+    if unfinished and not workers_alive(broker, Keys(settings.prefix), settings):
+        log.info("starting_workers", reason="no worker is running; `newsflow run` keeps one up")
+        # Quiet workers: the progress bar and the summary are the output here.
+        helpers = start_workers(processes=1, threads=2, redis_url=redis_url, log_level="WARNING")
+    try:
+        results = _wait_for(outcomes, offers, timeout)
+    finally:
+        stop_workers(helpers)
+    return _summarise(results, len(offers))
+
+
+def workers_alive(broker: RedisBroker, keys: Keys, settings: Settings) -> bool:
+    """Whether some worker consumes the queues: `newsflow run` holding the embedded
+    Redis, or (external Redis) a dramatiq heartbeat in the last 15 seconds."""
+    embedded = embedded_for(settings)
+    if embedded is not None and embedded.owned_by_live_run():
+        return True
+    since = int(time.time() * 1000) - 15_000
+    beating = broker.client.zrangebyscore(
+        f"{keys.dramatiq_namespace}:__heartbeats__", since, "+inf"
+    )
+    # Enqueueing beats too: our own broker's id is not a worker.
+    return any(b.decode() != broker.broker_id for b in beating)
+
+
+def _wait_for(outcomes: Outcomes, offers: list[Offer], timeout: float | None) -> Counter[str]:
+    ids = [o.article_id for o in offers]
+    deadline = time.monotonic() + timeout if timeout else None
+    console = Console(stderr=True)
+    columns = (TextColumn("processing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("ingest", total=len(ids))
+        while True:
+            finished = outcomes.outcomes(ids)
+            done = [f for f in finished if f]
+            progress.update(task, completed=len(done))
+            if len(done) == len(ids) or (deadline and time.monotonic() > deadline):
+                counts = Counter(done)
+                counts["pending"] = len(ids) - len(done)
+                return counts
+            time.sleep(POLL_SECONDS)
+
+
+def _summarise(results: Counter[str], total: int) -> int:
+    summary = {
+        "inputs": total,
+        "published": results["articles"],
+        "dead": results["dead"],
+        "pending": results["pending"],
+    }
+    print(" ".join(f"{k}={v}" for k, v in summary.items()))
+    if results["pending"]:
+        log.error(
+            "timed_out",
+            pending=results["pending"],
+            hint="is `newsflow run` running? `newsflow status` shows the queues",
+        )
+        return 3
+    if results["dead"]:
+        log.warning(
+            "some_dead", dead=results["dead"], hint="see them with `newsflow tail --stream dead`"
+        )
+        return 1
+    return 0

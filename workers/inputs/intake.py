@@ -1,0 +1,163 @@
+"""Turning files and URLs into queued inputs: shared by the folder watcher, `newsflow ingest`
+and the feed poller.
+
+An input's id hashes its path and its bytes, so the same content under the same
+name is taken once (across restarts: the ids are kept in Redis), a changed file
+is a new input, and a copy under a new name is a new input that dedup marks.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import redis
+import structlog
+
+from pipelines.article import Rejected, Source, input_id, utc_timestamp
+from pipelines.urls import canonical_url, url_input_id
+from workers.inputs.read import read_file, too_large
+from workers.keys import Keys
+from workers.state.outcome import Outcomes
+
+log = structlog.get_logger("newsflow.intake")
+
+#: Names that editors, browsers and copy tools use while a file is being written.
+TEMPORARY_SUFFIXES = (".tmp", ".temp", ".part", ".partial", ".crdownload", ".download", ".swp", "~")
+
+#: How long an input being queued is claimed against a concurrent offer of the same id.
+CLAIM_SECONDS = 60
+
+#: Files that hold URLs to fetch, one a line, rather than an article.
+URL_LIST_SUFFIXES = (".url", ".urls")
+
+
+def is_candidate(path: Path, root: Path | None = None) -> bool:
+    """False for hidden and temporary names (in the file or any folder under root)."""
+    parts = path.relative_to(root).parts if root else (path.name,)
+    if any(part.startswith(".") for part in parts):
+        return False
+    name = path.name
+    return not (name.endswith(TEMPORARY_SUFFIXES) or (name.startswith("#") and name.endswith("#")))
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    article_id: str
+    queued: bool  #: False when this exact input was taken before, or was refused
+
+
+class Intake:
+    def __init__(self, client: redis.Redis, keys: Keys, outcomes: Outcomes, max_bytes: int):
+        self._client = client
+        self._keys = keys
+        self._outcomes = outcomes
+        self._max_bytes = max_bytes
+
+    def offer_file(self, path: Path, confine_to: Path | None = None) -> Offer:
+        """Queue a file unless this content under this name was taken already.
+
+        With ``confine_to`` (the watched inbox), a symlink that resolves outside it
+        is refused with a `dead` entry instead of being read.
+        """
+        real = path.resolve()
+        source = Source(type="file", path=str(real))
+        if confine_to is not None and not real.is_relative_to(confine_to.resolve()):
+            refused = input_id(str(path.absolute()), str(real).encode())
+            reason = f"refused: {path.name} is a link to {real}, outside the inbox"
+            return self._refuse(refused, source, reason)
+        status = real.stat()
+        # Named by what it is and when it was last changed: such an input has no bytes to hash.
+        unread = f"size={status.st_size} mtime={status.st_mtime_ns}"
+        unread_id = input_id(str(real), unread.encode())
+        if not stat.S_ISREG(status.st_mode):
+            # Reading a FIFO or a device would block the watcher, or never end.
+            return self._refuse(unread_id, source, "not a regular file (a pipe, socket or device)")
+        if status.st_size > self._max_bytes:
+            return self._refuse(unread_id, source, too_large(status.st_size, self._max_bytes))
+        try:
+            content = real.read_bytes()
+        except PermissionError:
+            return self._refuse(unread_id, source, "permission denied: make the file readable")
+        return self._queue(input_id(str(real), content), source)
+
+    def offer_path(self, path: Path, confine_to: Path | None = None) -> list[Offer]:
+        """A file's offer, or one offer per URL of a `.url`/`.urls` list (one URL a line)."""
+        if path.suffix.lower() not in URL_LIST_SUFFIXES:
+            return [self.offer_file(path, confine_to)]
+        if confine_to is not None and not path.resolve().is_relative_to(confine_to.resolve()):
+            return [self.offer_file(path, confine_to)]  # refused there, as any outside link
+        try:
+            data = read_file(
+                path, self._max_bytes
+            )  # never blocks on a pipe, never reads a huge file
+        except Rejected as rejection:
+            listing = input_id(str(path.resolve()), b"url list")
+            return [
+                self._refuse(
+                    listing, Source(type="file", path=str(path.resolve())), rejection.reason
+                )
+            ]
+        return [self.offer_url(url) for url in urls_in(data.decode("utf-8", "replace"))]
+
+    def offer_url(
+        self, url: str, feed: str | None = None, meta: dict[str, Any] | None = None
+    ) -> Offer:
+        """Queue a web page unless its canonical URL was taken before, by any feed or command.
+
+        A URL is one input, fetched once: its id hashes the canonical URL (the id
+        must exist before the page is fetched, to follow the input to its outcome).
+        """
+        kind = "feed" if feed else "url"
+        try:
+            canonical = canonical_url(url)
+        except Rejected as rejection:
+            source = Source(type=kind, url=url.strip()[:2000], feed=feed)
+            return self._refuse(url_input_id(url.strip()), source, rejection.reason)
+        source = Source(type=kind, url=canonical, feed=feed)
+        return self._queue(url_input_id(canonical), source, meta)
+
+    def _queue(self, article_id: str, source: Source, meta: dict[str, Any] | None = None) -> Offer:
+        if self._client.sismember(self._keys.seen, article_id):
+            return Offer(article_id, queued=False)
+        # Two feeds polled at once often share a link: a short claim lets one of them queue
+        # it; should this process die before remembering it, the claim expires unused.
+        if not self._client.set(self._keys.claim(article_id), 1, nx=True, ex=CLAIM_SECONDS):
+            return Offer(article_id, queued=False)
+        if self._client.sismember(self._keys.seen, article_id):
+            return Offer(article_id, queued=False)  # queued by whoever held the claim before us
+        from workers.actors import extract  # the broker must exist before the actors
+
+        # Queue first, remember second: a crash in between queues it twice, and
+        # the stable id makes the second one a no-op, whereas the other order
+        # could lose the input.
+        extract.send(article_id, asdict(source), utc_timestamp(), *([meta] if meta else []))
+        self._client.sadd(self._keys.seen, article_id)
+        log.info("queued", article_id=article_id, path=source.path, url=source.url)
+        return Offer(article_id, queued=True)
+
+    def _refuse(self, article_id: str, source: Source, reason: str) -> Offer:
+        self._outcomes.bury(article_id, "intake", reason, source, attempts=1)
+        self._client.sadd(self._keys.seen, article_id)
+        return Offer(article_id, queued=False)
+
+
+def urls_in(text: str) -> list[str]:
+    """The URLs of a URL list: one a line; blank lines and `#` comments skipped. Windows
+    Internet Shortcuts (`[InternetShortcut]` then `URL=...`) read as well."""
+    lines = [line.strip() for line in text.splitlines()]
+    if any(line.lower() == "[internetshortcut]" for line in lines):
+        return [line[4:] for line in lines if line[:4].upper() == "URL="]
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def files_under(folder: Path) -> list[Path]:
+    """Every candidate file below a folder, sorted, not following links to folders."""
+    found = []
+    for directory, subdirs, names in os.walk(folder):
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+        found += [Path(directory, n) for n in sorted(names)]
+    return [p for p in found if is_candidate(p, folder)]
