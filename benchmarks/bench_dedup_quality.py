@@ -44,7 +44,8 @@ from pipelines.dedup.minhash import (  # noqa: E402
 from pipelines.dedup.stories import family_keys  # noqa: E402
 from workers.keys import Keys  # noqa: E402
 from workers.runtime.embedded import EmbeddedRedis  # noqa: E402
-from workers.state.dedup_index import DedupIndex, classify_article  # noqa: E402
+from workers.stages.dedup import classify_article  # noqa: E402
+from workers.state.dedup_index import DedupIndex  # noqa: E402
 
 CLASSES = ("duplicate", "near_duplicate", "revision", "unique")
 

@@ -168,10 +168,8 @@ class Pipeline:
         # The broker is built when workers.runtime.broker is first imported, from these variables.
         os.environ["NEWSFLOW_REDIS_URL"] = redis_url
         os.environ["NEWSFLOW_PREFIX"] = PREFIX
-        from workers.actors import outcomes
-        from workers.inputs.intake import Intake
-        from workers.keys import Keys
         from workers.runtime.broker import broker
+        from workers.services import process_services
         from workers.settings import get_settings
 
         settings = get_settings()
@@ -181,15 +179,16 @@ class Pipeline:
         self.redis_pid = redis_pid
         self.broker = broker
         self.client = broker.client
-        self.keys = Keys(PREFIX)
-        self.outcomes = outcomes
-        self.intake = Intake(broker.client, self.keys, outcomes, settings.max_bytes)
+        services = process_services()
+        self.keys = services.keys
+        self.outcomes = services.outcomes
+        self.intake = services.intake()
 
     def finished(self) -> int:
         return self.client.xlen(self.keys.articles) + self.client.xlen(self.keys.dead)
 
     def worker_heartbeats(self) -> int:
-        beats = self.client.zrange(f"{self.keys.dramatiq_namespace}:__heartbeats__", 0, -1)
+        beats = self.client.zrange(self.keys.dramatiq_heartbeats, 0, -1)
         return sum(b.decode() != self.broker.broker_id for b in beats)
 
     def offer(self, paths: list[Path]) -> list[str]:

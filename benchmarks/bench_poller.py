@@ -124,14 +124,16 @@ def run_all(args: argparse.Namespace) -> list[Round]:
 
 
 def poller_for(client, threads: int):  # type: ignore[no-untyped-def]
-    from workers.actors import outcomes
     from workers.inputs.intake import Intake
+    from workers.inputs.poller import Poller
     from workers.keys import Keys
-    from workers.rss_poller import Poller
+    from workers.services import process_services
+    from workers.stages.chain import start
     from workers.state.feeds import FeedRegistry
     from workers.web.address_guard import AllowList
-    from workers.web.fetch import Fetcher, FetchPolicy
+    from workers.web.fetch import Fetcher
     from workers.web.host_gate import HostGate
+    from workers.web.policy import FetchPolicy
 
     keys = Keys(PREFIX)
     # One host (127.0.0.1) serves every feed here, so the per-host delay is off and the
@@ -140,7 +142,7 @@ def poller_for(client, threads: int):  # type: ignore[no-untyped-def]
         allow=AllowList.parse("127.0.0.1"), host_delay=0.0, host_concurrency=threads
     )
     fetcher = Fetcher(policy, HostGate(client, keys, policy), client, keys)
-    intake = Intake(client, keys, outcomes, 10_000_000)
+    intake = Intake(client, keys, process_services().outcomes, 10_000_000, start)
     return Poller(client, keys, FeedRegistry(client, keys, 900), fetcher, intake, threads)
 
 

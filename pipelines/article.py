@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from pathlib import PurePath
 from typing import Any
+from urllib.parse import urlsplit
 
 SCHEMA_VERSION = 1
 
@@ -31,6 +33,21 @@ class Source:
     path: str | None = None
     url: str | None = None
     feed: str | None = None
+
+    def origin(self) -> tuple[str, str] | None:
+        """Where a run of inputs like this one comes from, as (kind, place): ("folder", the
+        folder a file sits in), or ("url" or "feed", the host of the page).
+
+        Inputs of one origin share a page template (their repeated lines are learnt
+        together) and versions of one article (revisions are looked for among them).
+        None when a file's record lacks its path. A new kind of input must say here
+        where its inputs come from: otherwise they would all be grouped as one.
+        """
+        if self.type == "file":
+            return ("folder", str(PurePath(self.path).parent)) if self.path else None
+        if self.type in ("url", "feed"):
+            return self.type, str(urlsplit(self.url or self.feed or "").hostname)
+        raise ValueError(f"no origin for inputs of kind {self.type!r}: add it to Source.origin")
 
 
 @dataclass(slots=True)
@@ -64,26 +81,28 @@ class Extracted:
     removed: list[str] = field(default_factory=list)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class Article:
+    """The record of one article; its fields in the order CONTRACT.md shows them."""
+
     id: str
     source: Source
-    text: str
     url: str | None = None
     title: str | None = None
     author: str | None = None
     published: str | None = None
     sitename: str | None = None
     language: str | None = None
+    text: str
     removed: list[str] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
+    #: What a stage wants a reader to know about this record, one line each (e.g. why
+    #: ``entities`` is empty for a language without a model). Added after 0.1.0: schema 1.
+    notes: list[str] = field(default_factory=list)
     dedup: Dedup = field(default_factory=Dedup)
     story: str | None = None
     ingested_at: str | None = None
     processed_at: str | None = None
-    #: What a stage wants a reader to know about this record, one line each (e.g. why
-    #: ``entities`` is empty for a language without a model). Added after 0.1.0: schema 1.
-    notes: list[str] = field(default_factory=list)
 
     @classmethod
     def from_extracted(
@@ -104,29 +123,8 @@ class Article:
         )
 
     def to_record(self) -> dict[str, Any]:
-        """The JSON-ready record, keys in the order CONTRACT.md shows them."""
-        body = asdict(self)
-        record: dict[str, Any] = {"schema": SCHEMA_VERSION}
-        for key in (
-            "id",
-            "source",
-            "url",
-            "title",
-            "author",
-            "published",
-            "sitename",
-            "language",
-            "text",
-            "removed",
-            "entities",
-            "notes",
-            "dedup",
-            "story",
-            "ingested_at",
-            "processed_at",
-        ):
-            record[key] = body[key]
-        return record
+        """The JSON-ready record: the schema version, then every field in its order."""
+        return {"schema": SCHEMA_VERSION, **asdict(self)}
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Article:

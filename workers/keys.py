@@ -21,6 +21,30 @@ class Keys:
     def dramatiq_namespace(self) -> str:
         return f"{self.prefix}:dramatiq"
 
+    # dramatiq's own keys under that namespace (dramatiq/brokers/redis.py): read by
+    # `status` and `ingest --wait`, written only by dramatiq.
+
+    @property
+    def dramatiq_heartbeats(self) -> str:
+        """Sorted set of broker ids by their last heartbeat (ms); enqueueing beats too."""
+        return f"{self.dramatiq_namespace}:__heartbeats__"
+
+    def dramatiq_queue(self, queue: str) -> str:
+        """List of the ids of messages waiting in a queue."""
+        return f"{self.dramatiq_namespace}:{queue}"
+
+    def dramatiq_messages(self, queue: str) -> str:
+        """Hash of every unacknowledged message of a queue (waiting or in flight), by id."""
+        return f"{self.dramatiq_queue(queue)}.msgs"
+
+    def dramatiq_delayed_messages(self, queue: str) -> str:
+        """Hash of a queue's messages waiting out a retry backoff or a Retry-After."""
+        return f"{self.dramatiq_queue(queue)}.DQ.msgs"
+
+    def dramatiq_failed(self, queue: str) -> str:
+        """Sorted set of a queue's dead-lettered message ids."""
+        return f"{self.dramatiq_queue(queue)}.XQ"
+
     @property
     def seen(self) -> str:
         """Set of input ids already enqueued by the watcher or `ingest`."""

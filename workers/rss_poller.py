@@ -1,215 +1,24 @@
-"""The feed poller: polls each registered feed once per interval and queues its new items.
+"""The feed poller as its own process (the Procfile's `poller:`), until SIGTERM or SIGINT.
 
-Runs as a thread of `newsflow run` and as its own process (`python -m
-workers.rss_poller`, the Procfile's `poller:`); any number may run against one
-Redis. Each poll holds the feed's lease, sends the feed's ETag and Last-Modified
-back (a 304 costs the server nothing), and reschedules the feed: its interval
-after a success, longer and longer after consecutive failures, and never before
-a Retry-After. An item is new when its canonical link was never queued before,
-by any feed or command, so a feed that changes its GUIDs queues nothing twice.
+The polling itself is workers/inputs/poller.py; `newsflow run` runs it as a thread.
 """
 
 from __future__ import annotations
 
+import signal
 import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
-import redis
-import structlog
-
-from pipelines.article import Rejected
-from pipelines.feeds import ParsedFeed, item_meta, parse_feed
-from pipelines.urls import url_input_id
-from workers.inputs.intake import Intake
-from workers.keys import Keys
-from workers.settings import Settings
-from workers.state.feeds import FeedRegistry, FeedState
-from workers.web.errors import HostBusy, TransientFetchError
-from workers.web.fetch import Fetched, Fetcher, FetchPolicy
-from workers.web.host_gate import HostGate
-
-log = structlog.get_logger("newsflow.poller")
-
-#: How long a poll may hold a feed's lease; longer than any fetch may take.
-LEASE_SECONDS = 180.0
-#: Longest sleep between two looks at the schedule (new feeds are noticed this fast).
-IDLE_SECONDS = 1.0
-#: Links looked up in the seen set per round trip.
-LOOKUP_CHUNK = 1000
-
-
-@dataclass(frozen=True, slots=True)
-class PollResult:
-    feed: str
-    status: str
-    new_items: int = 0
-    error: str | None = None
-    items: int = 0  #: items in the document fetched
-
-
-class Poller:
-    def __init__(
-        self,
-        client: redis.Redis,
-        keys: Keys,
-        registry: FeedRegistry,
-        fetcher: Fetcher,
-        intake: Intake,
-        threads: int = 8,
-    ) -> None:
-        self._client = client
-        self._keys = keys
-        self.registry = registry
-        self._fetcher = fetcher
-        self._intake = intake
-        self._threads = threads
-
-    def run(self, stop: threading.Event) -> None:
-        """Poll due feeds until ``stop`` is set. Errors are logged, never fatal."""
-        log.info("polling")
-        while not stop.is_set():
-            try:
-                idle = 0.0 if self.poll_due() else self._idle_seconds()
-            except Exception:  # a Redis outage, a bug: log it and keep the poller alive
-                log.exception("poll_round_failed")
-                idle = IDLE_SECONDS
-            stop.wait(idle)
-
-    def poll_due(self, now: float | None = None) -> list[PollResult]:
-        """Poll every feed due at ``now`` (default: now), several at once."""
-        due = self.registry.due(now or time.time(), limit=self._threads * 8)
-        if not due:
-            return []
-        with ThreadPoolExecutor(self._threads, thread_name_prefix="poll") as pool:
-            results = list(pool.map(self.poll, due))
-        return [r for r in results if r is not None]
-
-    def poll(self, canonical: str) -> PollResult | None:
-        """Poll one feed if it is still due and no other poller holds it; None otherwise."""
-        token = self.registry.lease(canonical, LEASE_SECONDS)
-        if token is None:
-            return None
-        state = None
-        try:
-            # Re-checked under the lease: another poller may have just polled it.
-            state = self.registry.get(canonical)
-            if state is None or not self.registry.is_due(canonical, time.time()):
-                return None
-            return self._poll_leased(state)
-        except Exception as error:  # whatever happens to one feed, the others go on
-            log.exception("poll_crashed", feed=canonical)
-            if state is not None:  # backed off like any failure, not polled again at once
-                self._record_crash(state, error)
-            return PollResult(canonical, "crashed", error=repr(error))
-        finally:
-            self.registry.release(canonical, token)
-
-    def _record_crash(self, state: FeedState, error: Exception) -> None:
-        try:
-            self.registry.record_failure(state, "crashed", repr(error))
-        except Exception:  # noqa: BLE001 - Redis itself may be what failed; the lease expires
-            log.exception("poll_crash_not_recorded", feed=state.url)
-
-    def _poll_leased(self, state: FeedState) -> PollResult:
-        try:
-            fetched = self._fetcher.get(state.url, headers=_conditional_headers(state))
-            if fetched.status == 304:
-                self.registry.record_success(
-                    state, "304 not modified", 0, {}, None, state.last_error
-                )
-                return PollResult(state.canonical, "304")
-            feed = parse_feed(fetched.body, fetched.url, fetched.headers.get("content-type"))
-        except HostBusy as busy:
-            self.registry.postpone(state, busy.retry_after or IDLE_SECONDS)
-            return PollResult(state.canonical, "postponed", error=busy.reason)
-        except TransientFetchError as error:
-            return self._failed(state, "retry later", error.reason, error.retry_after)
-        except Rejected as error:
-            return self._failed(state, "failed", error.reason)
-        new_items = self._queue_new(state, feed)
-        status = f"{fetched.status} {feed.version}"
-        self.registry.record_success(
-            state, status, new_items, _validators(fetched), feed.title, feed.problem
-        )
-        log.info(
-            "polled", feed=state.url, items=len(feed.items), new=new_items, problem=feed.problem
-        )
-        return PollResult(state.canonical, str(fetched.status), new_items, items=len(feed.items))
-
-    def _failed(
-        self, state: FeedState, status: str, error: str, retry_after: float | None = None
-    ) -> PollResult:
-        self.registry.record_failure(state, status, error, retry_after)
-        log.warning("poll_failed", feed=state.url, error=error, errors=state.errors + 1)
-        return PollResult(state.canonical, status, error=error)
-
-    def _queue_new(self, state: FeedState, feed: ParsedFeed) -> int:
-        """Queue the items whose canonical link was never queued; how many were."""
-        queued = 0
-        for start in range(0, len(feed.items), LOOKUP_CHUNK):
-            chunk = feed.items[start : start + LOOKUP_CHUNK]
-            known = self._client.smismember(self._keys.seen, [url_input_id(i.link) for i in chunk])
-            for item, is_known in zip(chunk, known, strict=True):
-                if not is_known:
-                    offer = self._intake.offer_url(
-                        item.link, feed=state.url, meta=item_meta(item, feed)
-                    )
-                    queued += offer.queued
-        return queued
-
-    def _idle_seconds(self) -> float:
-        next_due = self.registry.next_due()
-        return (
-            IDLE_SECONDS
-            if next_due is None
-            else min(IDLE_SECONDS, max(0.05, next_due - time.time()))
-        )
-
-
-def _conditional_headers(state: FeedState) -> dict[str, str]:
-    headers = {}
-    if state.etag:
-        headers["If-None-Match"] = state.etag
-    if state.last_modified:
-        headers["If-Modified-Since"] = state.last_modified
-    return headers
-
-
-def _validators(fetched: Fetched) -> dict[str, str]:
-    # Written even when empty: a server that stopped sending one must not get it back.
-    return {
-        "etag": fetched.headers.get("etag", ""),
-        "last_modified": fetched.headers.get("last-modified", ""),
-    }
-
-
-def build_poller(client: redis.Redis, settings: Settings) -> Poller:
-    """The poller wired to this process's broker, fetcher and intake."""
-    from workers.actors import outcomes
-
-    keys = Keys(settings.prefix)
-    policy = FetchPolicy.from_settings(settings)
-    fetcher = Fetcher(policy, HostGate(client, keys, policy), client, keys)
-    intake = Intake(client, keys, outcomes, settings.max_bytes)
-    registry = FeedRegistry(client, keys, settings.feed_interval)
-    return Poller(client, keys, registry, fetcher, intake, settings.feed_poll_threads)
+from workers.inputs.poller import build_poller
+from workers.runtime import logs
+from workers.services import process_services
 
 
 def main() -> None:
-    """The poller as its own process (Procfile `poller:`), until SIGTERM or SIGINT."""
-    import signal
-
-    from workers.runtime import logs
-    from workers.runtime.broker import broker
-    from workers.settings import get_settings
-
     logs.configure()
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    build_poller(broker.client, get_settings()).run(stop)
+    build_poller(process_services()).run(stop)
 
 
 if __name__ == "__main__":

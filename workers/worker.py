@@ -34,8 +34,10 @@ def main(argv: list[str] | None = None) -> None:
 def serve(threads: int, queues: list[str] | None = None) -> None:
     import dramatiq
 
-    from workers import actors  # noqa: F401  (declares the actors on the broker)
     from workers.runtime.broker import broker
+    from workers.stages import chain
+
+    chain.declare_actors()
 
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -27,7 +27,6 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from urllib.parse import urlsplit
 
 from pipelines.article import Source
 
@@ -105,7 +104,11 @@ def source_name(source: Source, inbox: PurePath, sitename: str | None = None) ->
     """
     if sitename:
         return f"site:{sitename.casefold()}"
-    if source.type == "file" and source.path:
-        folder = PurePath(source.path).parent
+    origin = source.origin()
+    if origin is None:
+        return f"{source.type}:"
+    kind, place = origin
+    if kind == "folder":
+        folder = PurePath(place)
         return f"folder:{folder.relative_to(inbox) if folder.is_relative_to(inbox) else folder}"
-    return f"{source.type}:{urlsplit(source.url or source.feed or '').hostname}"
+    return f"{kind}:{place}"

@@ -21,7 +21,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import PurePath
 from urllib.parse import urlsplit
 
 from pipelines.article import Entity, Source
@@ -122,8 +121,9 @@ def family_keys(source: Source, url: str | None, title: str | None) -> list[str]
     names = []
     for address in {url, source.url} - {None}:
         names.append("url:" + canonical_url(str(address)))
-    if source.type == "file" and source.path:
-        names.append("dir:" + str(PurePath(source.path).parent))
+    origin = source.origin()
+    if origin is not None and origin[0] == "folder":
+        names.append("dir:" + origin[1])
     headline = normalise_text(title or "")
     if len(headline.split()) >= 4:
         names.append("title:" + headline)

@@ -23,7 +23,7 @@ from difflib import SequenceMatcher
 from functools import cache
 from pathlib import Path
 
-from pipelines.entities.names import fold
+from pipelines.entities.folding import fold
 
 #: Cities below this size are left to the model: small towns share names with people
 #: and words far more often than capitals and big cities do.
@@ -213,7 +213,7 @@ def default_gazetteer() -> Gazetteer:
 
 def _rows_from_child() -> list[list]:
     code = "from pipelines.entities.gazetteer import _entries_json; print(_entries_json())"
-    root = str(Path(__file__).resolve().parents[1])
+    root = str(Path(__file__).resolve().parents[2])
     path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
     done = subprocess.run(
         [sys.executable, "-c", code],

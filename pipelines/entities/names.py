@@ -8,15 +8,15 @@ into the cross-article key that the shared registry stores. No model is needed h
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from pipelines.article import Entity
+from pipelines.entities.folding import fold
 from pipelines.entities.language import english_stop_words
 
-if TYPE_CHECKING:  # annotations only: gazetteer.py imports fold from here
+if TYPE_CHECKING:  # annotations only: the recognizer passes its gazetteer in
     from pipelines.entities.gazetteer import Gazetteer
 
 #: Labels of places: keyed by the gazetteer's canonical name, and (see
@@ -140,24 +140,6 @@ _LEGAL_FORM_RE = re.compile(
 )
 _INITIAL_RE = re.compile(r"^[A-Za-z]\.?$")
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
-_FOLD_TABLE = str.maketrans(
-    {
-        "ł": "l",
-        "ø": "o",
-        "ß": "ss",
-        "æ": "ae",
-        "œ": "oe",
-        "đ": "d",
-        "ð": "d",
-        "þ": "th",
-        "ı": "i",
-        "'": "",
-        "’": "",
-        "`": "",
-        ".": "",
-    }
-)
-_NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
 # "pro-Kiev", "anti-Kremlin", "ex-Soviet": adjectives built on a name, not the name.
 _PREFIXED_RE = re.compile(r"^(?:pro|anti|ex|non|post|pre|neo)-", re.IGNORECASE)
 # Romanisations of one Slavic ending: Yanukovych/Yanukovich, Zelenskyy/Zelenskiy/Zelenskii.
@@ -199,16 +181,6 @@ def normalise_name(text: str, label: str = "") -> str:
     if not stripped and len(name) <= 3:  # "Sen" (Amartya Sen), not a lone "Sen."
         return name
     return _strip_punctuation(stripped) if stripped else ""
-
-
-def fold(text: str) -> str:
-    """Lowercase ASCII identity of a name: accents folded, non-alphanumerics to "-"."""
-    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_FOLD_TABLE))
-    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    folded = _NON_ALNUM_RE.sub("-", ascii_text).strip("-")
-    if folded or not any(c.isalnum() for c in ascii_text):
-        return folded
-    return re.sub(r"[\W_]+", "-", ascii_text).strip("-")  # a non-Latin script: keep it
 
 
 def is_name(name: str) -> bool:

@@ -16,8 +16,10 @@ def running_worker(threads: int = 2) -> Iterator[None]:
     """A real dramatiq Worker consuming every stage's queue, in this process."""
     import dramatiq
 
-    from workers import actors  # noqa: F401
     from workers.runtime.broker import broker
+    from workers.stages import chain
+
+    chain.declare_actors()
 
     worker = dramatiq.Worker(broker, worker_threads=threads, worker_timeout=100)
     worker.start()

@@ -206,7 +206,7 @@ def seed_articles():
 
 def test_five_outlets_on_one_event_are_one_story(redis_client, seed_articles):
     """The seeds, one event told by several outlets, all get the first one's story id."""
-    from workers.state.dedup_index import classify_article
+    from workers.stages.dedup import classify_article
 
     index = new_index()
     decisions = [classify_article(index, article) for article in seed_articles]
@@ -324,9 +324,9 @@ def test_why_shows_the_decision_and_the_comparisons(redis_client, articles):
 def test_two_worker_processes_racing_copies_publish_one_original(redis_client, articles):
     """Two real dramatiq worker processes take two copies' dedup messages at the same time."""
     from pipelines.article import Article, Source
-    from workers.actors import dedup
     from workers.keys import Keys
     from workers.runtime.supervisor import start_workers, stop_workers
+    from workers.stages.dedup import dedup
 
     keys, rounds = Keys("nftest"), 25
     children = start_workers(2, 1, os.environ["NEWSFLOW_REDIS_URL"], log_level="WARNING")
@@ -351,18 +351,15 @@ def test_two_worker_processes_racing_copies_publish_one_original(redis_client, a
         assert {e["data"]["story"] for e in pair} == {original}
 
 
-def test_seeds_through_real_workers_are_one_story_with_a_revision(redis_client, seeds, tmp_path):
+def test_seeds_through_real_workers_are_one_story_with_a_revision(
+    redis_client, intake, seeds, tmp_path
+):
     """The five seeds dropped in one folder, through the whole chain on a real dramatiq worker:
     one story id for all, and the two NYT versions (000, 002) linked as revisions."""
     import shutil
 
     from tests.workers.helpers import running_worker
-    from workers.actors import outcomes
-    from workers.inputs.intake import Intake
-    from workers.keys import Keys
-    from workers.runtime.broker import broker
 
-    intake = Intake(broker.client, Keys("nftest"), outcomes, max_bytes=1_000_000)
     for seed in seeds:
         shutil.copy(seed, tmp_path / seed.name)
     with running_worker():

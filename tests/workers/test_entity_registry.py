@@ -36,15 +36,6 @@ def registry(redis_client):
     return EntityRegistry(redis_client, Keys("nftest"), marker_ttl=60)
 
 
-@pytest.fixture
-def intake(redis_client):
-    from workers.actors import outcomes
-    from workers.inputs.intake import Intake
-    from workers.keys import Keys
-    from workers.runtime.broker import broker
-
-    return Intake(broker.client, Keys("nftest"), outcomes, max_bytes=1_000_000)
-
 
 def test_registry_counts_each_article_once_and_keeps_first_seen(registry) -> None:
     """Two articles count twice; a redelivered one counts nothing; first seen stays."""

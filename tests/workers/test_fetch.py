@@ -16,8 +16,9 @@ from tests.workers.http_server import LoopbackServer, confine_to_loopback, loopb
 from workers.keys import Keys
 from workers.web.address_guard import AddressRefused, AllowList, GuardedBackend, vetted_addresses
 from workers.web.errors import HostBusy, TransientFetchError
-from workers.web.fetch import Fetcher, FetchPolicy, retry_after
+from workers.web.fetch import Fetcher, retry_after
 from workers.web.host_gate import HostGate
+from workers.web.policy import FetchPolicy
 
 LOOPBACK = AllowList.parse("127.0.0.1")
 KEYS = Keys("nftest")

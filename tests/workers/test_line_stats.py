@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 
 from pipelines.article import Source
-from pipelines.clean.cleaner import clean_text
-from pipelines.clean.repetition import fingerprint
+from pipelines.clean.cleaner import clean_document, clean_text
+from pipelines.clean.paragraphs import document_lines
+from pipelines.clean.repetition import fingerprint, source_name
+from pipelines.extract.extractor import decode_text
 from tests.workers.helpers import entries, running_worker, wait_for_entries
 
 ARTICLES, DEAD = "nftest:articles", "nftest:dead"
@@ -59,7 +61,7 @@ def stats(redis_client, tmp_path):
     from workers.keys import Keys
     from workers.state.line_stats import LineStats
 
-    return LineStats(redis_client, Keys("nftest"), tmp_path, window=4, ttl=3600, marker_ttl=600)
+    return LineStats(redis_client, Keys("nftest"), window=4, ttl=3600, marker_ttl=600)
 
 
 def test_unknown_source_has_empty_history(stats):
@@ -130,28 +132,32 @@ def test_counts_are_bounded_to_two_windows_and_expire(stats, redis_client):
     assert all(0 < redis_client.ttl(key) <= 3600 for key in count_keys)
 
 
+def clean_with_history(stats, path, inbox, article_id):
+    """What the extract stage does with a text file: clean it with its source's history,
+    then count its lines."""
+    source = source_name(Source("file", str(path)), inbox)
+    lines = document_lines(decode_text(path.read_bytes()))
+    found = clean_document(lines, stats.history(source, article_id, lines))
+    stats.record(source, article_id, lines)
+    return found
+
+
 def test_history_drops_the_footer_once_the_source_repeats_it(stats, tmp_path):
     """Cleaning each article after recording the earlier ones: from the fourth, no footer."""
     footers_kept = []
     for index in range(5):
         path = tmp_path / f"story-{index}.txt"
         path.write_text(article(index), encoding="utf-8")
-        found = stats.extract_text(path.read_bytes(), Source("file", str(path)), f"id{index}")
+        found = clean_with_history(stats, path, tmp_path, f"id{index}")
         footers_kept.append(FOOTER in found.text.splitlines())
         assert all(line in found.text.splitlines() for line in STORIES[index][1:])
     assert clean_text(article(4)).text.splitlines()[-1] == FOOTER  # no rule catches it
     assert footers_kept == [True, True, True, False, False]
 
 
-def test_footer_learned_through_the_pipeline(redis_client, tmp_path):
+def test_footer_learned_through_the_pipeline(redis_client, intake, tmp_path):
     """Five articles from one source folder: the later ones lose the shared footer, and no
     article loses a line of its own."""
-    from workers.actors import outcomes
-    from workers.inputs.intake import Intake
-    from workers.keys import Keys
-    from workers.runtime.broker import broker
-
-    intake = Intake(broker.client, Keys("nftest"), outcomes, max_bytes=1_000_000)
     folder = tmp_path / "brackwater-ledger"
     folder.mkdir()
     with running_worker():

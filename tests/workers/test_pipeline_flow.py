@@ -11,15 +11,6 @@ from tests.workers.helpers import entries, running_worker, settle, wait_for_entr
 ARTICLES, DEAD = "nftest:articles", "nftest:dead"
 
 
-@pytest.fixture
-def intake(redis_client):
-    from workers.actors import outcomes
-    from workers.inputs.intake import Intake
-    from workers.keys import Keys
-    from workers.runtime.broker import broker
-
-    return Intake(broker.client, Keys("nftest"), outcomes, max_bytes=1_000_000)
-
 
 def test_seeds_become_clean_unique_articles(redis_client, intake, seeds, tmp_path):
     """Each seed text is published once, clean, with its people as single PERSON entities."""
@@ -91,13 +82,12 @@ def test_bad_input_goes_to_dead_with_reason(redis_client, intake, tmp_path, name
     assert redis_client.xlen(ARTICLES) == 0
 
 
-def test_oversized_file_is_refused_unread(redis_client, tmp_path):
+def test_oversized_file_is_refused_unread(redis_client, services, tmp_path):
     """A file over the size cap goes to `dead` at intake, without being read."""
-    from workers.actors import outcomes
     from workers.inputs.intake import Intake
-    from workers.keys import Keys
+    from workers.stages.chain import start
 
-    small_cap = Intake(redis_client, Keys("nftest"), outcomes, max_bytes=100)
+    small_cap = Intake(services.client, services.keys, services.outcomes, 100, start)
     path = tmp_path / "huge.txt"
     path.write_bytes(b"word " * 1000)
     offer = small_cap.offer_file(path)
@@ -107,8 +97,8 @@ def test_oversized_file_is_refused_unread(redis_client, tmp_path):
 
 def test_transient_failure_retries_then_goes_to_dead(redis_client):
     """A stage that keeps failing is retried by dramatiq, then buried with its last error."""
-    from workers.actors import entities
     from workers.keys import Keys
+    from workers.stages.entities import entities
 
     redis_client.set(Keys("nftest").work("0123456789abcdef"), b"{not json")
     with running_worker():
@@ -124,7 +114,10 @@ def test_transient_failure_retries_then_goes_to_dead(redis_client):
 
 def test_redelivered_messages_publish_once(redis_client, intake, seeds, tmp_path):
     """Replaying every stage's message for a finished article adds no second entry."""
-    from workers.actors import dedup, entities, extract, publish
+    from workers.stages.dedup import dedup
+    from workers.stages.entities import entities
+    from workers.stages.extract import extract
+    from workers.stages.publish import publish
 
     path = tmp_path / "a.txt"
     shutil.copy(seeds[3], path)
@@ -145,8 +138,8 @@ def test_exhausted_retries_bury_the_stored_source(redis_client):
     import orjson
 
     from pipelines.article import Article, Source
-    from workers.actors import dedup
     from workers.keys import Keys
+    from workers.stages.dedup import dedup
 
     source = Source(type="file", path="/srv/inbox/broken.txt")
     broken = Article(id="00000000000000aa", source=source, text=None)  # type: ignore[arg-type]

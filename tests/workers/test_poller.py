@@ -13,12 +13,13 @@ from pipelines.feeds import parse_feed
 from tests.conftest import EVAL
 from tests.workers.helpers import entries, running_worker, settle, wait_for_entries
 from tests.workers.http_server import LoopbackServer, confine_to_loopback, loopback_server
+from workers.inputs.poller import Poller
 from workers.keys import Keys
-from workers.rss_poller import Poller
 from workers.state.feeds import FeedRegistry
 from workers.web.address_guard import AllowList
-from workers.web.fetch import Fetcher, FetchPolicy
+from workers.web.fetch import Fetcher
 from workers.web.host_gate import HostGate
+from workers.web.policy import FetchPolicy
 
 KEYS = Keys("nftest")
 ARTICLES, DEAD = KEYS.articles, KEYS.dead
@@ -45,14 +46,6 @@ def server(connections) -> Iterator[LoopbackServer]:
     with loopback_server() as running:
         yield running
 
-
-@pytest.fixture
-def intake(redis_client):
-    from workers.actors import outcomes
-    from workers.inputs.intake import Intake
-    from workers.runtime.broker import broker
-
-    return Intake(broker.client, KEYS, outcomes, max_bytes=10_000_000)
 
 
 def _poller(redis_client, intake, **policy) -> Poller:

@@ -201,16 +201,15 @@ def test_real_pages_through_the_sandbox(sandbox_of):
 
 
 @pytest.mark.timeout(120)
-def test_too_slow_page_goes_to_dead_and_the_worker_goes_on(redis_client, tmp_path, monkeypatch):
+def test_too_slow_page_goes_to_dead_and_the_worker_goes_on(
+    redis_client, intake, tmp_path, monkeypatch
+):
     """Through the real actors: a page whose extraction overruns the limit ends in `dead`
     as too slow, and the same worker then publishes the next page."""
-    from workers import actors
-    from workers.inputs.intake import Intake
-    from workers.keys import Keys
+    from workers.stages import extract
 
     sandbox = Sandbox(timeout=1, target=f"{TARGETS}:sleepy")
-    monkeypatch.setattr(actors, "_sandbox_instance", sandbox)
-    intake = Intake(redis_client, Keys("nftest"), actors.outcomes, max_bytes=1_000_000)
+    monkeypatch.setattr(extract, "_sandbox", lambda: sandbox)
     slow, quick = tmp_path / "slow.html", tmp_path / "quick.html"
     slow.write_bytes(b"60")
     quick.write_bytes(b"0.01")

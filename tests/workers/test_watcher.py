@@ -17,15 +17,6 @@ DEAD = "nftest:dead"
 PROSE = "The harbour board met on Tuesday to discuss the new ferry timetable for the winter.\n"
 
 
-@pytest.fixture
-def intake(redis_client):
-    from workers.actors import outcomes
-    from workers.inputs.intake import Intake
-    from workers.keys import Keys
-    from workers.runtime.broker import broker
-
-    return Intake(broker.client, Keys("nftest"), outcomes, max_bytes=1_000_000)
-
 
 @pytest.fixture
 def queued(redis_client) -> Iterator[callable]:
@@ -41,7 +32,7 @@ def queued(redis_client) -> Iterator[callable]:
 @pytest.fixture
 def watch(intake, tmp_path):
     """Runs a Watcher on tmp_path/inbox in a thread; stops it after the test."""
-    from workers.watcher import Watcher
+    from workers.inputs.watcher import Watcher
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()

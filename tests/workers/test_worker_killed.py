@@ -28,13 +28,8 @@ def start_worker(threads: int = 2):
     return process
 
 
-def test_killed_worker_loses_nothing_and_duplicates_nothing(redis_client, seeds, tmp_path):
+def test_killed_worker_loses_nothing_and_duplicates_nothing(redis_client, intake, seeds, tmp_path):
     """Inputs in flight when a worker is SIGKILLed are finished by the next one, once each."""
-    from workers.actors import outcomes
-    from workers.inputs.intake import Intake
-    from workers.keys import Keys
-
-    intake = Intake(redis_client, Keys("nftest"), outcomes, max_bytes=1_000_000)
     paths = []
     for n in range(COPIES):
         path = tmp_path / f"{n:02d}-{seeds[n % len(seeds)].name}"

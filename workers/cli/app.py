@@ -6,13 +6,12 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import redis
 import typer
 
-from workers.keys import Keys
+from workers.cli.common import fail, reachable_services
 from workers.runtime import logs
-from workers.runtime.connection import connect, embedded_for, redis_for_command
-from workers.settings import Settings, get_settings
+from workers.runtime.connection import embedded_for, redis_for_command
+from workers.settings import get_settings
 
 app = typer.Typer(
     help="newsflow: news files, feeds and URLs in; clean, enriched, de-duplicated articles "
@@ -39,7 +38,7 @@ def run(
     threads: Annotated[int, typer.Option(min=1, help="Threads per worker process.")] = 2,
 ) -> None:
     """Run everything in the foreground: Redis, workers, the folder watcher, the feed poller."""
-    from workers.cli.app import feeds as cli_feeds
+    from workers.cli import feeds as cli_feeds
     from workers.runtime import supervisor
 
     settings = get_settings()
@@ -62,13 +61,13 @@ def ingest(
 ) -> None:
     """Queue files, folders and web pages for processing (one-shot backfill)."""
     from pipelines.urls import is_web_url
-    from workers.cli.app import ingest as backfill
+    from workers.cli import ingest as backfill
 
     settings = get_settings()
     urls = tuple(p for p in paths if is_web_url(p))
     files = [Path(p) for p in paths if not is_web_url(p)]
     with redis_for_command(settings) as url:
-        _ensure_reachable(settings)
+        reachable_services()
         code = backfill.ingest(settings, url, files, wait=wait, timeout=timeout or None, urls=urls)
     raise typer.Exit(code)
 
@@ -87,15 +86,15 @@ def tail(
     consumer: Annotated[str | None, typer.Option(help="Consumer name within --group.")] = None,
 ) -> None:
     """Print stream entries as JSON lines on stdout."""
-    from workers.cli.app import tail as streams
+    from workers.cli import tail as streams
 
     if stream not in ("articles", "dead"):
-        _fail(f"--stream must be articles or dead, not {stream!r}")
+        fail(f"--stream must be articles or dead, not {stream!r}")
     settings = get_settings()
     with redis_for_command(settings):
-        client = _ensure_reachable(settings)
-        key = Keys(settings.prefix).stream(stream)
-        reader = streams.StreamPrinter(client, key, sys.stdout.buffer)
+        services = reachable_services()
+        key = services.keys.stream(stream)
+        reader = streams.StreamPrinter(services.client, key, sys.stdout.buffer)
         try:
             if group:
                 reader.consume(group, consumer, count, follow)
@@ -110,14 +109,14 @@ def tail(
 @app.command()
 def status() -> None:
     """Queue depths, in-flight and delayed messages, stream lengths, recent throughput."""
-    from workers.cli.app import status as report
+    from workers.cli import status as report
 
     settings = get_settings()
     embedded = embedded_for(settings)
     if embedded is not None and not embedded.is_running():
-        _fail(f"Redis is not running (embedded, {embedded.url}): start it with `newsflow run`")
-    client = _ensure_reachable(settings)
-    report.print_status(client, Keys(settings.prefix))
+        fail(f"Redis is not running (embedded, {embedded.url}): start it with `newsflow run`")
+    services = reachable_services()
+    report.print_status(services.client, services.keys)
 
 
 @app.command()
@@ -126,29 +125,14 @@ def why(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON line instead of text.")] = False,
 ) -> None:
     """What dedup decided for an article, against which others, with the similarities."""
-    from workers.cli.app import why as cli_why
-    from workers.state.dedup_index import index_from_settings
+    from workers.cli import why as cli_why
 
     settings = get_settings()
     with redis_for_command(settings):
-        index = index_from_settings(_ensure_reachable(settings), Keys(settings.prefix), settings)
+        index = reachable_services().dedup_index
         if not cli_why.explain(index, article_id, sys.stdout, as_json):
             typer.echo(f"newsflow: {cli_why.UNKNOWN.format(id=article_id)}", err=True)
             raise typer.Exit(1)
-
-
-def _ensure_reachable(settings: Settings) -> redis.Redis:
-    client = connect(settings)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        _fail(f"cannot reach Redis ({error}): check NEWSFLOW_REDIS_URL or start `newsflow run`")
-    return client
-
-
-def _fail(message: str) -> None:
-    typer.echo(f"newsflow: {message}", err=True)
-    raise typer.Exit(2)
 
 
 from workers.cli.feeds import feeds_app  # noqa: E402 (listed after the main commands)

@@ -15,7 +15,6 @@ from typing import Annotated
 import orjson
 import typer
 
-from workers.keys import Keys
 from workers.state.entity_registry import EntityRegistry
 
 
@@ -24,14 +23,12 @@ def entities(
     top: Annotated[int, typer.Option("--top", min=1, help="How many entities to list.")] = 20,
 ) -> None:
     """List the entities named in most articles, or show one with its spellings."""
-    from workers.cli.app import _ensure_reachable
+    from workers.cli.common import reachable_services
     from workers.runtime.connection import redis_for_command
     from workers.settings import get_settings
 
-    settings = get_settings()
-    with redis_for_command(settings):
-        registry = EntityRegistry(_ensure_reachable(settings), Keys(settings.prefix), 0)
-        code = print_entities(registry, key, top)
+    with redis_for_command(get_settings()):
+        code = print_entities(reachable_services().entity_registry, key, top)
     raise typer.Exit(code)
 
 

@@ -12,9 +12,9 @@ import typer
 
 from pipelines.article import Rejected
 from pipelines.feeds import parse_opml, to_opml
+from workers.cli.common import services_for_command
 from workers.inputs.intake import urls_in
-from workers.keys import Keys
-from workers.runtime.connection import connect, redis_for_command
+from workers.runtime.connection import redis_for_command
 from workers.settings import get_settings
 from workers.state.feeds import FeedRegistry, FeedState
 
@@ -24,8 +24,7 @@ feeds_app = typer.Typer(help="The feeds the poller polls (kept in Redis).", no_a
 
 
 def registry_for_command() -> FeedRegistry:
-    settings = get_settings()
-    return FeedRegistry(connect(settings), Keys(settings.prefix), settings.feed_interval)
+    return services_for_command().feed_registry
 
 
 def feed_urls_in_file(path: Path) -> list[str]:

@@ -7,14 +7,13 @@ from collections import Counter
 from pathlib import Path
 
 import structlog
-from dramatiq.brokers.redis import RedisBroker
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from workers.inputs.intake import Intake, Offer, files_under
-from workers.keys import Keys
+from workers.inputs.intake import Offer, files_under
 from workers.runtime.connection import embedded_for
 from workers.runtime.supervisor import start_workers, stop_workers
+from workers.services import Services
 from workers.settings import Settings
 from workers.state.outcome import Outcomes
 
@@ -35,14 +34,14 @@ def ingest(
     With ``wait`` and no worker running anywhere, it starts its own for the
     duration, so a one-shot backfill needs no `newsflow run` beside it.
     """
-    from workers.actors import outcomes
-    from workers.runtime.broker import broker
+    from workers.services import process_services
 
     missing = [p for p in paths if not p.exists()]
     if missing:
         log.error("not_found", paths=[str(p) for p in missing], hint="check the paths")
         return 2
-    intake = Intake(broker.client, Keys(settings.prefix), outcomes, settings.max_bytes)
+    services = process_services()
+    intake, outcomes = services.intake(), services.outcomes
     files = [f for p in paths for f in (files_under(p) if p.is_dir() else [p])]
     offers = [o for f in files for o in intake.offer_path(f)]  # a .urls file: one per URL
     offers += [intake.offer_url(url) for url in urls]
@@ -53,7 +52,7 @@ def ingest(
         return 0
     helpers = []
     unfinished = None in outcomes.outcomes([o.article_id for o in offers])
-    if unfinished and not workers_alive(broker, Keys(settings.prefix), settings):
+    if unfinished and not workers_alive(services):
         log.info("starting_workers", reason="no worker is running; `newsflow run` keeps one up")
         # Quiet workers: the progress bar and the summary are the output here.
         helpers = start_workers(processes=1, threads=2, redis_url=redis_url, log_level="WARNING")
@@ -64,16 +63,16 @@ def ingest(
     return _summarise(results, len(offers))
 
 
-def workers_alive(broker: RedisBroker, keys: Keys, settings: Settings) -> bool:
+def workers_alive(services: Services) -> bool:
     """Whether some worker consumes the queues: `newsflow run` holding the embedded
     Redis, or (external Redis) a dramatiq heartbeat in the last 15 seconds."""
-    embedded = embedded_for(settings)
+    from workers.runtime.broker import broker
+
+    embedded = embedded_for(services.settings)
     if embedded is not None and embedded.owned_by_live_run():
         return True
     since = int(time.time() * 1000) - 15_000
-    beating = broker.client.zrangebyscore(
-        f"{keys.dramatiq_namespace}:__heartbeats__", since, "+inf"
-    )
+    beating = services.client.zrangebyscore(services.keys.dramatiq_heartbeats, since, "+inf")
     # Enqueueing beats too: our own broker's id is not a worker.
     return any(b.decode() != broker.broker_id for b in beating)
 

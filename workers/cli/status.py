@@ -9,19 +9,17 @@ from rich.console import Console
 from rich.table import Table
 
 from workers.keys import Keys
-
-STAGES = ("extract", "entities", "dedup", "publish", "bury")
+from workers.stages.chain import QUEUES
 
 
 def queue_counts(client: redis.Redis, keys: Keys, queue: str) -> dict[str, int]:
     """dramatiq's Redis layout: a list of waiting ids, a hash of every unacked message,
     and the same pair under `.DQ` for messages waiting out a retry backoff."""
-    base = f"{keys.dramatiq_namespace}:{queue}"
     pipeline = client.pipeline(transaction=False)
-    pipeline.llen(base)
-    pipeline.hlen(f"{base}.msgs")
-    pipeline.hlen(f"{base}.DQ.msgs")
-    pipeline.zcard(f"{base}.XQ")
+    pipeline.llen(keys.dramatiq_queue(queue))
+    pipeline.hlen(keys.dramatiq_messages(queue))
+    pipeline.hlen(keys.dramatiq_delayed_messages(queue))
+    pipeline.zcard(keys.dramatiq_failed(queue))
     queued, unacked, delayed, failed = pipeline.execute()
     return {"queued": queued, "in_flight": unacked - queued, "delayed": delayed, "failed": failed}
 
@@ -42,7 +40,7 @@ def print_status(client: redis.Redis, keys: Keys) -> None:
     queues = Table(title="queues", title_justify="left")
     for column in ("stage", "queued", "in flight", "delayed (retry)", "failed"):
         queues.add_column(column, justify="right" if column != "stage" else "left")
-    for stage in STAGES:
+    for stage in QUEUES:
         counts = queue_counts(client, keys, stage)
         queues.add_row(stage, *(str(v) for v in counts.values()))
     console.print(queues)

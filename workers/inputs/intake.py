@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,10 @@ def is_candidate(path: Path, root: Path | None = None) -> bool:
     return not (name.endswith(TEMPORARY_SUFFIXES) or (name.startswith("#") and name.endswith("#")))
 
 
+#: Queues a new input: (article id, its source as a dict, ingested at, a feed item's meta).
+Enqueue = Callable[[str, dict[str, Any], str, "dict[str, Any] | None"], None]
+
+
 @dataclass(frozen=True, slots=True)
 class Offer:
     article_id: str
@@ -51,11 +56,19 @@ class Offer:
 
 
 class Intake:
-    def __init__(self, client: redis.Redis, keys: Keys, outcomes: Outcomes, max_bytes: int):
+    def __init__(
+        self,
+        client: redis.Redis,
+        keys: Keys,
+        outcomes: Outcomes,
+        max_bytes: int,
+        enqueue: Enqueue,
+    ) -> None:
         self._client = client
         self._keys = keys
         self._outcomes = outcomes
         self._max_bytes = max_bytes
+        self._enqueue = enqueue
 
     def offer_file(self, path: Path, confine_to: Path | None = None) -> Offer:
         """Queue a file unless this content under this name was taken already.
@@ -129,12 +142,10 @@ class Intake:
             return Offer(article_id, queued=False)
         if self._client.sismember(self._keys.seen, article_id):
             return Offer(article_id, queued=False)  # queued by whoever held the claim before us
-        from workers.actors import extract  # the broker must exist before the actors
-
         # Queue first, remember second: a crash in between queues it twice, and
         # the stable id makes the second one a no-op, whereas the other order
         # could lose the input.
-        extract.send(article_id, asdict(source), utc_timestamp(), *([meta] if meta else []))
+        self._enqueue(article_id, asdict(source), utc_timestamp(), meta)
         self._client.sadd(self._keys.seen, article_id)
         log.info("queued", article_id=article_id, path=source.path, url=source.url)
         return Offer(article_id, queued=True)

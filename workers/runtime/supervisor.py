@@ -53,12 +53,9 @@ def stop_workers(children: list[subprocess.Popen[bytes]], timeout: float = 90.0)
 
 def run(settings: Settings, redis_url: str, inbox: Path, processes: int, threads: int) -> int:
     """Serve until SIGINT/SIGTERM or until a worker process dies; the exit status says which."""
-    from workers.actors import outcomes
-    from workers.inputs.intake import Intake
-    from workers.keys import Keys
-    from workers.rss_poller import build_poller
-    from workers.runtime.broker import broker
-    from workers.watcher import Watcher
+    from workers.inputs.poller import build_poller
+    from workers.inputs.watcher import Watcher
+    from workers.services import process_services
 
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -66,10 +63,10 @@ def run(settings: Settings, redis_url: str, inbox: Path, processes: int, threads
     children = start_workers(processes, threads, redis_url, inbox=inbox)
     threads_started: list[threading.Thread] = []
     try:
-        intake = Intake(broker.client, Keys(settings.prefix), outcomes, settings.max_bytes)
-        watcher = Watcher(inbox, intake, settings.settle_seconds)
+        services = process_services()
+        watcher = Watcher(inbox, services.intake(), settings.settle_seconds)
         # The feed poller: a thread no feed can kill (it catches and logs everything).
-        poller = build_poller(broker.client, settings)
+        poller = build_poller(services)
         for name, target in (("watcher", watcher.run), ("poller", poller.run)):
             thread = threading.Thread(target=target, args=(stop,), name=name, daemon=True)
             thread.start()

@@ -29,13 +29,11 @@ from dataclasses import dataclass
 import redis
 import structlog
 
-from pipelines.article import Article
 from pipelines.dedup import encoding, policy, stories
 from pipelines.dedup import minhash as dedup
 from pipelines.dedup.encoding import DECISION_PIECES
 from pipelines.dedup.policy import Decision, Earlier, Probe
 from workers.keys import Keys
-from workers.settings import Settings
 
 log = structlog.get_logger("newsflow.dedup")
 
@@ -256,26 +254,3 @@ class DedupIndex:
 
     def _doc_ttl(self) -> float:
         return 2 * self._index.window + self._index.clock_margin
-
-
-def index_from_settings(client: redis.Redis, keys: Keys, settings: Settings) -> DedupIndex:
-    """The index as NEWSFLOW_* settings configure it."""
-    config = dedup.DedupConfig(
-        threshold=settings.near_duplicate_threshold,
-        revision_threshold=settings.revision_threshold,
-    )
-    index = IndexConfig(
-        window=settings.dedup_window_hours * 3600, band_buckets=settings.dedup_band_buckets
-    )
-    story = stories.StoryConfig(window_hours=settings.story_window_hours)
-    return DedupIndex(client, keys, config, index, story)
-
-
-def classify_article(index: DedupIndex, article: Article) -> Decision:
-    """Classify a stored article with its source families and story features."""
-    return index.classify(
-        article.id,
-        article.text,
-        families=stories.family_keys(article.source, article.url, article.title),
-        features=stories.story_features(article.entities, article.text, index.story_config),
-    )

@@ -24,9 +24,8 @@ from typing import Any
 
 import redis
 
-from pipelines.article import Article, Entity, utc_timestamp
+from pipelines.article import Entity
 from pipelines.entities.names import normalise_key, variant_keys
-from pipelines.entities.recognizer import Recognition
 from workers.keys import Keys
 
 #: Alias hops followed when resolving (an alias of an alias); guards against a cycle.
@@ -113,12 +112,3 @@ class EntityRegistry:
                 sorted(((k.decode(), int(v)) for k, v in spellings.items()), key=lambda kv: -kv[1])
             )
         return entity
-
-
-def annotate(article: Article, recognition: Recognition, registry: EntityRegistry) -> Article:
-    """The entities stage's glue: keys resolved, the note kept, the registry counted."""
-    article.entities = registry.resolve(recognition.entities)
-    if recognition.note and recognition.note not in article.notes:
-        article.notes.append(recognition.note)
-    registry.record(article.id, article.entities, utc_timestamp())
-    return article

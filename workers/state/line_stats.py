@@ -22,15 +22,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from pathlib import Path
 
 import redis
 
-from pipelines.article import Extracted, Rejected, Source
-from pipelines.clean.cleaner import clean_document
-from pipelines.clean.paragraphs import document_lines
-from pipelines.clean.repetition import LineHistory, fingerprints, source_name
-from pipelines.extract.extractor import decode_text
+from pipelines.clean.repetition import LineHistory, fingerprints
 from workers.keys import Keys
 
 #: The hash field holding a generation's document count (fingerprints are 16 hex digits).
@@ -52,22 +47,12 @@ return 1
 
 class LineStats:
     def __init__(
-        self, client: redis.Redis, keys: Keys, inbox: Path, window: int, ttl: int, marker_ttl: int
+        self, client: redis.Redis, keys: Keys, window: int, ttl: int, marker_ttl: int
     ) -> None:
         self._client = client
         self._keys = keys
-        self._inbox = inbox.resolve()  # inputs are named by their resolved paths
         self._window, self._ttl, self._marker_ttl = window, ttl, marker_ttl
         self._record = client.register_script(_RECORD)
-
-    def extract_text(self, data: bytes, origin: Source, article_id: str) -> Extracted:
-        """Decode and clean a text input with its source's history, then record its lines."""
-        source, lines = source_name(origin, self._inbox), document_lines(decode_text(data))
-        found = clean_document(lines, self.history(source, article_id, lines))
-        if not found.text:
-            raise Rejected("no article found: the text file is empty once cleaned")
-        self.record(source, article_id, lines)
-        return found
 
     def history(self, source: str, article_id: str, lines: Sequence[str]) -> LineHistory:
         """How many earlier documents of ``source`` held each of these lines, and of how many."""

@@ -14,10 +14,8 @@ raise `TransientFetchError`, with the server's Retry-After when it gave one.
 
 from __future__ import annotations
 
-import threading
 import time
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -26,13 +24,11 @@ import redis
 
 from pipelines.article import Rejected
 from workers.keys import Keys
-from workers.settings import Settings, get_settings
-from workers.web.address_guard import AllowList, guard_transport
-from workers.web.errors import HostBusy, TransientFetchError
+from workers.web.address_guard import guard_transport
+from workers.web.errors import TransientFetchError
 from workers.web.host_gate import HostGate
+from workers.web.policy import Fetched, FetchPolicy
 from workers.web.robots import RobotsRules
-
-USER_AGENT = "newsflow/0.1 (news ingest service; respects robots.txt)"
 
 #: Content types that are article pages, and the kind of input each is.
 PAGE_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text"}
@@ -43,53 +39,6 @@ TRANSIENT_4XX = {408, 425, 429}
 
 #: A Retry-After longer than this (seconds) is not waited for in full.
 MAX_RETRY_AFTER = 3600
-
-
-@dataclass(frozen=True, slots=True)
-class FetchPolicy:
-    max_bytes: int = 10_000_000
-    connect_timeout: float = 5.0
-    read_timeout: float = 20.0
-    #: Bound on a whole download (a server trickling bytes never hits the read timeout).
-    total_timeout: float = 60.0
-    max_redirects: int = 5
-    user_agent: str = USER_AGENT
-    allow: AllowList = field(default_factory=AllowList)
-    robots: bool = True
-    host_concurrency: int = 2
-    #: Seconds between the starts of two requests to one host.
-    host_delay: float = 1.0
-    #: How long to wait for a turn at a busy host before giving it up for now (HostBusy):
-    #: a thread waiting here does nothing else.
-    host_wait: float = 5.0
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> FetchPolicy:
-        return cls(
-            max_bytes=settings.max_bytes,
-            connect_timeout=settings.fetch_connect_timeout,
-            read_timeout=settings.fetch_read_timeout,
-            total_timeout=settings.fetch_total_timeout,
-            max_redirects=settings.fetch_max_redirects,
-            user_agent=settings.fetch_user_agent,
-            allow=AllowList.parse(settings.fetch_allow),
-            robots=settings.fetch_robots,
-            host_concurrency=settings.fetch_host_concurrency,
-            host_delay=settings.fetch_host_delay,
-            host_wait=settings.fetch_host_wait,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Fetched:
-    url: str  #: where the body came from, after redirects
-    status: int
-    headers: httpx.Headers
-    body: bytes = b""
-
-    @property
-    def media_type(self) -> str:
-        return self.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
 class Fetcher:
@@ -105,7 +54,7 @@ class Fetcher:
         self.policy = policy
         self._gate = gate
         self._robots = (
-            RobotsRules(self, robots_cache, keys) if policy.robots and robots_cache else None
+            RobotsRules(self.get, robots_cache, keys) if policy.robots and robots_cache else None
         )
         transport = httpx.HTTPTransport(retries=0)
         guard_transport(transport, policy.allow)
@@ -220,54 +169,3 @@ def _redirect_target(url: str, location: str) -> str:
 def _too_large(url: str, size: str, limit: int) -> str:
     limit_text = f"the {limit:,}-byte limit (NEWSFLOW_MAX_BYTES)"
     return f"too large: {url[:200]} sends {size}, over {limit_text}"
-
-
-_shared_lock = threading.Lock()
-_shared: tuple[Settings, Fetcher] | None = None
-
-
-def shared_fetcher(client: redis.Redis) -> Fetcher:
-    """This process's fetcher, built from the current settings on first use."""
-    global _shared
-    settings = get_settings()
-    with _shared_lock:
-        if _shared is None or _shared[0] is not settings:
-            keys = Keys(settings.prefix)
-            policy = FetchPolicy.from_settings(settings)
-            _shared = (settings, Fetcher(policy, HostGate(client, keys, policy), client, keys))
-        return _shared[1]
-
-
-def read_page(url: str) -> tuple[bytes, str]:
-    """The extract stage's read of a URL input: bytes and kind, or why not.
-
-    A server's Retry-After becomes the delay of dramatiq's next attempt; other
-    transient errors take the actor's exponential backoff. Waiting for a turn at a
-    busy host is not an attempt: a feed of a thousand items from one site must not
-    run out of retries while its pages wait their turn.
-    """
-    import dramatiq
-
-    from workers.runtime.broker import broker
-
-    try:
-        fetched, kind = shared_fetcher(broker.client).fetch_page(url)
-    except HostBusy as busy:
-        _not_an_attempt()
-        raise dramatiq.Retry(busy.reason, delay=int((busy.retry_after or 1.0) * 1000)) from None
-    except TransientFetchError as error:
-        if error.retry_after is None:
-            raise
-        delay_ms = int(min(error.retry_after, MAX_RETRY_AFTER) * 1000)
-        raise dramatiq.Retry(error.reason, delay=delay_ms) from None
-    return fetched.body, kind
-
-
-def _not_an_attempt() -> None:
-    # dramatiq's Retries middleware adds one to the message's count after this raise;
-    # taking one off first leaves the count of real attempts as it was.
-    from dramatiq.middleware import CurrentMessage
-
-    message = CurrentMessage.get_current_message()
-    if message is not None:
-        message.options["retries"] = message.options.get("retries", 0) - 1

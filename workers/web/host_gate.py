@@ -7,15 +7,12 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
 import redis
 
 from workers.keys import Keys
 from workers.web.errors import HostBusy
-
-if TYPE_CHECKING:  # workers.web.fetch builds its gate from here
-    from workers.web.fetch import FetchPolicy
+from workers.web.policy import FetchPolicy
 
 # KEYS: the host's slot set, its next-start key. ARGV: token, limit, delay ms, lease ms.
 # Returns 0 when the slot is taken, else how many ms to wait before asking again.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
@@ -12,9 +12,7 @@ import structlog
 from pipelines.article import Rejected
 from workers.keys import Keys
 from workers.web.errors import TransientFetchError
-
-if TYPE_CHECKING:  # the fetcher owns its robots rules and lends itself to them
-    from workers.web.fetch import Fetcher
+from workers.web.policy import Fetched
 
 log = structlog.get_logger("newsflow.fetch")
 
@@ -26,10 +24,13 @@ ROBOTS_TTL, ROBOTS_ERROR_TTL = 24 * 3600, 3600
 
 
 class RobotsRules:
-    """Whether robots.txt lets newsflow fetch a URL, reading it through ``fetcher``."""
+    """Whether robots.txt lets newsflow fetch a URL, reading it with ``get`` (the fetcher's,
+    which owns these rules and lends its guarded GET to them)."""
 
-    def __init__(self, fetcher: Fetcher, client: redis.Redis, keys: Keys | None) -> None:
-        self._fetcher = fetcher
+    def __init__(
+        self, get: Callable[[str], Fetched], client: redis.Redis, keys: Keys | None
+    ) -> None:
+        self._get = get
         self._client = client
         self._keys = keys or Keys()
 
@@ -50,7 +51,7 @@ class RobotsRules:
         # RFC 9309: a missing robots.txt (4xx) allows everything, but one that cannot be
         # reached (5xx, timeout) means "disallow all" for now: the page waits and is retried.
         try:
-            fetched = self._fetcher.get(origin + "/robots.txt")
+            fetched = self._get(origin + "/robots.txt")
         except TransientFetchError as error:
             raise TransientFetchError(f"robots.txt of {origin} is unreachable: {error}") from None
         except Rejected as error:  # refused, not text, too large: no usable rules

@@ -1,0 +1,127 @@
+"""The one place that builds newsflow's stores and clients from the settings.
+
+Every role (a worker's stages, the watcher, the poller, a command) asks its
+`Services` for what it needs; nothing else reads the settings to build a Redis store,
+a fetcher or an intake. Each is built on first use, so a role pays only for what it
+touches (the command line never loads the dedup index to print a feed list).
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cached_property
+
+import redis
+
+from pipelines.dedup.minhash import DedupConfig
+from pipelines.dedup.stories import StoryConfig
+from workers.inputs.intake import Enqueue, Intake
+from workers.inputs.read import InputReader
+from workers.keys import Keys
+from workers.settings import Settings, get_settings
+from workers.state.dedup_index import DedupIndex, IndexConfig
+from workers.state.entity_registry import EntityRegistry
+from workers.state.feeds import FeedRegistry
+from workers.state.line_stats import LineStats
+from workers.state.outcome import Outcomes
+from workers.web.address_guard import AllowList
+from workers.web.fetch import Fetcher
+from workers.web.host_gate import HostGate
+from workers.web.policy import FetchPolicy
+
+
+class Services:
+    """The stores and clients of one process, on one Redis client."""
+
+    def __init__(self, settings: Settings, client: redis.Redis) -> None:
+        self.settings = settings
+        self.client = client
+        self.keys = Keys(settings.prefix)
+
+    @cached_property
+    def outcomes(self) -> Outcomes:
+        return Outcomes(self.client, self.keys, self.settings.stream_maxlen)
+
+    @cached_property
+    def entity_registry(self) -> EntityRegistry:
+        return EntityRegistry(self.client, self.keys, marker_ttl=self.settings.work_ttl)
+
+    @cached_property
+    def dedup_index(self) -> DedupIndex:
+        settings = self.settings
+        config = DedupConfig(
+            threshold=settings.near_duplicate_threshold,
+            revision_threshold=settings.revision_threshold,
+        )
+        index = IndexConfig(
+            window=settings.dedup_window_hours * 3600, band_buckets=settings.dedup_band_buckets
+        )
+        story = StoryConfig(window_hours=settings.story_window_hours)
+        return DedupIndex(self.client, self.keys, config, index, story)
+
+    @cached_property
+    def line_stats(self) -> LineStats:
+        settings = self.settings
+        return LineStats(
+            self.client,
+            self.keys,
+            settings.line_stats_window,
+            settings.line_stats_ttl,
+            marker_ttl=settings.work_ttl,
+        )
+
+    @cached_property
+    def feed_registry(self) -> FeedRegistry:
+        return FeedRegistry(self.client, self.keys, self.settings.feed_interval)
+
+    @cached_property
+    def fetch_policy(self) -> FetchPolicy:
+        settings = self.settings
+        return FetchPolicy(
+            max_bytes=settings.max_bytes,
+            connect_timeout=settings.fetch_connect_timeout,
+            read_timeout=settings.fetch_read_timeout,
+            total_timeout=settings.fetch_total_timeout,
+            max_redirects=settings.fetch_max_redirects,
+            user_agent=settings.fetch_user_agent,
+            allow=AllowList.parse(settings.fetch_allow),
+            robots=settings.fetch_robots,
+            host_concurrency=settings.fetch_host_concurrency,
+            host_delay=settings.fetch_host_delay,
+            host_wait=settings.fetch_host_wait,
+        )
+
+    @cached_property
+    def fetcher(self) -> Fetcher:
+        """Thread-safe; one per process shares its connections and the host gate."""
+        policy = self.fetch_policy
+        return Fetcher(policy, HostGate(self.client, self.keys, policy), self.client, self.keys)
+
+    @cached_property
+    def input_reader(self) -> InputReader:
+        return InputReader(self.settings.max_bytes, lambda: self.fetcher)
+
+    def intake(self, enqueue: Enqueue | None = None) -> Intake:
+        """An intake that hands each new input to ``enqueue`` (default: the first stage)."""
+        if enqueue is None:
+            from workers.stages.chain import start  # declares nothing: sends by queue name
+
+            enqueue = start
+        return Intake(self.client, self.keys, self.outcomes, self.settings.max_bytes, enqueue)
+
+
+_lock = threading.Lock()
+_services: tuple[Settings, Services] | None = None
+
+
+def process_services() -> Services:
+    """This process's services, on the broker's Redis client, built on first use."""
+    global _services
+    settings = get_settings()
+    with _lock:
+        if _services is None or _services[0] is not settings:
+            from workers.runtime.broker import broker
+
+            _services = (settings, Services(settings, broker.client))
+        return _services[1]
+

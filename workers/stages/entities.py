@@ -1,0 +1,51 @@
+"""The entities stage: spaCy's named entities of the article, with keys the shared
+registry resolves (aliases learnt from earlier articles) and counts."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import dramatiq
+
+from pipelines.article import Article, utc_timestamp
+from workers.services import process_services
+from workers.stages import chain
+from workers.stages.base import RETRIES, advance, once_per_process
+
+
+@dramatiq.actor(queue_name="entities", time_limit=300_000, **RETRIES)
+def entities(article_id: str) -> None:
+    def step(article: Article) -> Article:
+        recognition = _recognizer().recognize(article.text, article.title, article.language)
+        registry = process_services().entity_registry
+        article.entities = registry.resolve(recognition.entities)
+        if recognition.note and recognition.note not in article.notes:
+            article.notes.append(recognition.note)
+        registry.record(article.id, article.entities, utc_timestamp())
+        return article
+
+    if advance(article_id, "entities", step):
+        chain.pass_on("entities", article_id)
+
+
+class _LockedRecognizer:
+    # spaCy does not promise thread safety, and NER holds the GIL anyway:
+    # serialising calls costs nothing and rules out shared-state surprises.
+    def __init__(self, recognizer: Any) -> None:
+        self._recognizer = recognizer
+        self._lock = threading.Lock()
+
+    def recognize(self, *args: Any) -> Any:
+        with self._lock:
+            return self._recognizer.recognize(*args)
+
+
+def _load_recognizer() -> _LockedRecognizer:
+    from pipelines.entities.recognizer import EntityRecognizer  # spaCy: only entity workers
+
+    return _LockedRecognizer(EntityRecognizer())
+
+
+#: One spaCy model per process, loaded on first use.
+_recognizer = once_per_process(_load_recognizer)
