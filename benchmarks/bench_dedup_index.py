@@ -36,11 +36,11 @@ import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipelines.dedup import minhash as dedup  # noqa: E402  (after the path set-up above)
-from pipelines.dedup.encoding import DECISION_PIECES, SIGNATURE_PIECES, pieces  # noqa: E402
-from workers.keys import Keys  # noqa: E402
-from workers.runtime.embedded import EmbeddedRedis  # noqa: E402
-from workers.state.dedup_index import DedupIndex, IndexConfig  # noqa: E402
+from pipelines.dedup import minhash as dedup
+from pipelines.dedup.encoding import DECISION_PIECES, SIGNATURE_PIECES, pieces
+from workers.keys import Keys
+from workers.runtime.embedded import EmbeddedRedis
+from workers.state.dedup_index import DedupIndex, IndexConfig
 
 KEYS = Keys("bench")
 CONFIG = dedup.DedupConfig()

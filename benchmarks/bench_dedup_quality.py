@@ -33,19 +33,19 @@ import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.dedup_labelled_set import SHARED, Item, build, eval_articles, same_topic_pairs  # noqa: E402
-from pipelines.article import Article, Source  # noqa: E402
-from pipelines.dedup.minhash import (  # noqa: E402
+from benchmarks.dedup_labelled_set import SHARED, Item, build, eval_articles, same_topic_pairs
+from pipelines.article import Article, Source
+from pipelines.dedup.minhash import (
     DedupConfig,
     compact_signature,
     estimate_compact_similarity,
     signature,
 )
-from pipelines.dedup.stories import family_keys  # noqa: E402
-from workers.keys import Keys  # noqa: E402
-from workers.runtime.embedded import EmbeddedRedis  # noqa: E402
-from workers.stages.dedup import classify_article  # noqa: E402
-from workers.state.dedup_index import DedupIndex  # noqa: E402
+from pipelines.dedup.stories import family_keys
+from workers.keys import Keys
+from workers.runtime.embedded import EmbeddedRedis
+from workers.stages.dedup import classify_article
+from workers.state.dedup_index import DedupIndex
 
 CLASSES = ("duplicate", "near_duplicate", "revision", "unique")
 

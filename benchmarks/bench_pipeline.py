@@ -171,6 +171,7 @@ class Pipeline:
         from workers.runtime.broker import broker
         from workers.services import process_services
         from workers.settings import get_settings
+        from workers.stages.chain import start
 
         settings = get_settings()
         if settings.redis_url != redis_url or settings.prefix != PREFIX:
@@ -182,7 +183,7 @@ class Pipeline:
         services = process_services()
         self.keys = services.keys
         self.outcomes = services.outcomes
-        self.intake = services.intake()
+        self.intake = services.intake(start)
 
     def finished(self) -> int:
         return self.client.xlen(self.keys.articles) + self.client.xlen(self.keys.dead)

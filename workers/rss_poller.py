@@ -8,9 +8,9 @@ from __future__ import annotations
 import signal
 import threading
 
-from workers.inputs.poller import build_poller
 from workers.runtime import logs
 from workers.services import process_services
+from workers.stages.chain import start
 
 
 def main() -> None:
@@ -18,7 +18,7 @@ def main() -> None:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    build_poller(process_services()).run(stop)
+    process_services().poller(start).run(stop)
 
 
 if __name__ == "__main__":

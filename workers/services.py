@@ -16,6 +16,7 @@ import redis
 from pipelines.dedup.minhash import DedupConfig
 from pipelines.dedup.stories import StoryConfig
 from workers.inputs.intake import Enqueue, Intake
+from workers.inputs.poller import Poller
 from workers.inputs.read import InputReader
 from workers.keys import Keys
 from workers.settings import Settings, get_settings
@@ -101,12 +102,21 @@ class Services:
     def input_reader(self) -> InputReader:
         return InputReader(self.settings.max_bytes, lambda: self.fetcher)
 
-    def intake(self, enqueue: Enqueue | None = None) -> Intake:
-        """An intake that hands each new input to ``enqueue`` (default: the first stage)."""
-        if enqueue is None:
-            from workers.stages.chain import start  # declares nothing: sends by queue name
+    def poller(self, enqueue: Enqueue) -> Poller:
+        """A feed poller on these services' fetcher and feed registry, queueing new items
+        with ``enqueue``."""
+        return Poller(
+            self.client,
+            self.keys,
+            self.feed_registry,
+            self.fetcher,
+            self.intake(enqueue),
+            self.settings.feed_poll_threads,
+        )
 
-            enqueue = start
+    def intake(self, enqueue: Enqueue) -> Intake:
+        """An intake that hands each new input to ``enqueue`` (the first stage's queue:
+        `workers.stages.chain.start`)."""
         return Intake(self.client, self.keys, self.outcomes, self.settings.max_bytes, enqueue)
 
 
@@ -124,4 +134,3 @@ def process_services() -> Services:
 
             _services = (settings, Services(settings, broker.client))
         return _services[1]
-

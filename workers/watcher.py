@@ -11,6 +11,7 @@ import threading
 from workers.inputs.watcher import Watcher
 from workers.runtime import logs
 from workers.services import process_services
+from workers.stages.chain import start
 
 
 def main() -> None:
@@ -19,7 +20,9 @@ def main() -> None:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    watcher = Watcher(services.settings.inbox, services.intake(), services.settings.settle_seconds)
+    watcher = Watcher(
+        services.settings.inbox, services.intake(start), services.settings.settle_seconds
+    )
     watcher.run(stop)
 
 

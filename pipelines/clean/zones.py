@@ -206,7 +206,8 @@ def _pick_title(header: list[Line], lead: set[str]) -> Line | None:
     preferred = [
         line for line in candidates if len(words(line.text)) >= LIMITS.title_preferred_words
     ]
-    return (preferred or candidates or [None])[0]
+    nothing: list[Line | None] = [None]
+    return (preferred or candidates or nothing)[0]
 
 
 def _is_headline(text: str) -> bool:

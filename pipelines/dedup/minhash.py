@@ -128,7 +128,8 @@ def signature(text: str, config: DedupConfig) -> list[int]:
     minhash = RMinHash(config.num_perm, config.seed)
     # Always a list: rensa would read a bare str as a sequence of characters.
     minhash.update(_word_ngrams(text, config.shingle_size))
-    return minhash.digest()
+    values: list[int] = minhash.digest()  # rensa ships no types
+    return values
 
 
 def band_hashes(sig: list[int], config: DedupConfig) -> list[str]:
@@ -155,7 +156,8 @@ def estimate_similarity(sig_a: list[int], sig_b: list[int]) -> float:
     """The estimated Jaccard similarity: the fraction of positions where the values agree."""
     if len(sig_a) != len(sig_b) or not sig_a:
         raise ValueError(f"cannot compare signatures of {len(sig_a)} and {len(sig_b)} values")
-    return sum(map(operator.eq, sig_a, sig_b)) / len(sig_a)
+    agreeing: float = sum(map(operator.eq, sig_a, sig_b)) / len(sig_a)  # operator.eq returns Any
+    return agreeing
 
 
 def signature_to_bytes(sig: list[int]) -> bytes:
@@ -184,7 +186,7 @@ def estimate_compact_similarity(a: bytes, b: bytes) -> float:
     """The estimated Jaccard similarity of two ``compact_signature`` values."""
     if len(a) != len(b) or not a:
         raise ValueError(f"cannot compare signatures of {len(a)} and {len(b)} bytes")
-    agreeing = sum(map(operator.eq, a, b)) / len(a)
+    agreeing: float = sum(map(operator.eq, a, b)) / len(a)  # operator.eq returns Any
     return max(0.0, (agreeing - _CHANCE) / (1.0 - _CHANCE))
 
 

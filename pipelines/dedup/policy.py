@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
 from pipelines.article import DUPLICATE, NEAR_DUPLICATE, UNIQUE, Dedup
 from pipelines.dedup import minhash as dedup
@@ -136,7 +137,8 @@ def compare(probe: Probe, earlier: list[Earlier], config: dedup.DedupConfig) -> 
         rows.append(
             [doc.article_id, round(similarity, 4), relation(probe, doc, similarity, config)]
         )
-    return sorted(rows, key=lambda row: (-float(row[1]), str(row[0])))
+    # A row is [id, similarity, relation]: its similarity is a float.
+    return sorted(rows, key=lambda row: (-float(cast(float, row[1])), str(row[0])))
 
 
 def relation(probe: Probe, doc: Earlier, similarity: float, config: dedup.DedupConfig) -> str:
@@ -157,7 +159,9 @@ def duplicate_of(
     for kind in (DUPLICATE, NEAR_DUPLICATE):
         matches = [row for row in compared if row[2] == kind]
         if matches:
-            first = min(matches, key=lambda row: by_id[str(row[0])].seq)
+            # Every article here has its number: the index passes decide() only those
+            # with a seq (DedupIndex._earlier), so no None is compared.
+            first = min(matches, key=lambda row: cast(int, by_id[str(row[0])].seq))
             similarity = 1.0 if kind == DUPLICATE else first[1]
             return {"status": kind, "of": first[0], "similarity": similarity}
     return None

@@ -17,11 +17,12 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pipelines.entities.folding import fold
 
@@ -158,7 +159,9 @@ class Gazetteer:
     """Folded spelling -> :class:`Place`; canonical names win over alternate spellings,
     countries over regions over cities, bigger cities over smaller."""
 
-    def __init__(self, entries: Iterator[tuple[str, Place, bool]], fold) -> None:  # noqa: ANN001
+    def __init__(
+        self, entries: Iterator[tuple[str, Place, bool]], fold: Callable[[str], str]
+    ) -> None:
         self.places: dict[str, Place] = {}
         self.patterns: set[str] = set()  # spellings safe to match verbatim in text
         alternates = []
@@ -184,7 +187,8 @@ class Gazetteer:
 
 
 def _all_entries() -> Iterator[tuple[str, Place, bool]]:
-    canonical, alternate = [], []
+    canonical: list[tuple[str, Place, bool]] = []
+    alternate: list[tuple[str, Place, bool]] = []
     for entry in (*_countries(), *_regions(), *_cities()):
         (canonical if entry[2] else alternate).append(entry)
     yield from canonical
@@ -211,7 +215,7 @@ def default_gazetteer() -> Gazetteer:
     return Gazetteer(((s, Place(n, k), c) for s, n, k, c in rows), fold)
 
 
-def _rows_from_child() -> list[list]:
+def _rows_from_child() -> list[list[Any]]:  # JSON rows [spelling, name, kind, canonical]
     code = "from pipelines.entities.gazetteer import _entries_json; print(_entries_json())"
     root = str(Path(__file__).resolve().parents[2])
     path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
@@ -223,4 +227,5 @@ def _rows_from_child() -> list[list]:
         env={**os.environ, "PYTHONPATH": path},
         timeout=120,
     )
-    return json.loads(done.stdout)
+    rows: list[list[Any]] = json.loads(done.stdout)
+    return rows

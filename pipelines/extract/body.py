@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, cast
 
 import trafilatura
 from lxml.etree import XPath
@@ -26,6 +27,9 @@ from lxml.html import HtmlElement
 
 from pipelines.article import Rejected
 from pipelines.extract.cleanup import LINK_COVER, PageLinks, squash
+
+if TYPE_CHECKING:
+    from trafilatura.settings import Document
 
 #: Extractions shorter than this (characters) get the full cascade as a second opinion.
 MIN_FAST_CHARS = 600
@@ -183,14 +187,18 @@ def _extract(
     tables: bool = True,
 ) -> str:
     # Comments are not part of the article. trafilatura copies the tree it is given.
-    doc = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        include_comments=False,
-        include_tables=tables,
-        favor_precision=focus == "precision",
-        favor_recall=focus == "recall",
-        fast=fast,
+    # A Document, or None: bare_extraction() returns a dict only when as_dict=True.
+    doc = cast(
+        "Document | None",
+        trafilatura.bare_extraction(
+            tree,
+            url=url,
+            include_comments=False,
+            include_tables=tables,
+            favor_precision=focus == "precision",
+            favor_recall=focus == "recall",
+            fast=fast,
+        ),
     )
     return doc.text if doc is not None and doc.text else ""
 

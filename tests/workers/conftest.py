@@ -26,4 +26,6 @@ def services(redis_client):
 @pytest.fixture
 def intake(services):
     """Queues inputs for the first stage, as the watcher and `ingest` do."""
-    return services.intake()
+    from workers.stages.chain import start
+
+    return services.intake(start)

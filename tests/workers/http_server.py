@@ -74,7 +74,7 @@ class LoopbackServer:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_GET(self) -> None:  # http.server names its handlers so
                 server.requests.append(
                     Request(self.path, {k.lower(): v for k, v in self.headers.items()})
                 )

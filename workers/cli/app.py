@@ -39,13 +39,13 @@ def run(
 ) -> None:
     """Run everything in the foreground: Redis, workers, the folder watcher, the feed poller."""
     from workers.cli import feeds as cli_feeds
-    from workers.runtime import supervisor
+    from workers.cli import run as running
 
     settings = get_settings()
     feed_urls = cli_feeds.read_feed_file(feeds) if feeds is not None else []
     with redis_for_command(settings, owner=True) as url:
         cli_feeds.add_at_start(feed_urls)
-        status = supervisor.run(settings, url, inbox or settings.inbox, processes, threads)
+        status = running.run(settings, url, inbox or settings.inbox, processes, threads)
     raise typer.Exit(status)
 
 

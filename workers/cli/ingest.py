@@ -35,13 +35,14 @@ def ingest(
     duration, so a one-shot backfill needs no `newsflow run` beside it.
     """
     from workers.services import process_services
+    from workers.stages.chain import start
 
     missing = [p for p in paths if not p.exists()]
     if missing:
         log.error("not_found", paths=[str(p) for p in missing], hint="check the paths")
         return 2
     services = process_services()
-    intake, outcomes = services.intake(), services.outcomes
+    intake, outcomes = services.intake(start), services.outcomes
     files = [f for p in paths for f in (files_under(p) if p.is_dir() else [p])]
     offers = [o for f in files for o in intake.offer_path(f)]  # a .urls file: one per URL
     offers += [intake.offer_url(url) for url in urls]

@@ -24,7 +24,6 @@ from pipelines.feeds import ParsedFeed, item_meta, parse_feed
 from pipelines.urls import url_input_id
 from workers.inputs.intake import Intake
 from workers.keys import Keys
-from workers.services import Services
 from workers.state.feeds import FeedRegistry, FeedState
 from workers.web.errors import HostBusy, TransientFetchError
 from workers.web.fetch import Fetcher
@@ -109,7 +108,7 @@ class Poller:
     def _record_crash(self, state: FeedState, error: Exception) -> None:
         try:
             self.registry.record_failure(state, "crashed", repr(error))
-        except Exception:  # noqa: BLE001 - Redis itself may be what failed; the lease expires
+        except Exception:  # Redis itself may be what failed: the lease expires on its own
             log.exception("poll_crash_not_recorded", feed=state.url)
 
     def _poll_leased(self, state: FeedState) -> PollResult:
@@ -183,15 +182,3 @@ def _validators(fetched: Fetched) -> dict[str, str]:
         "etag": fetched.headers.get("etag", ""),
         "last_modified": fetched.headers.get("last-modified", ""),
     }
-
-
-def build_poller(services: Services) -> Poller:
-    """A poller on this process's services: its fetcher, feed registry and intake."""
-    return Poller(
-        services.client,
-        services.keys,
-        services.feed_registry,
-        services.fetcher,
-        services.intake(),
-        services.settings.feed_poll_threads,
-    )

@@ -185,7 +185,7 @@ def _call(function: Callable[..., Any], args: tuple[Any, ...], memory_mb: int | 
             f"too large: extraction needed more than {memory_mb} MB of memory"
             " (NEWSFLOW_EXTRACT_MEMORY_MB)"
         )
-    except Exception as err:  # noqa: BLE001 - reported to the parent, which re-raises
+    except Exception as err:  # reported to the parent, which re-raises it
         return "error", f"{type(err).__name__}: {err}"
 
 

@@ -31,7 +31,6 @@ class FetchPolicy:
     host_wait: float = 5.0
 
 
-
 @dataclass(frozen=True, slots=True)
 class Fetched:
     url: str  #: where the body came from, after redirects
