@@ -46,6 +46,16 @@ class Keys:
         return f"{self.dramatiq_queue(queue)}.XQ"
 
     @property
+    def workers(self) -> str:
+        """Sorted set of live worker processes (host:pid), scored by when each one's
+        liveness runs out (ms since the epoch): a worker renews it every few seconds."""
+        return f"{self.prefix}:workers"
+
+    def deliveries(self, message_id: str) -> str:
+        """How often a message was taken by a worker that never finished it (killed)."""
+        return f"{self.prefix}:deliveries:{message_id}"
+
+    @property
     def seen(self) -> str:
         """Set of input ids already enqueued by the watcher or `ingest`."""
         return f"{self.prefix}:seen"

@@ -24,11 +24,15 @@ from workers.state.dedup_index import DedupIndex, IndexConfig
 from workers.state.entity_registry import EntityRegistry
 from workers.state.feeds import FeedRegistry
 from workers.state.line_stats import LineStats
+from workers.state.liveness import Liveness
 from workers.state.outcome import Outcomes
 from workers.web.address_guard import AllowList
 from workers.web.fetch import Fetcher
 from workers.web.host_gate import HostGate
 from workers.web.policy import FetchPolicy
+
+#: A worker that has not renewed its liveness for this long is taken for stopped.
+LIVENESS_SECONDS = 10.0
 
 
 class Services:
@@ -70,6 +74,10 @@ class Services:
             settings.line_stats_ttl,
             marker_ttl=settings.work_ttl,
         )
+
+    @cached_property
+    def liveness(self) -> Liveness:
+        return Liveness(self.client, self.keys, ttl=LIVENESS_SECONDS)
 
     @cached_property
     def feed_registry(self) -> FeedRegistry:

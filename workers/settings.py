@@ -40,8 +40,12 @@ class Settings(BaseSettings):
     work_ttl: int = 7 * 24 * 3600
     #: A worker silent this long (ms) is presumed dead; its messages go back to the queue.
     heartbeat_timeout_ms: int = 30_000
-    #: How many broker commands in a million also look for dead workers (dramatiq maintenance).
+    #: How many broker commands in a million also look for dead workers (dramatiq maintenance),
+    #: besides a look every heartbeat_timeout/10 (at least 1 s) per queue.
     maintenance_chance: int = 1000
+    #: A stopping worker lets messages in flight finish this long (seconds), then hands
+    #: the rest back to their queues.
+    stop_grace_seconds: float = 60.0
     #: DEBUG, INFO, WARNING or ERROR.
     log_level: str = "INFO"
     #: A file counts as completely written once its size and mtime hold still this long.

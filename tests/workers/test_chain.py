@@ -50,11 +50,11 @@ def test_successors_follow_the_declared_order():
     assert following == [*chain.STAGES[1:], None]
 
 
-def test_status_shows_a_row_per_queue(redis_client, keys, capsys):
+def test_status_shows_a_row_per_queue(services, capsys):
     """`newsflow status` lists every stage of the chain and the bury queue, in order."""
     from workers.cli.status import print_status
 
-    print_status(redis_client, keys)
+    print_status(services)
     table = capsys.readouterr().out
     rows = [line.split("│")[1].strip() for line in table.splitlines() if line.count("│") > 2]
     assert [row for row in rows if row in chain.QUEUES] == list(chain.QUEUES)

@@ -116,7 +116,7 @@ def status() -> None:
     if embedded is not None and not embedded.is_running():
         fail(f"Redis is not running (embedded, {embedded.url}): start it with `newsflow run`")
     services = reachable_services()
-    report.print_status(services.client, services.keys)
+    report.print_status(services)
 
 
 @app.command()

@@ -11,7 +11,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from workers.inputs.intake import Offer, files_under
-from workers.runtime.connection import embedded_for
 from workers.runtime.supervisor import start_workers, stop_workers
 from workers.services import Services
 from workers.settings import Settings
@@ -65,17 +64,8 @@ def ingest(
 
 
 def workers_alive(services: Services) -> bool:
-    """Whether some worker consumes the queues: `newsflow run` holding the embedded
-    Redis, or (external Redis) a dramatiq heartbeat in the last 15 seconds."""
-    from workers.runtime.broker import broker
-
-    embedded = embedded_for(services.settings)
-    if embedded is not None and embedded.owned_by_live_run():
-        return True
-    since = int(time.time() * 1000) - 15_000
-    beating = services.client.zrangebyscore(services.keys.dramatiq_heartbeats, since, "+inf")
-    # Enqueueing beats too: our own broker's id is not a worker.
-    return any(b.decode() != broker.broker_id for b in beating)
+    """Whether some worker process is alive (renewed its liveness in the last seconds)."""
+    return bool(services.liveness.alive())
 
 
 def _wait_for(outcomes: Outcomes, offers: list[Offer], timeout: float | None) -> Counter[str]:

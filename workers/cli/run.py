@@ -4,13 +4,12 @@ foreground, stopped gracefully."""
 from __future__ import annotations
 
 import signal
-import subprocess
 import threading
 from pathlib import Path
 
 import structlog
 
-from workers.runtime.supervisor import start_workers, stop_workers
+from workers.runtime.supervisor import WorkerPool, start_workers
 from workers.services import process_services
 from workers.settings import Settings
 from workers.stages.chain import start
@@ -19,13 +18,13 @@ log = structlog.get_logger("newsflow.run")
 
 
 def run(settings: Settings, redis_url: str, inbox: Path, processes: int, threads: int) -> int:
-    """Serve until SIGINT/SIGTERM or until a worker process dies; the exit status says which."""
+    """Serve until SIGINT/SIGTERM (exit status 0), or until the watcher dies (1)."""
     from workers.inputs.watcher import Watcher
 
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    children = start_workers(processes, threads, redis_url, inbox=inbox)
+    pool = WorkerPool(processes, lambda: start_workers(1, threads, redis_url, inbox=inbox)[0])
     threads_started: list[threading.Thread] = []
     try:
         services = process_services()
@@ -37,31 +36,21 @@ def run(settings: Settings, redis_url: str, inbox: Path, processes: int, threads
             thread.start()
             threads_started.append(thread)
         log.info("running", inbox=str(inbox.resolve()), processes=processes, threads=threads)
-        status = _wait(stop, children, threads_started[0])
+        status = _wait(stop, pool, threads_started[0])
         log.info("stopping")
     finally:
         stop.set()
         for thread in threads_started:
             # A poll in flight may take up to a download's total timeout to notice.
             thread.join(timeout=settings.fetch_total_timeout + 10)
-        stop_workers(children)
+        pool.stop(timeout=settings.stop_grace_seconds + 30)
     log.info("stopped")
     return status
 
 
-def _wait(
-    stop: threading.Event, children: list[subprocess.Popen[bytes]], watching: threading.Thread
-) -> int:
+def _wait(stop: threading.Event, pool: WorkerPool, watching: threading.Thread) -> int:
     while not stop.wait(0.5):
-        dead = [c for c in children if c.poll() is not None]
-        if dead:
-            log.error(
-                "worker_died",
-                pid=dead[0].pid,
-                returncode=dead[0].returncode,
-                hint="see the worker's log lines above; newsflow run stops the rest",
-            )
-            return 1
+        pool.check()
         if not watching.is_alive():
             log.error("watcher_died", hint="see the error above")
             return 1

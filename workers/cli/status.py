@@ -1,4 +1,5 @@
-"""`newsflow status`: what is queued, in flight, delayed, published and dead, read from Redis."""
+"""`newsflow status`: the live workers, and what is queued, in flight, delayed, published and
+dead, read from Redis."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from workers.keys import Keys
+from workers.services import Services
 from workers.stages.chain import QUEUES
 
 
@@ -35,8 +37,11 @@ def recent(client: redis.Redis, stream: str, seconds: int = 60) -> str:
     return f"over {RECENT_CAP}" if found > RECENT_CAP else str(found)
 
 
-def print_status(client: redis.Redis, keys: Keys) -> None:
+def print_status(services: Services) -> None:
+    client, keys = services.client, services.keys
     console = Console()
+    alive = services.liveness.alive()
+    console.print(f"workers alive: {len(alive)}" + (f" ({', '.join(alive)})" if alive else ""))
     queues = Table(title="queues", title_justify="left")
     for column in ("stage", "queued", "in flight", "delayed (retry)", "failed"):
         queues.add_column(column, justify="right" if column != "stage" else "left")

@@ -1,12 +1,19 @@
-"""dramatiq middleware: one structured log event per stage per article, with its duration."""
+"""newsflow's dramatiq middleware: a structured log event per stage per article, with its
+duration; and a limit on deliveries of a message that keeps killing its worker."""
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
+from typing import Any
 
 import dramatiq
+import dramatiq.middleware
+import redis
 import structlog
+
+from workers.keys import Keys
 
 log = structlog.get_logger("newsflow.stage")
 
@@ -50,5 +57,57 @@ class StageLogging(dramatiq.Middleware):
                 retries=message.options.get("retries", 0),
             )
         structlog.contextvars.clear_contextvars()
+
+    after_skip_message = after_process_message
+
+
+class DeliveryLimit(dramatiq.Middleware):
+    """Sends a message that keeps killing its worker to `dead` instead of to another worker.
+
+    A message taken by a worker that dies before finishing it (killed by the kernel
+    for its memory, a segfault in native code) comes back after the heartbeat
+    timeout, and would kill the next worker too, forever. Each time a worker takes a
+    message it counts one delivery in Redis; a message that ends, in any way (done,
+    failed and retried, skipped), drops its count. So the count holds only the
+    deliveries that never ended: past ``limit`` the message is handed to
+    ``on_poison`` (which writes it to `dead`) and skipped.
+    """
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        keys: Keys,
+        limit: int,
+        ttl: int,
+        on_poison: Callable[[dramatiq.Message[Any], int], None],
+    ) -> None:
+        self._client = client
+        self._keys = keys
+        self._limit = limit
+        self._ttl = ttl
+        self._on_poison = on_poison
+
+    def before_process_message(self, broker: dramatiq.Broker, message: dramatiq.Message) -> None:
+        key = self._keys.deliveries(message.message_id)
+        with self._client.pipeline(transaction=False) as pipe:
+            pipe.incr(key)
+            pipe.expire(key, self._ttl)
+            deliveries, _ = pipe.execute()
+        if deliveries > self._limit:
+            self._on_poison(message, deliveries - 1)
+            raise dramatiq.middleware.SkipMessage()
+
+    def after_process_message(
+        self,
+        broker: dramatiq.Broker,
+        message: dramatiq.Message,
+        *,
+        result: object = None,
+        exception: BaseException | None = None,
+    ) -> None:
+        try:
+            self._client.delete(self._keys.deliveries(message.message_id))
+        except redis.RedisError as error:  # the count expires; the message itself has ended
+            log.warning("delivery_count_kept", error=str(error))
 
     after_skip_message = after_process_message

@@ -1,5 +1,5 @@
-"""Worker processes of `newsflow run` and `newsflow ingest --wait`: started, and stopped
-gracefully."""
+"""Worker processes of `newsflow run` and `newsflow ingest --wait`: started, restarted when
+they die, and stopped gracefully."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ import os
 import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import structlog
@@ -46,3 +49,76 @@ def stop_workers(children: list[subprocess.Popen[bytes]], timeout: float = 90.0)
             log.warning("worker_killed", pid=child.pid, reason="did not stop in time")
             child.kill()
             child.wait()
+
+
+#: A restarted worker waits this long after its first death, twice that after the next...
+RESTART_BACKOFF = (1.0, 60.0)
+#: A worker that lived this long before dying starts the backoff afresh.
+STABLE_SECONDS = 60.0
+#: This many deaths of one worker within CRASH_WINDOW seconds is a crash loop, reported.
+CRASH_DEATHS, CRASH_WINDOW = 5, 300.0
+
+
+@dataclass(slots=True)
+class _Slot:
+    """One of the pool's worker processes, and its history of deaths."""
+
+    process: subprocess.Popen[bytes]
+    started: float
+    deaths: list[float] = field(default_factory=list)
+    restart_at: float | None = None
+    backoff: float = RESTART_BACKOFF[0]
+
+
+class WorkerPool:
+    """`newsflow run`'s worker processes, each restarted with backoff when it dies.
+
+    A worker killed by the kernel for its memory or crashing in native code costs
+    its messages one delivery (they come back after the heartbeat timeout), not the
+    service. A worker that keeps dying is restarted ever more slowly and reported as
+    a crash loop, never given up on: the cause may be outside (Redis away, a full
+    disk) and pass.
+    """
+
+    def __init__(self, processes: int, start: Callable[[], subprocess.Popen[bytes]]) -> None:
+        self._start = start
+        self._slots = [_Slot(start(), time.monotonic()) for _ in range(processes)]
+
+    @property
+    def processes(self) -> list[subprocess.Popen[bytes]]:
+        return [slot.process for slot in self._slots]
+
+    def check(self) -> None:
+        """Notice workers that died, restart those whose backoff has passed."""
+        now = time.monotonic()
+        for slot in self._slots:
+            if slot.restart_at is None and slot.process.poll() is not None:
+                self._died(slot, now)
+            if slot.restart_at is not None and now >= slot.restart_at:
+                slot.process, slot.started, slot.restart_at = self._start(), now, None
+                log.info("worker_restarted", pid=slot.process.pid, deaths=len(slot.deaths))
+
+    def _died(self, slot: _Slot, now: float) -> None:
+        if now - slot.started >= STABLE_SECONDS:
+            slot.backoff = RESTART_BACKOFF[0]
+        slot.deaths = [t for t in slot.deaths if now - t < CRASH_WINDOW] + [now]
+        slot.restart_at = now + slot.backoff
+        log.error(
+            "worker_died",
+            pid=slot.process.pid,
+            returncode=slot.process.returncode,
+            restart_in=slot.backoff,
+            hint="see the worker's log lines above; it is restarted",
+        )
+        if len(slot.deaths) >= CRASH_DEATHS:
+            log.error(
+                "worker_crash_loop",
+                deaths=len(slot.deaths),
+                minutes=CRASH_WINDOW / 60,
+                hint="a worker keeps dying: read its last log lines; is Redis reachable?",
+            )
+        slot.backoff = min(slot.backoff * 2, RESTART_BACKOFF[1])
+
+    def stop(self, timeout: float) -> None:
+        """Stop every worker gracefully; kill those still running after ``timeout`` seconds."""
+        stop_workers(self.processes, timeout)

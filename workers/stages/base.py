@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 import structlog
-from dramatiq.middleware import CurrentMessage
+from dramatiq.middleware import CurrentMessage, TimeLimitExceeded
 
 from pipelines.article import Article, Rejected, Source
 from workers.services import process_services
@@ -49,11 +49,15 @@ def load_or_bury(article_id: str, stage: str) -> Article | None:
 
 
 def run_stage(article_id: str, stage: str, source: Source, step: Callable[[], Article]) -> bool:
-    """Run ``step`` and store its article; False (and buried) when it rejects the input."""
+    """Run ``step`` and store its article; False (and buried) when it rejects the input or
+    runs past the stage's time limit (another attempt would take as long)."""
     try:
         article = step()
     except Rejected as rejection:
         bury(article_id, stage, rejection.reason, source)
+        return False
+    except TimeLimitExceeded:
+        bury(article_id, stage, f"too slow: the {stage} stage ran past its time limit", source)
         return False
     _store(article)
     return True
