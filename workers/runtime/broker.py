@@ -15,7 +15,7 @@ from dramatiq.middleware import CurrentMessage, Retries
 
 from workers.keys import Keys
 from workers.runtime.connection import redis_url
-from workers.runtime.middleware import StageLogging
+from workers.runtime.middleware import StageLogging, WaitOutRedis
 from workers.settings import get_settings
 
 
@@ -78,6 +78,7 @@ def build_broker() -> TimelyRedisBroker:
             middleware.max_retries = 3
     broker.add_middleware(CurrentMessage())
     broker.add_middleware(StageLogging())
+    broker.add_middleware(WaitOutRedis(broker.client))
     return broker
 
 

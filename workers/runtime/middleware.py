@@ -111,3 +111,48 @@ class DeliveryLimit(dramatiq.Middleware):
             log.warning("delivery_count_kept", error=str(error))
 
     after_skip_message = after_process_message
+
+
+#: What Redis raises while it is away: restarting, failing over, loading its data.
+REDIS_AWAY = (redis.ConnectionError, redis.TimeoutError, redis.ReadOnlyError)
+
+
+class WaitOutRedis(dramatiq.Middleware):
+    """A message that failed because Redis went away waits for Redis, then is retried
+    without spending one of its attempts.
+
+    Without this, dramatiq's retry of such a message is enqueued while Redis is still
+    away, fails, and the message is acknowledged once Redis is back: it is lost. Here
+    the worker thread holds the message until Redis answers (placed after Retries, so
+    it runs before it), and the outage costs time, not an attempt or the input.
+    """
+
+    def __init__(self, client: redis.Redis, pause: tuple[float, float] = (0.5, 5.0)) -> None:
+        self._client = client
+        self._pause = pause
+
+    def after_process_message(
+        self,
+        broker: dramatiq.Broker,
+        message: dramatiq.Message,
+        *,
+        result: object = None,
+        exception: BaseException | None = None,
+    ) -> None:
+        if isinstance(exception, REDIS_AWAY):
+            message.options["retries"] = message.options.get("retries", 0) - 1
+            log.warning("redis_away", error=str(exception), hint="waiting for Redis to answer")
+            self._wait()
+            log.info("redis_back")
+
+    def _wait(self) -> None:
+        pause = self._pause[0]
+        while True:
+            try:
+                self._client.ping()
+                return
+            except REDIS_AWAY:
+                time.sleep(pause)
+                pause = min(pause * 2, self._pause[1])
+            except dramatiq.middleware.TimeLimitExceeded:
+                pass  # the stage's time limit, still armed while the message is held

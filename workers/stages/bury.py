@@ -14,7 +14,7 @@ import orjson
 
 from pipelines.article import Article, Source
 from workers.runtime.broker import broker
-from workers.runtime.middleware import DeliveryLimit
+from workers.runtime.middleware import DeliveryLimit, WaitOutRedis
 from workers.services import process_services
 from workers.stages.chain import BURY_QUEUE
 
@@ -68,7 +68,8 @@ def _limit_deliveries() -> None:
             services.settings.work_ttl,
             bury_poison,
         )
-        broker.add_middleware(limit)
+        # Before WaitOutRedis: its after-hook runs later, once Redis answers again.
+        broker.add_middleware(limit, before=WaitOutRedis)
 
 
 # Declared with the actors: a process that consumes stages counts deliveries.
