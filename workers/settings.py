@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     extract_timeout: float = 30.0
     #: Address-space cap (MB) of each extraction child process; over it, `dead` as too large.
     extract_memory_mb: int = 2048
+    #: NER reads at most this many characters of an article (the record notes a cut).
+    ner_max_chars: int = 200_000
     #: Estimated Jaccard similarity from which an article is a near duplicate.
     near_duplicate_threshold: float = 0.8
     #: Estimated Jaccard similarity from which an article of the same source family

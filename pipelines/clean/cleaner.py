@@ -72,8 +72,7 @@ def _judge(paragraphs: list[str], history: LineHistory | None) -> tuple[list[Lin
     if history is not None:
         for index in repeated_lines([line.text for line in lines], history):
             lines[index].drop("repeated_in_source")
-    for line in kept(lines):
-        split_glued_versions(line)
+    split_glued_versions(kept(lines))
     drop_repeats(lines)
     drop_chrome(lines)
     return lines, clean_zones(lines)

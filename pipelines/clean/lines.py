@@ -38,6 +38,12 @@ class Thresholds:
     glued_min_words_identical: int = 3  # distinct words: "Tram Line Opens Tram Line Opens"
     glued_min_length_ratio: float = 0.75
     glued_min_similarity: float = 0.85
+    #: A longer row is not searched for two glued versions: a changed paragraph printed
+    #: twice is far shorter, and comparing the splits of a huge row costs minutes.
+    glued_max_chars: int = 2_000
+    #: Word pairs compared in search of glued rows, per document: a bound on the cost of
+    #: a huge text made of long, repetitive rows (an article uses a small share of it).
+    glued_max_comparisons: int = 50_000_000
     wrap_max_width: int = 100  # hard-wrapped blocks have lines no longer than this
     wrap_full_share: float = 0.75  # a wrapped line shorter than this ends its paragraph
 

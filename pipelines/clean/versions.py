@@ -5,6 +5,8 @@ first copy stays)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from pipelines.clean.lines import LIMITS, Line, plain_words
@@ -14,15 +16,31 @@ from pipelines.clean.lines import LIMITS, Line, plain_words
 _SPLIT_AFTER_SENTENCE = re.compile(r"[.!?…][”\"’')\]]*\s*(?=[“\"‘'(]?[A-Z0-9])")
 
 
-def split_glued_versions(line: Line) -> None:
-    """Keep the later of two versions of a paragraph glued on one row (diff archives)."""
+def split_glued_versions(lines: Iterable[Line]) -> None:
+    """Keep the later of two versions of a paragraph glued on one row (diff archives).
+
+    Comparing splits costs word pairs; once a document has spent its share
+    (``LIMITS.glued_max_comparisons``), the rest of its rows are left as they are.
+    """
+    budget = _Budget(LIMITS.glued_max_comparisons)
+    for line in lines:
+        if len(line.text) <= LIMITS.glued_max_chars and budget.left > 0:
+            _split_glued(line, budget)
+
+
+@dataclass(slots=True)
+class _Budget:
+    left: int
+
+
+def _split_glued(line: Line, budget: _Budget) -> None:
     best, best_score = None, LIMITS.glued_min_similarity
     for point in sorted(_split_points(line.text)):
         older, newer = line.text[:point].strip(), line.text[point:].strip()
         shorter, longer = sorted((len(older), len(newer)))
         if shorter < LIMITS.glued_min_length_ratio * longer:
             continue  # halves of very different length are different sentences
-        score = _similarity(older, newer)
+        score = _similarity(older, newer, budget)
         if score >= best_score:
             best, best_score = (older, newer), score
     if best is not None:
@@ -36,7 +54,7 @@ def _split_points(text: str) -> set[int]:
     return {point for point in points if 0 < point < len(text)}
 
 
-def _similarity(first: str, second: str) -> float:
+def _similarity(first: str, second: str, budget: _Budget) -> float:
     a, b = plain_words(first), plain_words(second)
     if a == b and len(set(a)) >= LIMITS.glued_min_words_identical:
         return 1.0  # a doubled headline; "No, no, no. No, no, no." has too few words
@@ -45,6 +63,7 @@ def _similarity(first: str, second: str) -> float:
     shared = len(set(a) & set(b)) / len(set(a) | set(b))
     if shared < LIMITS.glued_min_similarity - 0.1:
         return shared  # token Jaccard is cheap and rules out different sentences
+    budget.left -= len(a) * len(b)
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 

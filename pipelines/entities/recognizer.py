@@ -78,6 +78,10 @@ def skip_reason(text: str, language: str | None) -> str | None:
 MAX_CHUNK_CHARS = 5_000
 BATCH_SIZE = 8
 
+#: NER reads at most this many characters of an article (about 30,000 words: far more than
+#: an article has; a 10 MB text would hold a worker for minutes).
+MAX_TEXT_CHARS = 200_000
+
 #: How the gazetteer is used: "correct" labels after NER, a "ruler" in front of the
 #: model, "both", or "none". bench_entities.py measures them; "correct" scored better.
 GAZETTEER_MODES = ("correct", "ruler", "both", "none")
@@ -86,7 +90,7 @@ GAZETTEER_MODES = ("correct", "ruler", "both", "none")
 @dataclass(slots=True)
 class Recognition:
     entities: list[Entity]
-    note: str | None = None  #: why there are no entities, when the text was skipped
+    note: str | None = None  #: why there are no entities, or only those of a long text's start
 
 
 class EntityRecognizer:
@@ -98,6 +102,7 @@ class EntityRecognizer:
         max_chunk_chars: int = MAX_CHUNK_CHARS,
         batch_size: int = BATCH_SIZE,
         gazetteer_mode: str = "correct",
+        max_text_chars: int = MAX_TEXT_CHARS,
     ) -> None:
         if gazetteer_mode not in GAZETTEER_MODES:
             raise ValueError(f"gazetteer_mode must be one of {GAZETTEER_MODES}")
@@ -108,6 +113,7 @@ class EntityRecognizer:
         self.gazetteer = gazetteer if gazetteer_mode in ("correct", "both") else None
         self.max_chunk_chars = max_chunk_chars
         self.batch_size = batch_size
+        self.max_text_chars = max_text_chars
 
     def __call__(
         self, text: str, title: str | None = None, language: str | None = None
@@ -117,13 +123,33 @@ class EntityRecognizer:
     def recognize(
         self, text: str, title: str | None = None, language: str | None = None
     ) -> Recognition:
-        """The merged entities, or none and a note when the text is not English."""
+        """The merged entities, or none and a note when the text is not English; of a text
+        longer than ``max_text_chars``, those of its beginning, with a note saying so."""
         reason = skip_reason(text, language)
         if reason is not None:
             return Recognition([], reason)
-        body: list[Mention] = list(self._spans(chunk_text(text, self.max_chunk_chars)))
+        pieces, note = self._pieces(text)
+        body: list[Mention] = list(self._spans(pieces))
         heading: list[Mention] = list(self._spans([title])) if title and title.strip() else []
-        return Recognition(merge_mentions(confirmed_by_body(heading, body) + body, self.gazetteer))
+        merged = merge_mentions(confirmed_by_body(heading, body) + body, self.gazetteer)
+        return Recognition(merged, note)
+
+    def _pieces(self, text: str) -> tuple[list[str], str | None]:
+        """The chunks NER reads, cut to ``max_text_chars``, and the note when cut."""
+        pieces = chunk_text(text, self.max_chunk_chars)
+        if len(text) <= self.max_text_chars:
+            return pieces, None
+        kept, read = [], 0
+        for piece in pieces:
+            if read + len(piece) > self.max_text_chars:
+                break
+            kept.append(piece)
+            read += len(piece)
+        note = (
+            f"entities: from the first {read:,} of {len(text):,} characters only "
+            f"(NEWSFLOW_NER_MAX_CHARS)"
+        )
+        return kept, note
 
     def mentions(self, text: str, title: str | None = None) -> Iterator[tuple[str, str, str]]:
         """(text, label, word before) of each kept span, title first, in order of appearance."""

@@ -44,7 +44,8 @@ class _LockedRecognizer:
 def _load_recognizer() -> _LockedRecognizer:
     from pipelines.entities.recognizer import EntityRecognizer  # spaCy: only entity workers
 
-    return _LockedRecognizer(EntityRecognizer())
+    max_chars = process_services().settings.ner_max_chars
+    return _LockedRecognizer(EntityRecognizer(max_text_chars=max_chars))
 
 
 #: One spaCy model per process, loaded on first use.
