@@ -1,4 +1,5 @@
-"""Refusing loopback, private, link-local, metadata and other non-global addresses.
+"""Refusing loopback, private, link-local, metadata and other non-global addresses, and
+holding every connection to the fetch's total deadline.
 
 `GuardedBackend` replaces httpcore's socket backend: it resolves the host itself,
 vets every address (unless NEWSFLOW_FETCH_ALLOW lists it) and connects to the very
@@ -10,7 +11,9 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import time
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,17 +103,59 @@ def _is_public(address: IPAddress) -> bool:
     return address.is_global and not address.is_multicast
 
 
+#: When the fetch in progress on this thread must be over (time.monotonic()), if any.
+deadline: ContextVar[float | None] = ContextVar("deadline", default=None)
+
+
+def _within_deadline(timeout: float | None, error: type[Exception]) -> float | None:
+    """``timeout`` shortened to what is left of this thread's fetch deadline."""
+    end = deadline.get()
+    if end is None:
+        return timeout
+    left = end - time.monotonic()
+    if left <= 0:
+        raise error("the fetch's total deadline passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read and write ends by the fetch's deadline, so a server
+    sending its headers or body a byte at a time cannot hold a fetch past it."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _within_deadline(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _within_deadline(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, *args: Any, **kwargs: Any) -> httpcore.NetworkStream:
+        timeout = _within_deadline(kwargs.pop("timeout", None), httpcore.ConnectTimeout)
+        return _DeadlineStream(self._stream.start_tls(*args, timeout=timeout, **kwargs))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
 class GuardedBackend(httpcore.SyncBackend):
-    """httpcore's socket backend, connecting only to vetted addresses."""
+    """httpcore's socket backend, connecting only to vetted addresses, by the deadline."""
 
     def __init__(self, allow: AllowList) -> None:
         self._allow = allow
 
     def connect_tcp(self, host: str, port: int, timeout: float | None = None, **kwargs: Any) -> Any:
         last_error: Exception | None = None
+        timeout = _within_deadline(timeout, httpcore.ConnectTimeout)
         for address in vetted_addresses(host, port, self._allow, timeout):
             try:
-                return super().connect_tcp(address, port, timeout=timeout, **kwargs)
+                timeout = _within_deadline(timeout, httpcore.ConnectTimeout)
+                stream = super().connect_tcp(address, port, timeout=timeout, **kwargs)
+                return _DeadlineStream(stream)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
                 last_error = error  # try the host's next address, as create_connection does
         raise last_error or httpcore.ConnectError(f"no address for {host}")

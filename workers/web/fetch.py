@@ -24,7 +24,7 @@ import redis
 
 from pipelines.article import Rejected
 from workers.keys import Keys
-from workers.web.address_guard import guard_transport
+from workers.web.address_guard import deadline, guard_transport
 from workers.web.errors import TransientFetchError
 from workers.web.host_gate import HostGate
 from workers.web.policy import Fetched, FetchPolicy
@@ -84,13 +84,21 @@ class Fetcher:
         return fetched, kind
 
     def get(self, url: str, headers: dict[str, str] | None = None) -> Fetched:
-        """GET, following up to max_redirects redirects; a 304 comes back as it is."""
-        for _hop in range(self.policy.max_redirects + 1):
-            fetched = self._get_once(url, headers or {})
-            location = fetched.headers.get("location")
-            if fetched.status not in REDIRECTS or not location:
-                return fetched
-            url = _redirect_target(url, location)
+        """GET, following up to max_redirects redirects; a 304 comes back as it is.
+
+        The whole of it, every hop's connection, headers and body, ends within the
+        policy's total timeout.
+        """
+        started = deadline.set(time.monotonic() + self.policy.total_timeout)
+        try:
+            for _hop in range(self.policy.max_redirects + 1):
+                fetched = self._get_once(url, headers or {})
+                location = fetched.headers.get("location")
+                if fetched.status not in REDIRECTS or not location:
+                    return fetched
+                url = _redirect_target(url, location)
+        finally:
+            deadline.reset(started)
         raise Rejected(
             f"too many redirects: more than {self.policy.max_redirects} from {url[:200]}"
         )
@@ -101,9 +109,11 @@ class Fetcher:
             with self._turn(host), self._client.stream("GET", url, headers=headers) as response:
                 return self._receive(url, response)
         except httpx.TimeoutException as error:
-            raise TransientFetchError(
-                f"timed out fetching {url[:200]} ({type(error).__name__})"
-            ) from None
+            if time.monotonic() >= (deadline.get() or float("inf")):
+                error_text = f"took over {self.policy.total_timeout:g} s"
+            else:
+                error_text = f"({type(error).__name__})"
+            raise TransientFetchError(f"timed out fetching {url[:200]} {error_text}") from None
         except httpx.InvalidURL as error:
             raise Rejected(f"not a valid URL: {url[:200]} ({error})") from None
         except (httpx.TransportError, httpx.DecodingError) as error:
@@ -125,15 +135,11 @@ class Fetcher:
         return Fetched(url, status, response.headers, self._read_capped(url, response))
 
     def _read_capped(self, url: str, response: httpx.Response) -> bytes:
-        body, deadline = bytearray(), time.monotonic() + self.policy.total_timeout
-        for chunk in response.iter_bytes():
+        body = bytearray()
+        for chunk in response.iter_bytes():  # each read ends by the deadline (address_guard)
             body += chunk
             if len(body) > self.policy.max_bytes:
                 raise Rejected(_too_large(url, "more", self.policy.max_bytes))
-            if time.monotonic() > deadline:
-                raise TransientFetchError(
-                    f"timed out: {url[:200]} took over {self.policy.total_timeout:g} s"
-                )
         return bytes(body)
 
 
