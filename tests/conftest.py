@@ -1,5 +1,11 @@
 """Test setup: a private redis-server for the whole session, started the way the embedded
-default starts one, on a unix socket in a temporary folder. Never the machine's own Redis."""
+default starts one, on a unix socket in a temporary folder. Never the machine's own Redis.
+
+Also the one place that finds the shared data beside the clone (``../shared``: the seed
+texts and the evaluation sets). The tests need it (CI always has it), so a missing
+folder or file fails the test, or the collection of a module that parametrises on it,
+with one line naming the path: it is never skipped.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +16,8 @@ from pathlib import Path
 
 import pytest
 
+#: The shared data folder, beside the repository's clone (read in place, never copied in).
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEEDS = SHARED / "seeds"
-EVAL = SHARED / "eval"
 
 _server = None
 
@@ -48,9 +53,62 @@ def redis_client():
     client.close()
 
 
+# --- the shared data ----------------------------------------------------------------------
+
+
+def shared_dir(*parts: str) -> Path:
+    """A folder of the shared data (``shared_dir("eval", "feeds")``); fails if it is missing.
+
+    Usable at module level, where parametrisation needs the paths at collection time.
+    """
+    folder = SHARED.joinpath(*parts)
+    if not folder.is_dir():
+        pytest.fail(f"shared test data missing: no folder {folder}", pytrace=False)
+    return folder
+
+
+def shared_file(*parts: str) -> Path:
+    """One file of the shared data (``shared_file("eval", "feeds", name)``); fails if missing."""
+    path = SHARED.joinpath(*parts)
+    if not path.is_file():
+        pytest.fail(f"shared test data missing: no file {path}", pytrace=False)
+    return path
+
+
+def shared_files(*parts: str, pattern: str) -> list[Path]:
+    """The files of a shared data folder matching ``pattern``, sorted; fails if there are none."""
+    folder = shared_dir(*parts)
+    found = sorted(folder.glob(pattern))
+    if not found:
+        pytest.fail(f"shared test data missing: no {pattern} in {folder}", pytrace=False)
+    return found
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """The shared data folder beside the clone."""
+    return shared_dir()
+
+
 @pytest.fixture(scope="session")
 def seeds() -> list[Path]:
-    found = sorted(SEEDS.glob("*.txt"))
-    if not found:
-        pytest.fail(f"the seed texts are missing: expected them in {SEEDS}")
-    return found
+    """The seed texts (shared/seeds/*.txt), sorted by name."""
+    return shared_files("seeds", pattern="*.txt")
+
+
+@pytest.fixture(scope="session")
+def eval_extraction() -> Path:
+    """The extraction evaluation set's folder: <id>.html pages and their <id>.json gold."""
+    return shared_dir("eval", "extraction")
+
+
+@pytest.fixture(scope="session")
+def eval_pages() -> list[Path]:
+    """The extraction evaluation set's HTML pages, sorted by name."""
+    return shared_files("eval", "extraction", pattern="*.html")
+
+
+@pytest.fixture(scope="session")
+def eval_feeds() -> Path:
+    """The folder of real feeds (shared/eval/feeds)."""
+    return shared_dir("eval", "feeds")

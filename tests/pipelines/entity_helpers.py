@@ -1,15 +1,9 @@
-"""Helpers shared by the named-entity tests: the seed texts beside the repository, and picking
-one entity by its key."""
+"""Helpers shared by the named-entity tests: picking one entity by its key. (The seed texts
+come from tests/conftest.py: the `seeds` fixture, or `shared_files` at collection time.)"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pipelines.article import Entity
-
-# Real news texts shared beside the repository; read in place, never copied in.
-SEED_DIR = Path(__file__).resolve().parents[3] / "shared" / "seeds"
-SEEDS = sorted(SEED_DIR.glob("*.txt"))
 
 
 def by_key(entities: list[Entity]) -> dict[str, list[Entity]]:

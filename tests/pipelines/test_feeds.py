@@ -7,9 +7,7 @@ import pytest
 
 from pipelines.article import Extracted, Rejected
 from pipelines.feeds import fill_gaps, item_meta, parse_feed, parse_opml, to_opml
-from tests.conftest import EVAL
-
-FEEDS = EVAL / "feeds"
+from tests.conftest import shared_file
 
 #: Entries per real feed as feedparser counts them (the corpus README), minus links
 #: that collapse into one canonical link: Scripting News points 50 items at 7 pages
@@ -41,10 +39,7 @@ EXPECTED_ITEMS = {
 
 
 def _real(name: str) -> bytes:
-    path = FEEDS / name
-    if not path.exists():
-        pytest.fail(f"the eval feeds are missing: expected {path}")
-    return path.read_bytes()
+    return shared_file("eval", "feeds", name).read_bytes()
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_ITEMS))

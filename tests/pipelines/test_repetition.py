@@ -1,5 +1,5 @@
-"""Tests for pipelines.clean.repetition: which lines a source repeats often enough to be boilerplate.
-Every line below is invented."""
+"""Tests for pipelines.clean.repetition: which lines a source repeats often enough to be
+boilerplate. Every line below is invented."""
 
 from __future__ import annotations
 

@@ -3,40 +3,26 @@ connections and by real worker processes, revisions, stories, the window, cluste
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import orjson
 import pytest
 import redis
 
-from tests.conftest import EVAL, SEEDS
+from tests.conftest import shared_files
+from tests.workers.dedup_helpers import edit_one_sentence, long_eval_articles, new_index
 from tests.workers.helpers import entries, wait_for_entries
+from workers.keys import Keys
 
-ARTICLES, DEAD = "nftest:articles", "nftest:dead"
-REPO = Path(__file__).resolve().parents[2]
+KEYS = Keys("nftest")
+ARTICLES, DEAD = KEYS.articles, KEYS.dead
 
 
 @pytest.fixture(scope="module")
 def articles() -> list[str]:
-    texts = [json.loads(p.read_text())["text"] for p in sorted(EVAL.glob("extraction/*.json"))]
-    long_enough = [t for t in texts if len(t.split()) > 300]
-    assert len(long_enough) >= 40, f"expected the eval articles in {EVAL}"
-    return long_enough[:40]
-
-
-def new_index(**options):
-    from pipelines.dedup.minhash import DedupConfig
-    from workers.keys import Keys
-    from workers.state.dedup_index import DedupIndex
-
-    client = redis.Redis.from_url(os.environ["NEWSFLOW_REDIS_URL"])
-    return DedupIndex(client, Keys("nftest"), DedupConfig(), **options)
+    return long_eval_articles(40)
 
 
 def race(texts: list[str], ids: list[str]):
@@ -56,14 +42,6 @@ def race(texts: list[str], ids: list[str]):
     for thread in threads:
         thread.join()
     return results
-
-
-def edit_one_sentence(text: str, words: tuple[str, ...] = ("an", "editor", "later")) -> str:
-    """The text with a few words in its middle rewritten, as a correction would."""
-    tokens = text.split(" ")
-    middle = len(tokens) // 2
-    tokens[middle : middle + len(words)] = list(words)
-    return " ".join(tokens)
 
 
 def assert_one_original(results) -> str:
@@ -157,7 +135,7 @@ def test_a_worker_dying_mid_classify_leaves_one_original(redis_client, articles,
 def cleaned(seed: str) -> str:
     from pipelines.clean.cleaner import clean_text
 
-    path = next(SEEDS.glob(f"{seed}_*.txt"))
+    [path] = shared_files("seeds", pattern=f"{seed}_*.txt")
     return clean_text(path.read_text("utf-8")).text
 
 
@@ -187,7 +165,7 @@ def test_shared_text_from_another_family_is_no_revision(redis_client):
 
 
 @pytest.fixture(scope="module")
-def seed_articles():
+def seed_articles(seeds):
     """The five seeds as the entities stage leaves them: clean text and entities."""
     from pipelines.article import Article, Source
     from pipelines.entities.recognizer import EntityRecognizer
@@ -195,7 +173,7 @@ def seed_articles():
 
     recognizer = EntityRecognizer()
     out = []
-    for n, path in enumerate(sorted(SEEDS.glob("*.txt"))):
+    for n, path in enumerate(seeds):
         found = extract(path.read_bytes(), "text")
         source = Source(type="file", path=f"/inbox/outlet-{n}/{path.name}")
         article = Article.from_extracted(f"{n + 3:016x}", source, found, None)
@@ -236,8 +214,8 @@ def test_the_index_forgets_beyond_its_window(redis_client, articles):
     assert index.classify("4000000000000001", articles[1]).dedup.status == "duplicate"
     now[0] += 2 * 3600 + 120
     assert index.classify("4000000000000002", articles[1]).dedup.status == "unique"
-    for key in redis_client.scan_iter("nftest:*"):
-        if key != b"nftest:dedup:seq":
+    for key in redis_client.scan_iter(f"{KEYS.prefix}:*"):
+        if key != KEYS.dedup_sequence.encode():
             assert redis_client.pttl(key) > 0, key
 
 
@@ -281,54 +259,13 @@ def test_every_command_touches_one_key(redis_client, articles):
     assert scripts and all(words[2] == "1" for words in scripts), scripts[:3]
 
 
-def test_why_shows_the_decision_and_the_comparisons(redis_client, articles):
-    """`newsflow why ID` prints what was decided against which article; unknown ids exit 1."""
-    index = new_index()
-    index.classify("6000000000000000", articles[3])
-    index.classify("6000000000000001", edit_one_sentence(articles[3]))
-    env = {**os.environ, "NEWSFLOW_PREFIX": "nftest"}
-    shown = subprocess.run(
-        [sys.executable, "-m", "workers", "why", "6000000000000001"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert shown.returncode == 0, shown.stderr
-    assert "near_duplicate of 6000000000000000" in shown.stdout
-    assert "6000000000000000  0.9" in shown.stdout
-    as_json = subprocess.run(
-        [sys.executable, "-m", "workers", "why", "6000000000000001", "--json"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    record = json.loads(as_json.stdout)
-    assert record["status"] == "near_duplicate" and record["of"] == "6000000000000000"
-    assert record["compared"][0][:1] == ["6000000000000000"] and record["similarity"] >= 0.8
-    unknown = subprocess.run(
-        [sys.executable, "-m", "workers", "why", "ffffffffffffffff"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert unknown.returncode == 1 and unknown.stdout == ""
-    assert "no dedup decision kept for ffffffffffffffff" in unknown.stderr
-
-
 def test_two_worker_processes_racing_copies_publish_one_original(redis_client, articles):
     """Two real dramatiq worker processes take two copies' dedup messages at the same time."""
     from pipelines.article import Article, Source
-    from workers.keys import Keys
     from workers.runtime.supervisor import start_workers, stop_workers
     from workers.stages.dedup import dedup
 
-    keys, rounds = Keys("nftest"), 25
+    keys, rounds = KEYS, 25
     children = start_workers(2, 1, os.environ["NEWSFLOW_REDIS_URL"], log_level="WARNING")
     try:
         for n in range(rounds):

@@ -228,7 +228,8 @@ def test_claim_and_release(home):
         assert server.owned_by_live_run()  # the caller's own claim counts
         assert EmbeddedRedis(home).owned_by_live_run()
         check = _python(
-            "import sys; from pathlib import Path; from workers.runtime.embedded import EmbeddedRedis;"
+            "import sys; from pathlib import Path; "
+            "from workers.runtime.embedded import EmbeddedRedis;"
             "print(EmbeddedRedis(Path(sys.argv[1])).owned_by_live_run())",
             str(home),
         )

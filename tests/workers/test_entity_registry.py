@@ -1,19 +1,17 @@
-"""The entity registry on the session's Redis, through the real worker and the real CLI."""
+"""The entity registry on the session's Redis, and through the real worker (the
+`newsflow entities` command: tests/cli/test_entities_command.py)."""
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-import sys
-
 import pytest
+from redis.crc import key_slot
 
 from pipelines.article import Entity
 from tests.workers.helpers import entries, running_worker, wait_for_entries
+from workers.keys import Keys
 
-ARTICLES, DEAD = "nftest:articles", "nftest:dead"
+KEYS = Keys("nftest")
+ARTICLES, DEAD = KEYS.articles, KEYS.dead
 
 # An invented German report: no model for German, so no entities and a note.
 GERMAN = (
@@ -30,11 +28,9 @@ def entity(name: str, key: str, label: str, mentions: list[str]) -> Entity:
 
 @pytest.fixture
 def registry(redis_client):
-    from workers.keys import Keys
     from workers.state.entity_registry import EntityRegistry
 
-    return EntityRegistry(redis_client, Keys("nftest"), marker_ttl=60)
-
+    return EntityRegistry(redis_client, KEYS, marker_ttl=60)
 
 
 def test_registry_counts_each_article_once_and_keeps_first_seen(registry) -> None:
@@ -59,9 +55,12 @@ def test_alias_learnt_in_one_article_resolves_the_next(registry, redis_client) -
     [alone] = registry.resolve([entity("UN", "org:un", "ORG", ["UN"])])
     assert alone.key == "org:united-nations"
     assert registry.show("org:un")["key"] == "org:united-nations"
-    keys = {k.decode() for k in redis_client.keys("nftest:entit*")}
-    assert "nftest:entity:{org:united-nations}" in keys  # hash tag: one cluster slot
-    assert "nftest:entity:{org:united-nations}:variants" in keys
+    record = KEYS.entity("org:united-nations")
+    variants = KEYS.entity_variants("org:united-nations")
+    assert redis_client.exists(record) and redis_client.exists(variants)
+    # The hash tag {org:united-nations}: an entity's keys are on one cluster slot.
+    slot = key_slot(b"org:united-nations")
+    assert key_slot(record.encode()) == key_slot(variants.encode()) == slot
 
 
 def test_top_lists_by_articles(registry) -> None:
@@ -75,46 +74,6 @@ def test_top_lists_by_articles(registry) -> None:
         ("person:wren", 1),
     ]
     assert [e["key"] for e in registry.top(1)] == ["gpe:kyiv"]
-
-
-def test_seeds_through_the_pipeline_share_keys_and_the_cli_shows_them(
-    redis_client, intake, seeds, tmp_path
-) -> None:
-    """Every seed's Lavrov, Yanukovych and Kyiv get one key whatever the spelling, and
-    `newsflow entities` lists and shows them from the registry."""
-    for seed in seeds:
-        shutil.copy(seed, tmp_path / seed.name)
-    with running_worker():
-        for seed in seeds:
-            intake.offer_file(tmp_path / seed.name)
-        wait_for_entries(redis_client, [ARTICLES, DEAD], len(seeds))
-    assert entries(redis_client, DEAD) == []
-    records = [entry["data"] for entry in entries(redis_client, ARTICLES)]
-    for record in records:
-        keys = {e["key"] for e in record["entities"]}
-        assert {"person:lavrov", "person:kerry", "person:putin", "gpe:kyiv"} <= keys
-        assert "gpe:kiev" not in keys and "gpe:us" not in keys and "gpe:u-s" not in keys
-        assert record["notes"] == []
-    env = {**os.environ, "NEWSFLOW_PREFIX": "nftest"}
-    shown = _newsflow(env, "entities", "person:yanukovych")
-    assert shown.returncode == 0, shown.stderr
-    [yanukovych] = [json.loads(line) for line in shown.stdout.splitlines()]
-    assert yanukovych["key"] == "person:yanukovich" and yanukovych["articles"] == 2
-    assert {"Viktor F Yanukovych", "Viktor Yanukovich"} <= set(yanukovych["variants"])
-    listed = _newsflow(env, "entities", "--top", "3")
-    top = [json.loads(line) for line in listed.stdout.splitlines()]
-    assert len(top) == 3 and all(e["articles"] == len(seeds) for e in top)
-    assert _newsflow(env, "entities", "person:nobody").returncode == 1
-
-
-def _newsflow(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "workers", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def test_non_english_article_is_published_with_no_entities_and_a_note(
@@ -131,4 +90,4 @@ def test_non_english_article_is_published_with_no_entities_and_a_note(
     record = entry["data"]
     assert entry["id"] == offer.article_id and record["entities"] == []
     assert len(record["notes"]) == 1 and "'de'" in record["notes"][0]
-    assert redis_client.zcard("nftest:entities:top") == 0
+    assert redis_client.zcard(KEYS.entities_top) == 0

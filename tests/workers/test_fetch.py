@@ -7,11 +7,11 @@ import ipaddress
 import socket
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from pipelines.article import Rejected
-from tests.conftest import EVAL
 from tests.workers.http_server import LoopbackServer, confine_to_loopback, loopback_server
 from workers.keys import Keys
 from workers.web.address_guard import AddressRefused, AllowList, GuardedBackend, vetted_addresses
@@ -42,16 +42,11 @@ def _fetcher(redis_client=None, **policy) -> Fetcher:
     return Fetcher(chosen, gate, redis_client, KEYS)
 
 
-def _article_page() -> bytes:
-    pages = sorted((EVAL / "extraction").glob("*.html"))
-    if not pages:
-        pytest.fail(f"the eval pages are missing: expected them in {EVAL / 'extraction'}")
-    return pages[0].read_bytes()
-
-
-def test_fetches_a_real_page_with_a_clear_user_agent(server: LoopbackServer) -> None:
+def test_fetches_a_real_page_with_a_clear_user_agent(
+    server: LoopbackServer, eval_pages: list[Path]
+) -> None:
     """A page comes back whole, as HTML, and the server saw newsflow's User-Agent."""
-    page = _article_page()
+    page = eval_pages[0].read_bytes()
     fetched, kind = _fetcher().fetch_page(server.route("/story", body=page))
     assert (fetched.body, kind, fetched.status) == (page, "html", 200)
     assert server.hits("/story")[0].headers["user-agent"].startswith("newsflow/")

@@ -11,8 +11,10 @@ from pipelines.clean.paragraphs import document_lines
 from pipelines.clean.repetition import fingerprint, source_name
 from pipelines.extract.extractor import decode_text
 from tests.workers.helpers import entries, running_worker, wait_for_entries
+from workers.keys import Keys
 
-ARTICLES, DEAD = "nftest:articles", "nftest:dead"
+KEYS = Keys("nftest")
+ARTICLES, DEAD = KEYS.articles, KEYS.dead
 
 #: The shared footer: a sentence, so no rule of the cleaner drops it on its own.
 FOOTER = "The Brackwater Ledger is an independent newsroom funded by readers across the valley."
@@ -58,10 +60,9 @@ def article(index: int) -> str:
 
 @pytest.fixture
 def stats(redis_client, tmp_path):
-    from workers.keys import Keys
     from workers.state.line_stats import LineStats
 
-    return LineStats(redis_client, Keys("nftest"), window=4, ttl=3600, marker_ttl=600)
+    return LineStats(redis_client, KEYS, window=4, ttl=3600, marker_ttl=600)
 
 
 def test_unknown_source_has_empty_history(stats):
@@ -127,7 +128,8 @@ def test_counts_are_bounded_to_two_windows_and_expire(stats, redis_client):
     assert history.seen_in(FOOTER) == history.documents
     assert history.seen_in("A story from Alden.") == 0  # in a generation since dropped
     assert history.seen_in("A story from Jarrow.") == 1
-    count_keys = redis_client.keys("nftest:lines:*:cur") + redis_client.keys("nftest:lines:*:prev")
+    generations = [KEYS.line_counts("*", generation) for generation in ("cur", "prev")]
+    count_keys = [key for pattern in generations for key in redis_client.keys(pattern)]
     assert len(count_keys) == 2
     assert all(0 < redis_client.ttl(key) <= 3600 for key in count_keys)
 
@@ -177,6 +179,6 @@ def test_footer_learned_through_the_pipeline(redis_client, intake, tmp_path):
 def test_stats_keys_hold_the_source_and_fingerprints(redis_client, stats):
     """The counts live in the prefix's keys, one hash per source generation."""
     stats.record("folder:ledger", "a1", [FOOTER])
-    [key] = redis_client.keys("nftest:lines:*:cur")
+    [key] = redis_client.keys(KEYS.line_counts("*", "cur"))
     assert redis_client.hget(key, fingerprint(FOOTER)) == b"1"
     assert redis_client.hget(key, "_docs") == b"1"

@@ -7,9 +7,10 @@ import shutil
 import pytest
 
 from tests.workers.helpers import entries, running_worker, settle, wait_for_entries
+from workers.keys import Keys
 
-ARTICLES, DEAD = "nftest:articles", "nftest:dead"
-
+KEYS = Keys("nftest")
+ARTICLES, DEAD = KEYS.articles, KEYS.dead
 
 
 def test_seeds_become_clean_unique_articles(redis_client, intake, seeds, tmp_path):
@@ -97,10 +98,9 @@ def test_oversized_file_is_refused_unread(redis_client, services, tmp_path):
 
 def test_transient_failure_retries_then_goes_to_dead(redis_client):
     """A stage that keeps failing is retried by dramatiq, then buried with its last error."""
-    from workers.keys import Keys
     from workers.stages.entities import entities
 
-    redis_client.set(Keys("nftest").work("0123456789abcdef"), b"{not json")
+    redis_client.set(KEYS.work("0123456789abcdef"), b"{not json")
     with running_worker():
         entities.send_with_options(
             args=("0123456789abcdef",), max_retries=2, min_backoff=10, max_backoff=50
@@ -138,12 +138,11 @@ def test_exhausted_retries_bury_the_stored_source(redis_client):
     import orjson
 
     from pipelines.article import Article, Source
-    from workers.keys import Keys
     from workers.stages.dedup import dedup
 
     source = Source(type="file", path="/srv/inbox/broken.txt")
     broken = Article(id="00000000000000aa", source=source, text=None)  # type: ignore[arg-type]
-    redis_client.set(Keys("nftest").work(broken.id), orjson.dumps(broken.to_record()))
+    redis_client.set(KEYS.work(broken.id), orjson.dumps(broken.to_record()))
     with running_worker():
         dedup.send_with_options(args=(broken.id,), max_retries=1, min_backoff=10, max_backoff=50)
         wait_for_entries(redis_client, [ARTICLES, DEAD], 1, timeout=60)

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from pipelines.feeds import parse_feed
-from tests.conftest import EVAL
+from tests.workers.feed_helpers import rss
 from tests.workers.helpers import entries, running_worker, settle, wait_for_entries
 from tests.workers.http_server import LoopbackServer, confine_to_loopback, loopback_server
 from workers.inputs.poller import Poller
@@ -23,7 +24,7 @@ from workers.web.policy import FetchPolicy
 
 KEYS = Keys("nftest")
 ARTICLES, DEAD = KEYS.articles, KEYS.dead
-QUEUE = f"{KEYS.dramatiq_namespace}:extract"
+QUEUE = KEYS.dramatiq_queue("extract")
 INTERVAL = 600
 
 
@@ -47,7 +48,6 @@ def server(connections) -> Iterator[LoopbackServer]:
         yield running
 
 
-
 def _poller(redis_client, intake, **policy) -> Poller:
     settings = {
         "allow": AllowList.parse("127.0.0.1"),
@@ -62,25 +62,10 @@ def _poller(redis_client, intake, **policy) -> Poller:
     )
 
 
-def _pages(count: int) -> list[bytes]:
-    pages = sorted((EVAL / "extraction").glob("*.html"))[:count]
-    if len(pages) < count:
-        pytest.fail(f"the eval pages are missing: expected them in {EVAL / 'extraction'}")
-    return [p.read_bytes() for p in pages]
-
-
-def _rss(title: str, items: list[tuple[str, str, str | None]]) -> bytes:
-    """An RSS 2.0 document of (title, link, guid) items."""
-    body = "".join(
-        f"<item><title>{t}</title><link>{link}</link>"
-        f"<guid isPermaLink='false'>{guid or link}</guid>"
-        f"<pubDate>Fri, 20 Nov 2026 07:30:00 +0000</pubDate></item>"
-        for t, link, guid in items
-    )
-    return (
-        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title>'
-        f"<link>https://example.org/</link>{body}</channel></rss>"
-    ).encode()
+def _pages(eval_pages: list[Path], count: int) -> list[bytes]:
+    """The bytes of the first ``count`` real article pages."""
+    assert len(eval_pages) >= count, eval_pages
+    return [p.read_bytes() for p in eval_pages[:count]]
 
 
 #: An invented page with no <title>, no headline and no date: the feed item fills them in.
@@ -110,27 +95,27 @@ def _force_due(redis_client, feed_url: str) -> None:
     redis_client.zadd(KEYS.feeds, {canonical_url(feed_url): 0}, xx=True)
 
 
-def test_new_items_flow_to_the_stream_exactly_once(redis_client, server, intake) -> None:
+def test_new_items_flow_to_the_stream_exactly_once(
+    redis_client, server, intake, eval_pages
+) -> None:
     """Items are fetched, extracted and published once: not again on a 304, not from a
     second feed listing the same links under new GUIDs and tracking parameters, not
     after a restart. The feed's metadata fills what the page lacks."""
-    pages = _pages(3)
+    pages = _pages(eval_pages, 3)
     links = [server.route(f"/news/{n}.html", body=page) for n, page in enumerate(pages)]
     links.append(server.route("/news/ferry.html", body=BARE_PAGE))
     items = [(f"Story {n}", link + "?utm_source=rss", f"g-{n}") for n, link in enumerate(links[:3])]
     items.append(("Ferry back on winter timetable", links[3], "g-3"))
     feed_url = server.route(
         "/feed.xml",
-        body=_rss("Loopback Times", items),
+        body=rss("Loopback Times", items),
         content_type="application/rss+xml",
         etag='"v1"',
     )
     churned = [
         (t, link.replace("?utm_source=rss", "") + "#comments", "new-" + g) for t, link, g in items
     ]
-    other_url = server.route(
-        "/other.xml", body=_rss("Aggregator", churned), content_type="text/xml"
-    )
+    other_url = server.route("/other.xml", body=rss("Aggregator", churned), content_type="text/xml")
     poller = _poller(redis_client, intake)
     poller.registry.add(feed_url)
 
@@ -162,10 +147,10 @@ def test_new_items_flow_to_the_stream_exactly_once(redis_client, server, intake)
     assert (state.items_seen, state.errors, state.last_status) == (4, 0, "304 not modified")
 
 
-def test_real_feeds_over_http(redis_client, server, intake) -> None:
+def test_real_feeds_over_http(redis_client, server, intake, eval_feeds) -> None:
     """All 22 real feeds, served over HTTP, are polled; broken ones keep their items and
     say what is wrong; a link in two feeds (Daring Fireball's Atom and JSON) is queued once."""
-    paths = sorted(p for p in (EVAL / "feeds").iterdir() if p.suffix in (".xml", ".json"))
+    paths = sorted(p for p in eval_feeds.iterdir() if p.suffix in (".xml", ".json"))
     assert len(paths) == 22
     poller = _poller(redis_client, intake)
     for path in paths:
@@ -196,7 +181,7 @@ def test_ten_thousand_items(redis_client, server, intake) -> None:
     """A 10k-item feed (generated here) queues 10k items; polled again, none."""
     items = [(f"Item {n}", server.url(f"/bulk/{n}"), None) for n in range(10_000)]
     feed_url = server.route(
-        "/bulk.xml", body=_rss("Bulk", items), content_type="application/rss+xml"
+        "/bulk.xml", body=rss("Bulk", items), content_type="application/rss+xml"
     )
     poller = _poller(redis_client, intake)
     poller.registry.add(feed_url)
@@ -224,11 +209,18 @@ def test_a_failing_feed_backs_off(redis_client, server, intake) -> None:
 
 
 def test_retry_after_is_honoured(redis_client, server, intake) -> None:
+    """A 429 with Retry-After fails the poll for now, saying which status; the feed counts
+    one error and is not due again before the server's date, far beyond its interval."""
     feed_url = server.route("/busy.xml", status=429, headers={"Retry-After": "7200"}, body=b"")
     poller = _poller(redis_client, intake)
     poller.registry.add(feed_url, interval=100)
-    poller.poll_due()
-    assert poller.registry.all()[0].next_poll > time.time() + 7000
+    [result] = poller.poll_due()
+    assert result.status == "retry later"
+    assert result.error.startswith("HTTP 429 Too Many Requests")
+    state = poller.registry.all()[0]
+    assert (state.errors, state.last_status, state.last_error) == (1, "retry later", result.error)
+    assert poller.poll_due() == [] and len(server.hits("/busy.xml")) == 1
+    assert state.next_poll > time.time() + 7000
 
 
 def test_a_feed_is_unhealthy_after_repeated_failures(redis_client, server, intake) -> None:
@@ -276,7 +268,7 @@ def test_entity_bomb_feed_is_refused(redis_client, server, intake) -> None:
 
 def test_two_pollers_never_poll_one_feed_at_once(redis_client, server, intake) -> None:
     """While one poller holds a feed's lease, another skips it without fetching."""
-    feed_url = server.route("/f.xml", body=_rss("F", []), content_type="application/rss+xml")
+    feed_url = server.route("/f.xml", body=rss("F", []), content_type="application/rss+xml")
     first, second = _poller(redis_client, intake), _poller(redis_client, intake)
     first.registry.add(feed_url)
     token = first.registry.lease(feed_url, 60)  # a canonical URL already
@@ -284,12 +276,12 @@ def test_two_pollers_never_poll_one_feed_at_once(redis_client, server, intake) -
 
 
 def test_urls_pages_and_refusals_end_in_their_stream(
-    redis_client, server, intake, tmp_path
+    redis_client, server, intake, eval_pages, tmp_path
 ) -> None:
     """A `.urls` list and single URLs: pages are published; a redirect to the metadata
     address, a PDF and a 404 go to `dead` with their reason; a 503 with Retry-After is
     retried by dramatiq until the page comes."""
-    page = _pages(1)[0]
+    page = _pages(eval_pages, 1)[0]
     listed = server.route("/listed.html", body=page)
     flaky = server.route("/flaky.html", status=503, headers={"Retry-After": "1"}, body=b"later")
     (tmp_path / "reading.urls").write_text(f"# to read\n{listed}\n\nnot a url\n")
@@ -320,90 +312,8 @@ def test_urls_pages_and_refusals_end_in_their_stream(
     assert len(server.hits("/flaky.html")) >= 2
 
 
-def test_newsflow_run_with_feeds_and_a_urls_file(server, tmp_path) -> None:
-    """`newsflow run --feeds FILE` registers the feeds and polls them in its own thread; a
-    `.urls` file dropped in the inbox is fetched too; `feeds list` shows the feed's state."""
-    import os
-    import signal
-    import subprocess
-    import sys
-
-    import orjson
-    import redis as redis_lib
-
-    pages = _pages(3)
-    links = [server.route(f"/run/{n}.html", body=page) for n, page in enumerate(pages)]
-    feed_url = server.route(
-        "/run/feed.xml",
-        body=_rss("Run Feed", [("A", links[0], None), ("B", links[1], None)]),
-        content_type="application/rss+xml",
-    )
-    (tmp_path / "feeds.txt").write_text(f"# feeds\n{feed_url}\n")
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSFLOW_")}
-    env.update(
-        NEWSFLOW_HOME=str(tmp_path / "state"),
-        NEWSFLOW_FETCH_ALLOW="127.0.0.1",
-        NEWSFLOW_FETCH_HOST_DELAY="0",
-        NEWSFLOW_SETTLE_SECONDS="0.3",
-    )
-    command = [sys.executable, "-m", "workers"]
-    process = subprocess.Popen(
-        [
-            *command,
-            "run",
-            "--feeds",
-            str(tmp_path / "feeds.txt"),
-            "--inbox",
-            str(inbox),
-            "--threads",
-            "2",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        socket_path = tmp_path / "state" / "redis.sock"
-        deadline = time.monotonic() + 30
-        while not socket_path.exists():
-            assert process.poll() is None, "newsflow run exited"
-            if time.monotonic() > deadline:
-                pytest.fail("newsflow run did not start")
-            time.sleep(0.1)
-        (inbox / "later.urls").write_text(links[2] + "\n")
-        client = redis_lib.Redis(unix_socket_path=str(socket_path))
-        wait_for_entries(client, ["newsflow:articles", "newsflow:dead"], 3, timeout=180)
-        sources = {
-            e["data"]["source"]["url"]: e["data"]["source"]
-            for e in entries(client, "newsflow:articles")
-        }
-        listed = subprocess.run(
-            [*command, "feeds", "list", "--json"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-    finally:
-        process.send_signal(signal.SIGTERM)
-        stderr = process.communicate(timeout=120)[1]
-        from workers.runtime.embedded import EmbeddedRedis
-
-        EmbeddedRedis(tmp_path / "state").stop()  # in case a failed test left it behind
-    assert process.returncode == 0, stderr.decode()[-2000:]
-    assert sources == {
-        links[0]: {"type": "feed", "path": None, "url": links[0], "feed": feed_url},
-        links[1]: {"type": "feed", "path": None, "url": links[1], "feed": feed_url},
-        links[2]: {"type": "url", "path": None, "url": links[2], "feed": None},
-    }
-    [feed] = [orjson.loads(line) for line in listed.stdout.splitlines()]
-    assert (feed["url"], feed["items_seen"], feed["healthy"]) == (feed_url, 2, True)
-
-
 def test_a_busy_host_delays_a_page_without_failing_it(
-    redis_client, server, intake, monkeypatch
+    redis_client, server, intake, eval_pages, monkeypatch
 ) -> None:
     """While other processes hold every slot of a host, a page goes back in the queue
     (fetching nothing, spending no retry), then is fetched once and published."""
@@ -411,7 +321,7 @@ def test_a_busy_host_delays_a_page_without_failing_it(
 
     monkeypatch.setenv("NEWSFLOW_FETCH_HOST_WAIT", "0.1")
     get_settings.cache_clear()
-    url = server.route("/busy-host.html", body=_pages(1)[0])
+    url = server.route("/busy-host.html", body=_pages(eval_pages, 1)[0])
     expires = (time.time() + 3) * 1000
     redis_client.zadd(KEYS.host_slots("127.0.0.1"), {"other-1": expires, "other-2": expires})
     with running_worker():

@@ -15,7 +15,6 @@ from pipelines.extract.extractor import extract
 from tests.workers.helpers import entries, running_worker, wait_for_entries
 from workers.runtime.sandbox import Sandbox, SandboxCrashed
 
-EVAL_DIR = Path(__file__).resolve().parents[3] / "shared" / "eval" / "extraction"
 TARGETS = "tests.workers.sandbox_targets"
 
 PAGE = (
@@ -189,11 +188,10 @@ class TestLimits:
         assert sandbox.children() == []
 
 
-@pytest.mark.skipif(not EVAL_DIR.is_dir(), reason=f"eval set not found at {EVAL_DIR}")
-def test_real_pages_through_the_sandbox(sandbox_of):
+def test_real_pages_through_the_sandbox(sandbox_of, eval_pages: list[Path]):
     """Real eval pages come back from the children as they do in-process."""
     sandbox = sandbox_of(timeout=60)
-    for html_path in sorted(EVAL_DIR.glob("*.html"))[:5]:
+    for html_path in eval_pages[:5]:
         url = json.loads(html_path.with_suffix(".json").read_text(encoding="utf-8"))["url"]
         data = html_path.read_bytes()
 
@@ -202,7 +200,7 @@ def test_real_pages_through_the_sandbox(sandbox_of):
 
 @pytest.mark.timeout(120)
 def test_too_slow_page_goes_to_dead_and_the_worker_goes_on(
-    redis_client, intake, tmp_path, monkeypatch
+    redis_client, intake, keys, tmp_path, monkeypatch
 ):
     """Through the real actors: a page whose extraction overruns the limit ends in `dead`
     as too slow, and the same worker then publishes the next page."""
@@ -216,11 +214,11 @@ def test_too_slow_page_goes_to_dead_and_the_worker_goes_on(
     try:
         with running_worker():
             stuck = intake.offer_file(slow)
-            wait_for_entries(redis_client, ["nftest:dead"], 1, timeout=60)
+            wait_for_entries(redis_client, [keys.dead], 1, timeout=60)
             intake.offer_file(quick)
-            wait_for_entries(redis_client, ["nftest:articles"], 1, timeout=60)
+            wait_for_entries(redis_client, [keys.articles], 1, timeout=60)
     finally:
         sandbox.close()
-    [dead] = entries(redis_client, "nftest:dead")
+    [dead] = entries(redis_client, keys.dead)
     assert dead["id"] == stuck.article_id and dead["stage"] == "extract"
     assert dead["error"] == "too slow: extraction took over 1 s (NEWSFLOW_EXTRACT_TIMEOUT)"

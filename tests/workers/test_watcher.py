@@ -5,28 +5,50 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import orjson
 import pytest
 
 from tests.workers.helpers import entries, wait_for_entries
+from workers.keys import Keys
 
-DEAD = "nftest:dead"
+KEYS = Keys("nftest")
+DEAD = KEYS.dead
 PROSE = "The harbour board met on Tuesday to discuss the new ferry timetable for the winter.\n"
+#: Seconds a file must hold still before the watcher takes it (given to the Watcher below).
+SETTLE = 0.3
+#: Seconds to wait after an expected offer to see that nothing more comes: over three
+#: settle periods, so that a second offer of the same file would have been made by then.
+QUIET = 1.0
 
+
+def queued_messages(redis_client) -> list[dict]:
+    """The messages waiting in the extract queue (no worker runs here): dramatiq's hash of a
+    queue's unacknowledged messages. Their args are (article id, source, ingested at)."""
+    messages = redis_client.hvals(KEYS.dramatiq_messages("extract"))
+    return [orjson.loads(m) for m in messages]
 
 
 @pytest.fixture
-def queued(redis_client) -> Iterator[callable]:
-    """Reads the article ids waiting in the extract queue (no worker runs here)."""
+def queued(redis_client) -> Iterator[Callable[[], list[str]]]:
+    """Reads the article ids waiting in the extract queue."""
 
     def ids() -> list[str]:
-        messages = redis_client.hvals("nftest:dramatiq:extract.msgs")
-        return sorted(orjson.loads(m)["args"][0] for m in messages)
+        return sorted(m["args"][0] for m in queued_messages(redis_client))
 
     yield ids
+
+
+@pytest.fixture
+def queued_paths(redis_client) -> Iterator[Callable[[], list[str]]]:
+    """Reads the source paths of the inputs waiting in the extract queue."""
+
+    def paths() -> list[str]:
+        return sorted(m["args"][1]["path"] for m in queued_messages(redis_client))
+
+    yield paths
 
 
 @pytest.fixture
@@ -40,7 +62,7 @@ def watch(intake, tmp_path):
 
     def start() -> Path:
         stop = threading.Event()
-        thread = threading.Thread(target=Watcher(inbox, intake, 0.3).run, args=(stop,))
+        thread = threading.Thread(target=Watcher(inbox, intake, SETTLE).run, args=(stop,))
         thread.start()
         stops.append(stop)
         time.sleep(0.3)  # let watchfiles register before files appear
@@ -69,7 +91,7 @@ def test_existing_and_new_files_are_queued_once(watch, queued, intake):
     watch()
     (inbox / "later.txt").write_text(PROSE)
     wait_until(lambda: len(queued()) == 2)
-    time.sleep(1.0)
+    time.sleep(QUIET)
     expected = [
         input_id(str((inbox / n).resolve()), PROSE.encode()) for n in ("early.txt", "later.txt")
     ]
@@ -88,7 +110,7 @@ def test_file_is_taken_only_when_complete(watch, queued):
             handle.flush()
             time.sleep(0.15)
     wait_until(lambda: len(queued()) == 1)
-    time.sleep(1.0)
+    time.sleep(QUIET)
     assert queued() == [input_id(str(path.resolve()), (PROSE * 5).encode())]
 
 
@@ -102,17 +124,24 @@ def test_hidden_and_temporary_names_are_ignored(watch, queued):
     (inbox / ".cache" / "x.txt").write_text(PROSE)
     (inbox / "real.txt").write_text(PROSE)
     wait_until(lambda: len(queued()) == 1)
-    time.sleep(1.0)
+    time.sleep(QUIET)
     assert len(queued()) == 1
 
 
-def test_write_then_rename_is_queued(watch, queued):
-    """A file written under a temporary name and renamed into place is taken once."""
+def test_write_then_rename_is_queued(watch, queued, queued_paths):
+    """A file written under a temporary name and renamed into place is taken once, under
+    its final name."""
+    from pipelines.article import input_id
+
     inbox = watch()
     temporary = inbox / "incoming.tmp"
     temporary.write_text(PROSE)
-    temporary.rename(inbox / "final.txt")
+    final = inbox / "final.txt"
+    temporary.rename(final)
     wait_until(lambda: len(queued()) == 1)
+    time.sleep(QUIET)
+    assert queued_paths() == [str(final.resolve())]
+    assert queued() == [input_id(str(final.resolve()), PROSE.encode())]
 
 
 def test_changed_file_is_a_new_input_and_restart_takes_nothing_twice(watch, queued, tmp_path):
@@ -151,8 +180,9 @@ def test_named_pipe_is_refused_without_blocking(watch, queued, redis_client):
     wait_until(lambda: len(queued()) == 1)  # the watcher went on to the next file
 
 
-def test_folder_moved_in_is_taken_whole(watch, queued, tmp_path):
-    """A folder moved into the inbox (one change event) has each of its files queued."""
+def test_folder_moved_in_is_taken_whole(watch, queued, queued_paths, tmp_path):
+    """A folder moved into the inbox (one change event) has each of its files queued, once,
+    from where they now lie."""
     inbox = watch()
     outside = tmp_path / "batch"
     (outside / "deeper").mkdir(parents=True)
@@ -160,3 +190,6 @@ def test_folder_moved_in_is_taken_whole(watch, queued, tmp_path):
     (outside / "deeper" / "two.txt").write_text(PROSE + "Another line of the second file.\n")
     outside.rename(inbox / "batch")
     wait_until(lambda: len(queued()) == 2)
+    time.sleep(QUIET)
+    moved = inbox.resolve() / "batch"
+    assert queued_paths() == sorted([str(moved / "one.txt"), str(moved / "deeper" / "two.txt")])

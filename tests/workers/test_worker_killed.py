@@ -11,8 +11,10 @@ import time
 import pytest
 
 from tests.workers.helpers import entries, wait_for_entries
+from workers.keys import Keys
 
-ARTICLES, DEAD = "nftest:articles", "nftest:dead"
+KEYS = Keys("nftest")
+ARTICLES, DEAD = KEYS.articles, KEYS.dead
 COPIES = 12
 
 
@@ -40,7 +42,7 @@ def test_killed_worker_loses_nothing_and_duplicates_nothing(redis_client, intake
     try:
         # Kill it once some articles are between stages: others are queued, fetched or running.
         deadline = time.monotonic() + 120
-        while not redis_client.keys("nftest:work:*"):
+        while not redis_client.keys(KEYS.work("*")):
             if time.monotonic() > deadline:
                 pytest.fail("the worker never got going")
             time.sleep(0.01)

@@ -1,41 +1,42 @@
 """`newsflow run` as a user runs it: embedded Redis, worker processes, watcher, real files.
 
-The seeds are dropped into the inbox and the stream is checked as a consumer sees it.
+The seeds are dropped into the inbox and the stream is checked as a consumer sees it;
+`newsflow tail` and `newsflow status` find the running service's Redis as a user's would;
+SIGTERM stops it. Then `run --feeds` with feeds and pages on a loopback HTTP server.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import orjson
 import pytest
 import redis
 
+from tests.cli.helpers import NEWSFLOW, clean_env, run_cli
+from tests.workers.feed_helpers import rss
 from tests.workers.helpers import entries, settle, wait_for_entries
+from tests.workers.http_server import LoopbackServer, confine_to_loopback, loopback_server
+from workers.keys import Keys
 
-ARTICLES, DEAD = "newsflow:articles", "newsflow:dead"
+#: Key names under the default prefix: `newsflow run` runs with no NEWSFLOW_PREFIX.
+KEYS = Keys()
+ARTICLES, DEAD = KEYS.articles, KEYS.dead
 
 
 def newsflow_env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSFLOW_")}
-    return {**env, "NEWSFLOW_HOME": str(home), "NEWSFLOW_SETTLE_SECONDS": "0.3"}
+    return clean_env(NEWSFLOW_HOME=str(home), NEWSFLOW_SETTLE_SECONDS="0.3")
 
 
 def newsflow(home: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "workers", *args],
-        env=newsflow_env(home),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    return run_cli(*args, env=newsflow_env(home), timeout=timeout)
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +46,7 @@ def service(seeds):
     inbox = home / "inbox"
     inbox.mkdir()
     process = subprocess.Popen(
-        [sys.executable, "-m", "workers", "run", "--inbox", str(inbox), "--threads", "2"],
+        [*NEWSFLOW, "run", "--inbox", str(inbox), "--threads", "2"],
         env=newsflow_env(home / "state"),
         stderr=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -161,7 +162,7 @@ def test_status_reports_streams(service, published):
     """`newsflow status` shows the queues and the stream lengths."""
     result = newsflow(service["home"], "status")
     assert result.returncode == 0, result.stderr
-    assert "extract" in result.stdout and "newsflow:articles" in result.stdout
+    assert "extract" in result.stdout and ARTICLES in result.stdout
 
 
 def test_sigterm_stops_everything(service, published):
@@ -175,3 +176,79 @@ def test_sigterm_stops_everything(service, published):
     status = newsflow(service["home"], "status")
     assert status.returncode != 0 and "newsflow run" in status.stderr
     assert list(service["home"].glob("appendonly*"))
+
+
+# --- `newsflow run --feeds`, with feeds and pages served on loopback ---------------------------
+
+
+@pytest.fixture
+def server(monkeypatch) -> Iterator[LoopbackServer]:
+    """A loopback HTTP server; this process resolves and connects to nothing else."""
+    confine_to_loopback(monkeypatch)
+    with loopback_server() as running:
+        yield running
+
+
+def test_newsflow_run_with_feeds_and_a_urls_file(server, eval_pages, tmp_path) -> None:
+    """`newsflow run --feeds FILE` registers the feeds and polls them in its own thread; a
+    `.urls` file dropped in the inbox is fetched too; `feeds list` shows the feed's state."""
+    pages = [p.read_bytes() for p in eval_pages[:3]]
+    links = [server.route(f"/run/{n}.html", body=page) for n, page in enumerate(pages)]
+    feed_url = server.route(
+        "/run/feed.xml",
+        body=rss("Run Feed", [("A", links[0], None), ("B", links[1], None)]),
+        content_type="application/rss+xml",
+    )
+    (tmp_path / "feeds.txt").write_text(f"# feeds\n{feed_url}\n")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    env = clean_env(
+        NEWSFLOW_HOME=str(tmp_path / "state"),
+        NEWSFLOW_FETCH_ALLOW="127.0.0.1",
+        NEWSFLOW_FETCH_HOST_DELAY="0",
+        NEWSFLOW_SETTLE_SECONDS="0.3",
+    )
+    process = subprocess.Popen(
+        [
+            *NEWSFLOW,
+            "run",
+            "--feeds",
+            str(tmp_path / "feeds.txt"),
+            "--inbox",
+            str(inbox),
+            "--threads",
+            "2",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        socket_path = tmp_path / "state" / "redis.sock"
+        deadline = time.monotonic() + 30
+        while not socket_path.exists():
+            assert process.poll() is None, "newsflow run exited"
+            if time.monotonic() > deadline:
+                pytest.fail("newsflow run did not start")
+            time.sleep(0.1)
+        (inbox / "later.urls").write_text(links[2] + "\n")
+        client = redis.Redis(unix_socket_path=str(socket_path))
+        wait_for_entries(client, [ARTICLES, DEAD], 3, timeout=180)
+        sources = {
+            e["data"]["source"]["url"]: e["data"]["source"] for e in entries(client, ARTICLES)
+        }
+        listed = run_cli("feeds", "list", "--json", env=env)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        stderr = process.communicate(timeout=120)[1]
+        from workers.runtime.embedded import EmbeddedRedis
+
+        EmbeddedRedis(tmp_path / "state").stop()  # in case a failed test left it behind
+    assert process.returncode == 0, stderr.decode()[-2000:]
+    assert sources == {
+        links[0]: {"type": "feed", "path": None, "url": links[0], "feed": feed_url},
+        links[1]: {"type": "feed", "path": None, "url": links[1], "feed": feed_url},
+        links[2]: {"type": "url", "path": None, "url": links[2], "feed": None},
+    }
+    [feed] = [orjson.loads(line) for line in listed.stdout.splitlines()]
+    assert (feed["url"], feed["items_seen"], feed["healthy"]) == (feed_url, 2, True)

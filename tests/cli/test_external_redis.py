@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -12,7 +10,12 @@ from pathlib import Path
 import pytest
 import redis
 
+from tests.cli.helpers import clean_env, run_cli
+from workers.keys import Keys
 from workers.runtime.embedded import find_redis_server
+
+#: Key names under the default prefix: the commands run with no NEWSFLOW_PREFIX.
+KEYS = Keys()
 
 PASSWORD = "s3cret-for-tests"
 
@@ -39,18 +42,15 @@ def protected_redis():
 
 
 def newsflow(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSFLOW_")}
-    env["NEWSFLOW_REDIS_URL"] = url
-    env["NEWSFLOW_HOME"] = str(Path(tempfile.mkdtemp(prefix="nf-unused-")))
-    return subprocess.run(
-        [sys.executable, "-m", "workers", *args], env=env, capture_output=True, text=True
-    )
+    """`newsflow ARGS` with only NEWSFLOW_REDIS_URL set (and a home it must not use)."""
+    unused_home = str(Path(tempfile.mkdtemp(prefix="nf-unused-")))
+    return run_cli(*args, env=clean_env(NEWSFLOW_REDIS_URL=url, NEWSFLOW_HOME=unused_home))
 
 
 def test_password_and_db_from_the_url(protected_redis):
     """`tail` reads db 3 of a password-protected server, and no embedded server is started."""
     client = redis.Redis(unix_socket_path=str(protected_redis), password=PASSWORD, db=3)
-    client.xadd("newsflow:articles", {"id": "feedc0ffee000001", "status": "unique", "data": "{}"})
+    client.xadd(KEYS.articles, {"id": "feedc0ffee000001", "status": "unique", "data": "{}"})
     url = f"unix://:{PASSWORD}@{protected_redis}?db=3"
     result = newsflow(url, "tail")
     assert result.returncode == 0, result.stderr
