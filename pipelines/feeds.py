@@ -132,7 +132,11 @@ def _entry_link(entry: Any) -> str | None:
 
 
 def _absolute(link: str, feed_url: str) -> str:
-    return urljoin(feed_url, link.strip())
+    """``link`` resolved against the feed's URL; Rejected when it cannot be."""
+    try:
+        return urljoin(feed_url, link.strip())
+    except ValueError as error:  # "http://[::1": urljoin parses the link first
+        raise Rejected(f"not a valid URL: {link[:200]!r} ({error})") from None
 
 
 def _published(entry: Any) -> str | None:

@@ -68,7 +68,10 @@ def canonical_url(url: str) -> str:
     Raises:
         Rejected: not an http or https URL with a host.
     """
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError as error:  # "http://[::1/": an unclosed IPv6 bracket, say
+        raise Rejected(f"not a valid URL: {url[:200]!r} ({error})") from None
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS or not parts.hostname:
         raise Rejected(f"not a web address: {url[:200]!r} (newsflow fetches http and https URLs)")

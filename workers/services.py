@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from functools import cached_property
+from pathlib import Path
 
 import redis
 
@@ -18,6 +19,7 @@ from pipelines.dedup.stories import StoryConfig
 from workers.inputs.intake import Enqueue, Intake
 from workers.inputs.poller import Poller
 from workers.inputs.read import InputReader
+from workers.inputs.watcher import Watcher
 from workers.keys import Keys
 from workers.settings import Settings, get_settings
 from workers.state.dedup_index import DedupIndex, IndexConfig
@@ -120,6 +122,16 @@ class Services:
             self.fetcher,
             self.intake(enqueue),
             self.settings.feed_poll_threads,
+        )
+
+    def watcher(self, enqueue: Enqueue, inbox: Path | None = None) -> Watcher:
+        """A watcher of ``inbox`` (default: NEWSFLOW_INBOX), queueing with ``enqueue``."""
+        settings = self.settings
+        return Watcher(
+            inbox or settings.inbox,
+            self.intake(enqueue),
+            settings.settle_seconds,
+            settings.rescan_seconds,
         )
 
     def intake(self, enqueue: Enqueue) -> Intake:

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     #: A file counts as completely written once its size and mtime hold still this long.
     settle_seconds: float = 1.0
+    #: The watcher rescans the inbox this often (seconds) for files its events missed, and
+    #: for files taken lately whose queueing a Redis crash lost.
+    rescan_seconds: float = 30.0
     # Learned repetition of text lines per source (workers/state/line_stats.py).
     #: Documents per generation of a source's line counts (two generations are kept).
     line_stats_window: int = 500

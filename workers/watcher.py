@@ -8,7 +8,6 @@ from __future__ import annotations
 import signal
 import threading
 
-from workers.inputs.watcher import Watcher
 from workers.runtime import logs
 from workers.services import process_services
 from workers.stages.chain import start
@@ -20,10 +19,7 @@ def main() -> None:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    watcher = Watcher(
-        services.settings.inbox, services.intake(start), services.settings.settle_seconds
-    )
-    watcher.run(stop)
+    services.watcher(start).run(stop)
 
 
 if __name__ == "__main__":

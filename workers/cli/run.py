@@ -19,8 +19,6 @@ log = structlog.get_logger("newsflow.run")
 
 def run(settings: Settings, redis_url: str, inbox: Path, processes: int, threads: int) -> int:
     """Serve until SIGINT/SIGTERM (exit status 0), or until the watcher dies (1)."""
-    from workers.inputs.watcher import Watcher
-
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
@@ -28,7 +26,7 @@ def run(settings: Settings, redis_url: str, inbox: Path, processes: int, threads
     threads_started: list[threading.Thread] = []
     try:
         services = process_services()
-        watcher = Watcher(inbox, services.intake(start), settings.settle_seconds)
+        watcher = services.watcher(start, inbox)
         # The feed poller: a thread no feed can kill (it catches and logs everything).
         poller = services.poller(start)
         for name, target in (("watcher", watcher.run), ("poller", poller.run)):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -74,18 +74,29 @@ class Intake:
         """Queue a file unless this content under this name was taken already.
 
         With ``confine_to`` (the watched inbox), a symlink that resolves outside it
-        is refused with a `dead` entry instead of being read.
+        is refused with a `dead` entry instead of being read. Whatever goes wrong with
+        the file sends it to `dead` with the reason; only Redis being away is raised
+        (the caller offers the file again later).
         """
         real = path.resolve()
+        source = Source(type="file", path=shown(real))
+        article_id = input_id(str(real), b"")  # named by its path until its bytes are read
+        return self._safely(article_id, source, lambda: self._take_file(path, real, confine_to))
+
+    def _take_file(self, path: Path, real: Path, confine_to: Path | None) -> Offer:
         source = Source(type="file", path=str(real))
         if confine_to is not None and not real.is_relative_to(confine_to.resolve()):
-            refused = input_id(str(path.absolute()), str(real).encode())
-            reason = f"refused: {path.name} is a link to {real}, outside the inbox"
-            return self._refuse(refused, source, reason)
+            refused = input_id(str(path.absolute()), str(real).encode("utf-8", "surrogateescape"))
+            reason = f"refused: {shown(path.name)} is a link to {shown(real)}, outside the inbox"
+            return self._refuse(refused, replace(source, path=shown(real)), reason)
         status = real.stat()
         # Named by what it is and when it was last changed: such an input has no bytes to hash.
         unread = f"size={status.st_size} mtime={status.st_mtime_ns}"
         unread_id = input_id(str(real), unread.encode())
+        if shown(real) != str(real):
+            # The path travels in JSON, which holds only UTF-8: the worker could not open it.
+            reason = "the file name is not valid UTF-8: rename it (newsflow reads UTF-8 names)"
+            return self._refuse(unread_id, replace(source, path=shown(real)), reason)
         if not stat.S_ISREG(status.st_mode):
             # Reading a FIFO or a device would block the watcher, or never end.
             return self._refuse(unread_id, source, "not a regular file (a pipe, socket or device)")
@@ -101,20 +112,20 @@ class Intake:
         """A file's offer, or one offer per URL of a `.url`/`.urls` list (one URL a line)."""
         if path.suffix.lower() not in URL_LIST_SUFFIXES:
             return [self.offer_file(path, confine_to)]
-        if confine_to is not None and not path.resolve().is_relative_to(confine_to.resolve()):
+        real = path.resolve()
+        if confine_to is not None and not real.is_relative_to(confine_to.resolve()):
             return [self.offer_file(path, confine_to)]  # refused there, as any outside link
+        listing = input_id(str(real), b"url list")
+        source = Source(type="file", path=shown(real))
         try:
-            data = read_file(
-                path, self._max_bytes
-            )  # never blocks on a pipe, never reads a huge file
+            data = read_file(path, self._max_bytes)  # never blocks on a pipe or reads a huge file
         except Rejected as rejection:
-            listing = input_id(str(path.resolve()), b"url list")
-            return [
-                self._refuse(
-                    listing, Source(type="file", path=str(path.resolve())), rejection.reason
-                )
-            ]
-        return [self.offer_url(url) for url in urls_in(data.decode("utf-8", "replace"))]
+            reason = rejection.reason
+        except OSError as error:
+            reason = f"could not read the URL list: {error.strerror or error}"
+        else:
+            return [self.offer_url(url) for url in urls_in(data.decode("utf-8", "replace"))]
+        return [self._refuse(listing, source, reason)]
 
     def offer_url(
         self, url: str, feed: str | None = None, meta: dict[str, Any] | None = None
@@ -123,15 +134,39 @@ class Intake:
 
         A URL is one input, fetched once: its id hashes the canonical URL (the id
         must exist before the page is fetched, to follow the input to its outcome).
+        A URL that cannot be taken goes to `dead` with the reason.
         """
-        kind = "feed" if feed else "url"
+        source = Source(type="feed" if feed else "url", url=url.strip()[:2000], feed=feed)
+        taken_as = url_input_id(url.strip())
+        return self._safely(taken_as, source, lambda: self._take_url(source, meta))
+
+    def _take_url(self, source: Source, meta: dict[str, Any] | None) -> Offer:
+        canonical = canonical_url(source.url or "")
+        return self._queue(url_input_id(canonical), replace(source, url=canonical), meta)
+
+    def _safely(self, article_id: str, source: Source, take: Callable[[], Offer]) -> Offer:
+        """``take()``; when it fails, the input goes to `dead` with a one-line reason, so that
+        no input can stop the role taking it. Redis being away is raised: the input is
+        not lost but waits, and the caller offers it again; so is a file removed before it
+        could be taken (nothing to process)."""
         try:
-            canonical = canonical_url(url)
+            return take()
+        except (redis.RedisError, FileNotFoundError):
+            raise
         except Rejected as rejection:
-            source = Source(type=kind, url=url.strip()[:2000], feed=feed)
-            return self._refuse(url_input_id(url.strip()), source, rejection.reason)
-        source = Source(type=kind, url=canonical, feed=feed)
-        return self._queue(url_input_id(canonical), source, meta)
+            return self._refuse(article_id, source, rejection.reason)
+        except Exception as error:  # a bug or an odd input: this input only
+            log.exception("not_taken", article_id=article_id, path=source.path, url=source.url)
+            reason = f"could not be taken: {type(error).__name__}: {error}"
+            return self._refuse(article_id, source, reason)
+
+    def remembered(self, article_ids: list[str]) -> list[bool]:
+        """For each id, whether it is in the seen set: taken (queued or refused) for good."""
+        found: list[bool] = []
+        for start in range(0, len(article_ids), 1000):
+            chunk = article_ids[start : start + 1000]
+            found += [bool(m) for m in self._client.smismember(self._keys.seen, chunk)]
+        return found
 
     def _queue(self, article_id: str, source: Source, meta: dict[str, Any] | None = None) -> Offer:
         if self._client.sismember(self._keys.seen, article_id):
@@ -154,6 +189,12 @@ class Intake:
         self._outcomes.bury(article_id, "intake", reason, source, attempts=1)
         self._client.sadd(self._keys.seen, article_id)
         return Offer(article_id, queued=False)
+
+
+def shown(path: Path | str) -> str:
+    """A path as text any JSON, log or terminal takes: bytes of a file name that are not
+    UTF-8 become backslash escapes (``caf\\xe9.txt``)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def urls_in(text: str) -> list[str]:

@@ -24,6 +24,7 @@ from pipelines.feeds import ParsedFeed, item_meta, parse_feed
 from pipelines.urls import url_input_id
 from workers.inputs.intake import Intake
 from workers.keys import Keys
+from workers.runtime.outage import Outage
 from workers.state.feeds import FeedRegistry, FeedState
 from workers.web.errors import HostBusy, TransientFetchError
 from workers.web.fetch import Fetcher
@@ -64,16 +65,22 @@ class Poller:
         self._fetcher = fetcher
         self._intake = intake
         self._threads = threads
+        self._outage = Outage("poller")
 
     def run(self, stop: threading.Event) -> None:
-        """Poll due feeds until ``stop`` is set. Errors are logged, never fatal."""
+        """Poll due feeds until ``stop`` is set. Errors are logged, never fatal; while Redis
+        is away, the feeds due wait for it (their items are not lost, only late)."""
         log.info("polling")
         while not stop.is_set():
-            try:
-                idle = 0.0 if self.poll_due() else self._idle_seconds()
-            except Exception:  # a Redis outage, a bug: log it and keep the poller alive
-                log.exception("poll_round_failed")
-                idle = IDLE_SECONDS
+            idle = IDLE_SECONDS
+            if self._outage.ready():
+                try:
+                    idle = 0.0 if self.poll_due() else self._idle_seconds()
+                    self._outage.recovered()
+                except redis.RedisError as error:
+                    idle = self._outage.failed(error)
+                except Exception:  # a bug: log it and keep the poller alive
+                    log.exception("poll_round_failed")
             stop.wait(idle)
 
     def poll_due(self, now: float | None = None) -> list[PollResult]:
@@ -97,6 +104,8 @@ class Poller:
             if state is None or not self.registry.is_due(canonical, time.time()):
                 return None
             return self._poll_leased(state)
+        except redis.RedisError:
+            raise  # not the feed's failure: the round waits for Redis, the feed stays due
         except Exception as error:  # whatever happens to one feed, the others go on
             log.exception("poll_crashed", feed=canonical)
             if state is not None:  # backed off like any failure, not polled again at once

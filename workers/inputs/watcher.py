@@ -2,13 +2,16 @@
 
 watchfiles reports a file at its first bytes, so a file is taken only when its
 size and mtime have held still for `settle_seconds` (a write-then-rename shows
-up complete and passes the same check). Files present at start are taken too.
+up complete and passes the same check). Files present at start are taken too, and
+the inbox is rescanned now and then for what the events missed or Redis lost.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +19,8 @@ import redis
 import structlog
 import watchfiles
 
-from workers.inputs.intake import Intake, files_under, is_candidate
+from workers.inputs.intake import Intake, files_under, is_candidate, shown
+from workers.runtime.outage import Outage
 
 log = structlog.get_logger("newsflow.watcher")
 
@@ -48,19 +52,56 @@ class _Pending:
         return ready
 
 
+#: Files taken this recently are checked at each rescan to be still remembered by Redis:
+#: a Redis that crashes loses its last second of writes (AOF everysec), and those files
+#: are then offered again. Anything older was written to disk long before.
+RECENT_SECONDS = 300.0
+
+
 class Watcher:
-    def __init__(self, inbox: Path, intake: Intake, settle_seconds: float = 1.0) -> None:
+    """Offers the inbox's files to the intake once each has settled.
+
+    Besides the change events, it rescans the inbox every ``rescan_seconds`` (as a file
+    shipper's scan interval): a file whose event was missed is taken then, and a file
+    taken lately whose queueing Redis lost in a crash is taken again. While Redis is
+    away, settled files wait and are offered when it answers again.
+    """
+
+    def __init__(
+        self,
+        inbox: Path,
+        intake: Intake,
+        settle_seconds: float = 1.0,
+        rescan_seconds: float = 30.0,
+    ) -> None:
         self.inbox = inbox
         self._intake = intake
         self._pending = _Pending(settle_seconds)
         self._tick_ms = max(50, int(settle_seconds * 250))
+        self._rescan_seconds = rescan_seconds
+        self._next_rescan = 0.0
+        #: Files taken, with the size and mtime they had: a change makes them new again.
+        self._taken: dict[Path, tuple[int, int]] = {}
+        #: (when, file, its ids) of the files taken in the last RECENT_SECONDS.
+        self._recent: deque[tuple[float, Path, list[str]]] = deque()
+        self._outage = Outage("watcher")
 
     def run(self, stop: threading.Event) -> None:
         """Watch until ``stop`` is set."""
         self.inbox.mkdir(parents=True, exist_ok=True)
-        for path in files_under(self.inbox):
-            self._pending.touch(path)
-        log.info("watching", inbox=str(self.inbox.resolve()), existing=len(self._pending.files))
+        self._rescan()
+        log.info("watching", inbox=shown(self.inbox.resolve()), existing=len(self._pending.files))
+        while not stop.is_set():
+            try:
+                self._watch(stop)
+            except Exception as error:
+                # watchfiles cannot report a name that is not UTF-8, among others: such a
+                # file is found by the rescan (os.walk) instead, and watching goes on.
+                log.warning("watch_restarted", error=str(error))
+                self._rescan()
+                stop.wait(self._tick_ms / 1000)
+
+    def _watch(self, stop: threading.Event) -> None:
         changes_of = watchfiles.watch(
             self.inbox,
             watch_filter=self._wanted,
@@ -75,6 +116,8 @@ class Watcher:
             for change, name in changes:
                 if change != watchfiles.Change.deleted:
                     self._touch(Path(name))
+            if time.monotonic() >= self._next_rescan:
+                self._rescan()
             self._offer(self._pending.settled())
 
     def _touch(self, path: Path) -> None:
@@ -86,12 +129,63 @@ class Watcher:
         return is_candidate(Path(name), self.inbox.resolve())
 
     def _offer(self, paths: list[Path]) -> None:
-        for path in paths:
+        for index, path in enumerate(paths):
+            if not self._outage.ready():
+                self._wait(paths[index:])
+                return
             try:
-                self._intake.offer_path(path, confine_to=self.inbox)
+                offers = self._intake.offer_path(path, confine_to=self.inbox)
+            except redis.RedisError as error:
+                self._outage.failed(error)
+                self._wait(paths[index:])
+                return
             except FileNotFoundError:
-                log.info("vanished", path=str(path))  # removed before it could be taken
-            except (OSError, redis.RedisError) as error:
-                # Looked at again on its next change, or at the next start; the
-                # watcher itself must keep running.
-                log.error("not_taken", path=str(path), error=str(error))
+                log.info("vanished", path=shown(path))  # removed before it could be taken
+            except Exception:  # a bug: this file waits for its next change or a restart
+                log.exception("not_taken", path=shown(path))
+            else:
+                self._outage.recovered()
+                self._remember(path, [offer.article_id for offer in offers])
+
+    def _wait(self, paths: list[Path]) -> None:
+        """Keep files that could not be offered yet: they settle again and are retried."""
+        for path in paths:
+            self._pending.touch(path)
+
+    def _remember(self, path: Path, article_ids: list[str]) -> None:
+        with contextlib.suppress(OSError):
+            status = path.stat()
+            self._taken[path] = (status.st_size, status.st_mtime_ns)
+            self._recent.append((time.monotonic(), path, article_ids))
+
+    def _rescan(self) -> None:
+        """Touch the inbox's files that were never taken or changed since, and those taken
+        lately that Redis no longer remembers."""
+        self._next_rescan = time.monotonic() + self._rescan_seconds
+        present = set(files_under(self.inbox))
+        for path in present - set(self._pending.files):
+            with contextlib.suppress(OSError):
+                status = path.stat()
+                if self._taken.get(path) != (status.st_size, status.st_mtime_ns):
+                    self._pending.touch(path)
+        for gone in set(self._taken) - present:
+            del self._taken[gone]
+        if self._outage.ready():
+            self._take_again_what_redis_lost()
+
+    def _take_again_what_redis_lost(self) -> None:
+        horizon = time.monotonic() - RECENT_SECONDS
+        while self._recent and self._recent[0][0] < horizon:
+            self._recent.popleft()
+        ids = [article_id for _when, _path, taken in self._recent for article_id in taken]
+        try:
+            remembered = dict(zip(ids, self._intake.remembered(ids), strict=True))
+        except redis.RedisError as error:
+            self._outage.failed(error)
+            return
+        for _when, path, taken in list(self._recent):
+            if not all(remembered[article_id] for article_id in taken):
+                log.warning("taken_again", path=shown(path), reason="Redis lost its queueing")
+                self._taken.pop(path, None)
+                self._pending.touch(path)
+        self._recent = deque(entry for entry in self._recent if entry[1] in self._taken)
