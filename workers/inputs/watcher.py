@@ -174,18 +174,21 @@ class Watcher:
             self._take_again_what_redis_lost()
 
     def _take_again_what_redis_lost(self) -> None:
-        horizon = time.monotonic() - RECENT_SECONDS
-        while self._recent and self._recent[0][0] < horizon:
-            self._recent.popleft()
+        """Offer again the files taken lately whose ids Redis no longer remembers. A file
+        is checked until Redis has remembered it for RECENT_SECONDS (an outage, however
+        long, does not age it out unchecked)."""
         ids = [article_id for _when, _path, taken in self._recent for article_id in taken]
         try:
             remembered = dict(zip(ids, self._intake.remembered(ids), strict=True))
         except redis.RedisError as error:
             self._outage.failed(error)
             return
-        for _when, path, taken in list(self._recent):
+        horizon, kept = time.monotonic() - RECENT_SECONDS, deque()
+        for when, path, taken in self._recent:
             if not all(remembered[article_id] for article_id in taken):
                 log.warning("taken_again", path=shown(path), reason="Redis lost its queueing")
                 self._taken.pop(path, None)
                 self._pending.touch(path)
-        self._recent = deque(entry for entry in self._recent if entry[1] in self._taken)
+            elif when >= horizon:
+                kept.append((when, path, taken))
+        self._recent = kept
