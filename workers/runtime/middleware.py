@@ -54,7 +54,7 @@ class StageLogging(dramatiq.Middleware):
                 "stage_failed",
                 duration_ms=duration_ms,
                 error=f"{type(exception).__name__}: {exception}",
-                retries=message.options.get("retries", 0),
+                retries=max(0, message.options.get("retries", 0)),
             )
         structlog.contextvars.clear_contextvars()
 

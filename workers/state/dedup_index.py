@@ -68,7 +68,9 @@ class IndexConfig:
     max_holders: int = 7  #: ids kept per band value: 56 bytes stays in a listpack
     family_size: int = 16  #: recent ids kept per source family
     feature_size: int = 32  #: recent ids kept per story feature
-    seq_wait: float = 5.0  #: seconds to wait for an article caught between two steps
+    #: Seconds to wait for an article caught between two steps: a live worker takes a few
+    #: ms there; a killed one is redelivered later and finds this article itself.
+    seq_wait: float = 1.0
     stale_after: float = 60.0  #: an article between two steps this long has lost its worker
     clock_margin: float = 60.0  #: clock skew between workers that slice reads tolerate
 
