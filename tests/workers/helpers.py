@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import orjson
+import pytest
 import redis
 
 
@@ -51,6 +52,15 @@ def wait_for_entries(
         if time.monotonic() > deadline:
             found = {s: entries(client, s) for s in streams}
             raise AssertionError(f"expected {total} entries, found {found}")
+        time.sleep(0.05)
+
+
+def wait_until(what: str, done: Callable[[], object], timeout: float = 60.0) -> None:
+    """Wait until ``done()`` is true; fail saying what was awaited (never a timed assertion)."""
+    deadline = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() > deadline:
+            pytest.fail(f"still waiting for {what}")
         time.sleep(0.05)
 
 

@@ -18,7 +18,7 @@ import pytest
 import redis
 
 from pipelines.article import input_id
-from tests.workers.helpers import entries
+from tests.workers.helpers import entries, wait_until
 from tests.workers.http_server import LoopbackServer, confine_to_loopback, loopback_server
 from workers.inputs.intake import Intake
 from workers.inputs.watcher import Watcher
@@ -28,14 +28,6 @@ from workers.state.outcome import Outcomes
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLE = "The harbour board met on Monday.\n\nIt agreed to repair the northern pier by June.\n"
-
-
-def wait_until(what: str, done: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not done():
-        if time.monotonic() > deadline:
-            pytest.fail(f"still waiting for {what}")
-        time.sleep(0.05)
 
 
 @pytest.fixture

@@ -10,13 +10,13 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import dramatiq
 import pytest
 
-from tests.workers.helpers import entries
+from tests.workers.helpers import entries, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOT = (
@@ -57,14 +57,6 @@ def send(actor: str, *args: object) -> None:
             queue_name=f"test-{actor}", actor_name=actor, args=args, kwargs={}, options={}
         )
     )
-
-
-def wait_until(what: str, done: Callable[[], bool], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not done():
-        if time.monotonic() > deadline:
-            pytest.fail(f"still waiting for {what}")
-        time.sleep(0.1)
 
 
 def mark(redis_client, keys, name: str, article_id: str) -> int:
