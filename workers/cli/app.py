@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+import redis
 import typer
 
 from workers.cli.common import fail, reachable_services
@@ -68,7 +69,10 @@ def ingest(
     files = [Path(p) for p in paths if not is_web_url(p)]
     with redis_for_command(settings) as url:
         reachable_services()
-        code = backfill.ingest(settings, url, files, wait=wait, timeout=timeout or None, urls=urls)
+        try:
+            code = backfill.ingest(settings, url, files, wait, timeout or None, urls)
+        except redis.RedisError as error:
+            fail(f"lost Redis ({error}): run the same ingest again, nothing is taken twice")
     raise typer.Exit(code)
 
 

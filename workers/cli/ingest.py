@@ -10,7 +10,7 @@ import structlog
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from workers.inputs.intake import Offer, files_under
+from workers.inputs.intake import Offer, files_under, shown
 from workers.runtime.supervisor import start_workers, stop_workers
 from workers.services import Services
 from workers.settings import Settings
@@ -34,33 +34,45 @@ def ingest(
     duration, so a one-shot backfill needs no `newsflow run` beside it.
     """
     from workers.services import process_services
-    from workers.stages.chain import start
 
     missing = [p for p in paths if not p.exists()]
     if missing:
-        log.error("not_found", paths=[str(p) for p in missing], hint="check the paths")
+        log.error("not_found", paths=[shown(p) for p in missing], hint="check the paths")
         return 2
     services = process_services()
-    intake, outcomes = services.intake(start), services.outcomes
-    files = [f for p in paths for f in (files_under(p) if p.is_dir() else [p])]
-    offers = [o for f in files for o in intake.offer_path(f)]  # a .urls file: one per URL
-    offers += [intake.offer_url(url) for url in urls]
-    queued = sum(o.queued for o in offers)
-    seen = len(offers) - queued
-    log.info("ingested", files=len(files), urls=len(urls), queued=queued, already_seen=seen)
+    offers = _offer_all(services, paths, urls)
     if not wait:
         return 0
     helpers = []
-    unfinished = None in outcomes.outcomes([o.article_id for o in offers])
+    unfinished = None in services.outcomes.outcomes([o.article_id for o in offers])
     if unfinished and not workers_alive(services):
         log.info("starting_workers", reason="no worker is running; `newsflow run` keeps one up")
         # Quiet workers: the progress bar and the summary are the output here.
         helpers = start_workers(processes=1, threads=2, redis_url=redis_url, log_level="WARNING")
     try:
-        results = _wait_for(outcomes, offers, timeout)
+        results = _wait_for(services.outcomes, offers, timeout)
     finally:
         stop_workers(helpers)
     return _summarise(results, len(offers))
+
+
+def _offer_all(services: Services, paths: list[Path], urls: tuple[str, ...]) -> list[Offer]:
+    """Offer every file below ``paths`` (a .urls file: one offer per URL) and every URL."""
+    from workers.stages.chain import start
+
+    intake = services.intake(start)
+    files = [f for p in paths for f in (files_under(p) if p.is_dir() else [p])]
+    offers = []
+    for file in files:
+        try:
+            offers += intake.offer_path(file)
+        except FileNotFoundError:
+            log.warning("vanished", path=shown(file))  # removed while the others were offered
+    offers += [intake.offer_url(url) for url in urls]
+    queued = sum(o.queued for o in offers)
+    seen = len(offers) - queued
+    log.info("ingested", files=len(files), urls=len(urls), queued=queued, already_seen=seen)
+    return offers
 
 
 def workers_alive(services: Services) -> bool:
