@@ -46,6 +46,7 @@ def serve(threads: int, queues: list[str] | None = None) -> None:
     from workers.stages import chain
 
     chain.declare_actors()
+    chain.warm_up(queues)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())

@@ -199,7 +199,8 @@ class FaultRun:
 
     def _quiet(self, observer: Observer) -> None:
         """Wait until the streams did not grow for ``quiet_seconds``: a late double shows."""
-        last, since = -1, time.monotonic()
+        last: int | None = -1
+        since = time.monotonic()
         while time.monotonic() - since < self.plan.quiet_seconds:
             count = observer.ended()
             if count != last:

@@ -80,10 +80,11 @@ class Observer:
             pipe.exists(self.keys.work(article_id))
             pipe.get(self.keys.done(article_id))
         answers = pipe.execute()
-        return {
-            article_id: _where(*answers[3 * n : 3 * n + 3], messages.get(article_id, []))
-            for n, article_id in enumerate(article_ids)
-        }
+        found = {}
+        for n, article_id in enumerate(article_ids):
+            seen, work, done = answers[3 * n : 3 * n + 3]
+            found[article_id] = _where(seen, work, done, messages.get(article_id, []))
+        return found
 
     def _messages(self) -> dict[str, list[str]]:
         """Input id -> where each of its dramatiq messages is ("extract: waiting", ...)."""

@@ -34,6 +34,16 @@ def declare_actors() -> None:
         importlib.import_module(f"workers.stages.{queue}")
 
 
+def warm_up(queues: list[str] | None = None) -> None:
+    """Make ready what the stages of ``queues`` (default: all) need before the first message:
+    a stage module may have a ``warm_up()`` for what is slow to load."""
+    for queue in [q for q in queues or QUEUES if q in QUEUES]:
+        module = importlib.import_module(f"workers.stages.{queue}")
+        warm = getattr(module, "warm_up", None)
+        if warm is not None:
+            warm()
+
+
 def successor(stage: str) -> str | None:
     """The stage after ``stage``; None after the last."""
     position = STAGES.index(stage) + 1

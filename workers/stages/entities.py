@@ -50,3 +50,9 @@ def _load_recognizer() -> _LockedRecognizer:
 
 #: One spaCy model per process, loaded on first use.
 _recognizer = once_per_process(_load_recognizer)
+
+
+def warm_up() -> None:
+    """Load the model before the worker takes messages: a message must not wait (and be
+    exposed to a kill) for the seconds a model takes to load."""
+    _recognizer()
