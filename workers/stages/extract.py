@@ -23,12 +23,9 @@ from workers.runtime.sandbox import Sandbox
 from workers.services import process_services
 from workers.stages import chain
 from workers.stages.base import RETRIES, finished, once_per_process, run_stage
-from workers.web.errors import HostBusy, TransientFetchError
+from workers.web.errors import MAX_RETRY_AFTER, HostBusy, TransientFetchError
 
 log = structlog.get_logger("newsflow.stages")
-
-#: A Retry-After longer than this (seconds) is not waited for in full.
-MAX_RETRY_AFTER = 3600
 
 
 @dramatiq.actor(queue_name="extract", time_limit=300_000, **RETRIES)

@@ -15,3 +15,7 @@ class TransientFetchError(Exception):
 
 class HostBusy(TransientFetchError):
     """No turn at the host soon enough: not the page's fault, try it again a bit later."""
+
+
+#: A Retry-After longer than this (seconds) is not waited for in full.
+MAX_RETRY_AFTER = 3600

@@ -37,9 +37,6 @@ REDIRECTS = {301, 302, 303, 307, 308}
 #: 4xx statuses worth trying again later; every other 4xx is final, every 5xx transient.
 TRANSIENT_4XX = {408, 425, 429}
 
-#: A Retry-After longer than this (seconds) is not waited for in full.
-MAX_RETRY_AFTER = 3600
-
 
 class Fetcher:
     """GETs with the guards above. Thread-safe; one per process is enough."""
