@@ -1,58 +1,108 @@
-"""`newsflow status`: the live workers, and what is queued, in flight, delayed, published and
-dead, read from Redis."""
+"""`newsflow status`: the live workers; what is queued, in flight, delayed and dead; every
+stream with its consumer groups; the feeds' health. Tables for a person, or with `--json`
+one JSON document of the same figures (docs/contract.md)."""
 
 from __future__ import annotations
 
-import time
+import sys
+from collections.abc import Iterable
 
-import redis
+import orjson
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from workers.keys import Keys
+from workers.runtime.terminal import printable
 from workers.services import Services
 from workers.stages.chain import QUEUES
+from workers.state.overview import DEAD_COUNT_CAP, RECENT_CAP, Overview, gather
 
 
-def queue_counts(client: redis.Redis, keys: Keys, queue: str) -> dict[str, int]:
-    """dramatiq's Redis layout: a list of waiting ids, a hash of every unacked message,
-    and the same pair under `.DQ` for messages waiting out a retry backoff."""
-    pipeline = client.pipeline(transaction=False)
-    pipeline.llen(keys.dramatiq_queue(queue))
-    pipeline.hlen(keys.dramatiq_messages(queue))
-    pipeline.hlen(keys.dramatiq_delayed_messages(queue))
-    pipeline.zcard(keys.dramatiq_failed(queue))
-    queued, unacked, delayed, failed = pipeline.execute()
-    return {"queued": queued, "in_flight": unacked - queued, "delayed": delayed, "failed": failed}
+def overview(services: Services) -> Overview:
+    return gather(
+        services.client,
+        services.keys,
+        QUEUES,
+        services.liveness.ttl,
+        services.feed_registry,
+        services.settings.feed_max_errors,
+    )
 
 
-#: `status` counts at most this many recent entries (a stream entry carries its whole record).
-RECENT_CAP = 10_000
-
-
-def recent(client: redis.Redis, stream: str, seconds: int = 60) -> str:
-    """Entries added to a stream in the last ``seconds`` (stream ids start with a ms clock)."""
-    since = int((time.time() - seconds) * 1000)
-    found = len(client.xrange(stream, min=f"{since}-0", max="+", count=RECENT_CAP + 1))
-    return f"over {RECENT_CAP}" if found > RECENT_CAP else str(found)
+def print_json(services: Services) -> None:
+    """The figures as one JSON document on stdout."""
+    document = orjson.dumps(overview(services).as_dict(), option=orjson.OPT_INDENT_2)
+    sys.stdout.buffer.write(document + b"\n")
+    sys.stdout.flush()
 
 
 def print_status(services: Services) -> None:
-    client, keys = services.client, services.keys
-    console = Console()
-    alive = services.liveness.alive()
-    console.print(f"workers alive: {len(alive)}" + (f" ({', '.join(alive)})" if alive else ""))
-    queues = Table(title="queues", title_justify="left")
-    for column in ("stage", "queued", "in flight", "delayed (retry)", "failed"):
-        queues.add_column(column, justify="right" if column != "stage" else "left")
-    for stage in QUEUES:
-        counts = queue_counts(client, keys, stage)
-        queues.add_row(stage, *(str(v) for v in counts.values()))
-    console.print(queues)
-    streams = Table(title="streams", title_justify="left")
-    for column in ("stream", "entries", "last minute"):
-        streams.add_column(column, justify="right" if column != "stream" else "left")
-    for name in ("articles", "dead"):
-        key = keys.stream(name)
-        streams.add_row(key, str(client.xlen(key)), recent(client, key))
-    console.print(streams)
+    """The figures as lines and tables for a person."""
+    found = overview(services)
+    # Names come from whoever runs a worker or reads a stream: no markup, no highlighting.
+    console = Console(highlight=False, markup=False, emoji=False)
+    console.print(_text(f"workers alive: {len(found.workers)}"))
+    if found.workers:
+        rows = [(w.id, w.host, w.pid or "-", f"{w.seconds_ago:.1f} s ago") for w in found.workers]
+        console.print(_table("workers", ("worker", "host", "pid", "last seen"), rows, names=2))
+    queues = [(q.queue, q.queued, q.in_flight, q.delayed, q.failed) for q in found.queues]
+    columns = ("stage", "queued", "in flight", "delayed (retry)", "failed")
+    console.print(_table("queues", columns, queues))
+    console.print(_text(f"dead by stage: {_dead_by_stage(found.dead_by_stage)}"))
+    streams = [
+        (s.stream, s.length, _last_minute(s.last_minute, s.last_minute_capped))
+        for s in found.streams
+    ]
+    console.print(_table("streams", ("stream", "entries", "last minute"), streams))
+    _print_groups(console, found)
+    feeds = found.feeds
+    why = " (`newsflow feeds list` says why)" if feeds.unhealthy else ""
+    console.print(
+        _text(f"feeds: {feeds.total} registered, {feeds.ok} ok, {feeds.unhealthy} unhealthy{why}")
+    )
+
+
+def _print_groups(console: Console, found: Overview) -> None:
+    if not found.groups:
+        console.print(_text("consumer groups: none"))
+        return
+    columns = ("stream", "group", "consumers", "pending", "lag")
+    rows = [
+        (g.stream, g.group, g.consumers, g.pending, "unknown" if g.lag is None else g.lag)
+        for g in found.groups
+    ]
+    console.print(_table("consumer groups", columns, rows, names=2))
+    if found.consumers:
+        columns = ("stream", "group", "consumer", "pending", "idle")
+        rows = [
+            (c.stream, c.group, c.consumer, c.pending, f"{c.idle_ms / 1000:.1f} s")
+            for c in found.consumers
+        ]
+        console.print(_table("consumers", columns, rows, names=3))
+
+
+def _table(
+    title: str, columns: tuple[str, ...], rows: Iterable[tuple[object, ...]], names: int = 1
+) -> Table:
+    """The first ``names`` columns name the row (left), the others are figures (right)."""
+    table = Table(title=title, title_justify="left")
+    for n, column in enumerate(columns):
+        table.add_column(column, justify="left" if n < names else "right")
+    for row in rows:
+        table.add_row(*(_text(str(cell)) for cell in row))
+    return table
+
+
+def _text(text: str) -> Text:
+    # A Text is never read as markup, so a name like "[red]" prints as itself.
+    return Text(printable(text))
+
+
+def _dead_by_stage(counts: dict[str, int] | None) -> str:
+    if counts is None:
+        return f"not counted (over {DEAD_COUNT_CAP} entries)"
+    return ", ".join(f"{stage} {n}" for stage, n in counts.items()) or "none"
+
+
+def _last_minute(count: int, capped: bool) -> str:
+    return f"over {RECENT_CAP}" if capped else str(count)
