@@ -3,15 +3,18 @@ and after every redirect), limits, content types, statuses, robots.txt and the h
 
 from __future__ import annotations
 
+import gzip
 import ipaddress
 import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from pipelines.article import Rejected
+from tests.workers.helpers import entries, running_worker, wait_for_entries
 from tests.workers.http_server import LoopbackServer, confine_to_loopback, loopback_server
 from workers.keys import Keys
 from workers.web.address_guard import AddressRefused, AllowList, GuardedBackend, vetted_addresses
@@ -19,6 +22,7 @@ from workers.web.errors import HostBusy, TransientFetchError
 from workers.web.fetch import Fetcher, retry_after
 from workers.web.host_gate import HostGate
 from workers.web.policy import FetchPolicy
+from workers.web.transport import GuardedTransport
 
 LOOPBACK = AllowList.parse("127.0.0.1")
 KEYS = Keys("nftest")
@@ -98,6 +102,84 @@ def test_redirects_are_followed_up_to_the_limit(server: LoopbackServer) -> None:
 def test_redirect_to_another_scheme_is_refused(server: LoopbackServer) -> None:
     with pytest.raises(Rejected, match="non-web address"):
         _fetcher().get(server.redirect("/f", "file:///etc/passwd"))
+
+
+@pytest.mark.parametrize(
+    ("location", "why"),
+    [
+        ("http://[::1", "not a valid URL"),
+        ("data:text/html,x", "a non-web address"),
+        ("http://news\x01.example/", "not a valid URL"),
+        ("http://news.example/\x7fstory", "not a valid URL"),
+        ("http://exa mple.com/", "not a valid host name"),
+        ("http://a..b/", "not a valid host name"),
+        ("https://", "not a valid host name"),
+        ("http://news.example:99999/", "not a valid port"),
+    ],
+)
+def test_an_invalid_redirect_target_is_final_and_names_the_hop(
+    server: LoopbackServer, connections: list[str], location: str, why: str
+) -> None:
+    """A redirect to where no request can go is a rejection at once (never a transient error
+    to retry), saying which URL redirected where, and why that target is no good."""
+    url = server.redirect("/go", location)
+    with pytest.raises(Rejected) as rejected:
+        _fetcher().get(url)
+    assert not isinstance(rejected.value, TransientFetchError)
+    assert f": {url} redirects to {location!r}, {why}" in rejected.value.reason
+    assert len(server.hits("/go")) == 1 and set(connections) == {"127.0.0.1"}
+
+
+@pytest.fixture
+def worker_fetches_loopback(monkeypatch):
+    """The worker's own fetcher (built from the settings) may fetch 127.0.0.1 at full speed."""
+    from workers.settings import get_settings
+
+    monkeypatch.setenv("NEWSFLOW_FETCH_ALLOW", "127.0.0.1")
+    monkeypatch.setenv("NEWSFLOW_FETCH_HOST_DELAY", "0")
+    get_settings.cache_clear()
+    yield
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+def test_an_invalid_redirect_sends_the_page_to_dead_after_one_attempt(
+    worker_fetches_loopback, redis_client, server: LoopbackServer, intake
+) -> None:
+    """Through a real worker: the page is buried by its first attempt, with the hop named,
+    instead of being retried in vain and buried as "gave up after 4 attempts"."""
+    url = server.redirect("/moved", "http://[::1")
+    with running_worker():
+        offer = intake.offer_url(url)
+        wait_for_entries(redis_client, [KEYS.articles, KEYS.dead], 1)
+    [dead] = entries(redis_client, KEYS.dead)
+    assert dead["id"] == offer.article_id and dead["stage"] == "extract"
+    assert dead["error"] == (
+        f"bad redirect: {dead['source']['url']} redirects to 'http://[::1', "
+        f"not a valid URL (Invalid IPv6 URL)"
+    )
+    assert dead["attempts"] == "1" and len(server.hits("/moved")) == 1
+
+
+def test_the_guarded_transport_speaks_httpx(
+    server: LoopbackServer, connections: list[str], eval_pages: list[Path]
+) -> None:
+    """The transport under a plain httpx Client: responses (a gzipped body decoded by httpx,
+    as before), the guard's refusals, and httpcore's errors raised as httpx's."""
+    page = eval_pages[0].read_bytes()
+    url = server.route("/gz", body=gzip.compress(page), headers={"Content-Encoding": "gzip"})
+    with httpx.Client(transport=GuardedTransport(LOOPBACK)) as client:
+        assert client.get(url).content == page
+        with pytest.raises(httpx.ReadTimeout):
+            client.get(server.route("/slow", body=b"late", delay=30), timeout=0.3)
+    with (
+        httpx.Client(transport=GuardedTransport(AllowList())) as client,
+        pytest.raises(AddressRefused, match="resolves to 127.0.0.1"),
+    ):
+        client.get(url)
+    assert len(server.hits("/gz")) == 1
+    assert "gzip" in server.hits("/gz")[0].headers["accept-encoding"]
+    assert _fetcher().get(url).body == page  # and so through the fetcher
 
 
 def test_size_cap(server: LoopbackServer) -> None:

@@ -1,12 +1,14 @@
 """Fetching pages and feeds from the open web, politely and safely.
 
-- Every TCP connection goes through the address guard (workers/web/address_guard.py),
-  which refuses loopback, private, link-local, metadata and other non-global
-  addresses. Redirects are followed by hand, one hop at a time, so each new host
-  passes the same check before anything is sent to it.
+- Every TCP connection goes through the address guard (workers/web/address_guard.py,
+  plugged into httpx by workers/web/transport.py), which refuses loopback, private,
+  link-local, metadata and other non-global addresses. Redirects are followed by hand,
+  one hop at a time, so each new host passes the same check before anything is sent
+  to it; a redirect to an invalid or non-web target ends the fetch, naming the hop.
 - A size cap, connect/read timeouts and a total deadline bound every download.
 - Requests to one host share a concurrency limit and a minimum delay across all
-  processes (workers/web/host_gate.py); robots.txt is honoured for pages (workers/web/robots.py).
+  processes (workers/web/host_gate.py), longer when robots.txt asks for a Crawl-delay;
+  robots.txt is honoured for pages (workers/web/robots.py).
 
 Permanent failures raise `Rejected` (its reason goes to `dead`); transient ones
 raise `TransientFetchError`, with the server's Retry-After when it gave one.
@@ -14,6 +16,8 @@ raise `TransientFetchError`, with the server's Retry-After when it gave one.
 
 from __future__ import annotations
 
+import ipaddress
+import re
 import time
 from contextlib import AbstractContextManager, nullcontext
 from email.utils import parsedate_to_datetime
@@ -24,11 +28,12 @@ import redis
 
 from pipelines.article import Rejected
 from workers.keys import Keys
-from workers.web.address_guard import deadline, guard_transport
+from workers.web.address_guard import deadline
 from workers.web.errors import TransientFetchError
 from workers.web.host_gate import HostGate
 from workers.web.policy import Fetched, FetchPolicy
 from workers.web.robots import RobotsRules
+from workers.web.transport import GuardedTransport
 
 #: Content types that are article pages, and the kind of input each is.
 PAGE_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text"}
@@ -53,15 +58,14 @@ class Fetcher:
         self._robots = (
             RobotsRules(self.get, robots_cache, keys) if policy.robots and robots_cache else None
         )
-        transport = httpx.HTTPTransport(retries=0)
-        guard_transport(transport, policy.allow)
         timeout = httpx.Timeout(policy.read_timeout, connect=policy.connect_timeout)
         self._client = httpx.Client(
-            transport=transport,
+            transport=GuardedTransport(policy.allow),
             timeout=timeout,
             follow_redirects=False,
             trust_env=False,
             headers={"User-Agent": policy.user_agent},
+            event_hooks={"response": [_vet_redirect]},
         )
 
     def close(self) -> None:
@@ -101,9 +105,8 @@ class Fetcher:
         )
 
     def _get_once(self, url: str, headers: dict[str, str]) -> Fetched:
-        host = urlsplit(url).hostname or ""
         try:
-            with self._turn(host), self._client.stream("GET", url, headers=headers) as response:
+            with self._turn(url), self._client.stream("GET", url, headers=headers) as response:
                 return self._receive(url, response)
         except httpx.TimeoutException as error:
             if time.monotonic() >= (deadline.get() or float("inf")):
@@ -118,8 +121,13 @@ class Fetcher:
                 f"could not fetch {url[:200]}: {error or type(error).__name__}"
             ) from None
 
-    def _turn(self, host: str) -> AbstractContextManager[None]:
-        return self._gate.turn(host) if self._gate else nullcontext()
+    def _turn(self, url: str) -> AbstractContextManager[None]:
+        """A turn at the URL's host, spaced from the last as its robots.txt asks, if known."""
+        if self._gate is None:
+            return nullcontext()
+        # Only a robots.txt already read counts: reading one here would need a turn too.
+        spacing = self._robots.crawl_delay(url) if self._robots is not None else 0.0
+        return self._gate.turn(urlsplit(url).hostname or "", spacing)
 
     def _receive(self, url: str, response: httpx.Response) -> Fetched:
         status = response.status_code
@@ -162,11 +170,49 @@ def retry_after(value: str | None) -> float | None:
         return None
 
 
+def _vet_redirect(response: httpx.Response) -> None:
+    """Refuse a bad redirect target before httpx reads it: httpx builds the next request
+    even when it does not follow redirects, and fails on a bad Location as it fails on a
+    broken connection (a transient error, retried in vain)."""
+    location = response.headers.get("location")
+    if response.status_code in REDIRECTS and location:
+        _redirect_target(str(response.request.url), location)
+
+
 def _redirect_target(url: str, location: str) -> str:
-    target = urljoin(url, location.strip())
-    if urlsplit(target).scheme not in ("http", "https"):
-        raise Rejected(f"refused: {url[:200]} redirects to a non-web address {target[:200]}")
+    """The URL a redirect leads to; Rejected, naming the hop, when it leads nowhere valid."""
+    hop = f"{url[:200]} redirects to {location.strip()[:200]!r}"
+    try:
+        target = urljoin(url, location.strip())
+        scheme = urlsplit(target).scheme
+    except ValueError as error:  # a broken IPv6 literal ("http://[::1")
+        raise Rejected(f"bad redirect: {hop}, not a valid URL ({error})") from None
+    if scheme not in ("http", "https"):
+        raise Rejected(f"refused: {hop}, a non-web address")
+    try:
+        parsed = httpx.URL(target)
+    except httpx.InvalidURL as error:  # control characters, a port that is no number, ...
+        raise Rejected(f"bad redirect: {hop}, not a valid URL ({error})") from None
+    host = parsed.raw_host.decode("ascii")
+    if not _valid_host(host):
+        raise Rejected(f"bad redirect: {hop}, not a valid host name ({host[:100]!r})")
+    if not 0 < (parsed.port or 80) < 65536:
+        raise Rejected(f"bad redirect: {hop}, not a valid port ({parsed.port})")
     return target
+
+
+#: One label of a host name (an underscore is not valid, but some sites use one all the same).
+_LABEL = re.compile(r"[a-z0-9_-]{1,63}", re.IGNORECASE)
+
+
+def _valid_host(host: str) -> bool:
+    """An IP address, or a name DNS could answer for."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        labels = host.removesuffix(".").split(".")
+        return len(host) <= 253 and all(_LABEL.fullmatch(label) for label in labels)
+    return True
 
 
 def _too_large(url: str, size: str, limit: int) -> str:

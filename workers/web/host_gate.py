@@ -44,20 +44,22 @@ class HostGate:
         self._take = client.register_script(_TAKE_SLOT)
 
     @contextmanager
-    def turn(self, host: str) -> Iterator[None]:
+    def turn(self, host: str, spacing: float = 0.0) -> Iterator[None]:
+        """A slot at ``host``; the host's next request starts host_delay after this one's
+        start, or ``spacing`` seconds if longer (a robots.txt Crawl-delay)."""
         token = uuid.uuid4().hex
-        self._wait_for_slot(host, token)
+        self._wait_for_slot(host, token, max(self._policy.host_delay, spacing))
         try:
             yield
         finally:
             self._client.zrem(self._keys.host_slots(host), token)
 
-    def _wait_for_slot(self, host: str, token: str) -> None:
+    def _wait_for_slot(self, host: str, token: str, delay: float) -> None:
         policy = self._policy
         # Longer than any request may take, so only a dead holder's slot ever expires.
         lease_ms = int((policy.connect_timeout + policy.total_timeout + 5) * 1000)
         keys = [self._keys.host_slots(host), self._keys.host_next(host)]
-        args = [token, policy.host_concurrency, int(policy.host_delay * 1000), lease_ms]
+        args = [token, policy.host_concurrency, int(delay * 1000), lease_ms]
         deadline = time.monotonic() + policy.host_wait
         while (wait_ms := int(self._take(keys=keys, args=args))) > 0:
             if time.monotonic() + wait_ms / 1000 > deadline:
