@@ -15,6 +15,7 @@ from pipelines.extract import body as html_body
 from pipelines.extract.body import has_link_tables
 from pipelines.extract.cleanup import PageLinks
 from pipelines.extract.extractor import extract
+from tests.conftest import shared_file
 from tests.pipelines.extract_helpers import PARAGRAPHS, article, page
 
 HEADLINE = "Westmere grain pier to be rebuilt after decade of delay"
@@ -320,3 +321,66 @@ def test_real_pages_beat_bare_trafilatura(eval_pages: list[Path]):
     assert len(ours) == 30
     assert sum(ours) / 30 >= 0.97
     assert sum(ours) > sum(bare)
+
+
+# --- control characters -------------------------------------------------------------------
+
+#: Real pages of the eval set, each with an og:title, a <title>, and an article paragraph
+#: first among its <p>s (one control character there lost the whole page).
+CONTROL_PAGES = [
+    shared_file("eval", "extraction", f"{page_id}.html")
+    for page_id in (
+        "042bb7b5fedab6eac7db576522b89b93904c237d344bcbe14a6a5ab7f7335856",
+        "05844573ca7e1fba714d715bb11ca08c26e25328999c74a1cb3bc8a0e4399f0f",
+        "06e5123e4ef7cfb4533250dc45d1e03d0838fc66223f45c583c4d12f48b4da85",
+        "06ee193de4bd611f7fafbab0c59b0f6fe3495093516720632cd093b24c7a0e98",
+    )
+]
+
+#: Where a control character is put in a page: a stray one in the head (after <title>), in
+#: the title the page states (og:title), in the middle of a word of a body paragraph.
+INJECTION_SITES = {
+    "head": re.compile(rb"</title>"),
+    "title": re.compile(rb'property="og:title"\s+content="[^"]{3}'),
+    "paragraph": re.compile(rb"<p[^>]*>[^<]{60}"),
+}
+
+#: Numeric references (decimal, hex, leading zeros, no ";") to C0 controls, and a raw one.
+CONTROL_CHARACTERS = [b"&#1;", b"&#8;", b"&#27;", b"&#x1B;", b"&#x0001b;", b"&#0000027;", b"\x01"]
+
+
+def _injected(page: bytes, site: re.Pattern[bytes], character: bytes) -> bytes:
+    found = site.search(page)
+    assert found, f"no place for it in the page: {site.pattern!r}"
+    return page[: found.end()] + character + page[found.end() :]
+
+
+class TestControlCharacters:
+    @pytest.mark.parametrize("site", INJECTION_SITES)
+    @pytest.mark.parametrize("html_path", CONTROL_PAGES, ids=lambda p: p.name[:8])
+    def test_a_control_character_costs_itself_not_the_article(self, html_path: Path, site: str):
+        """A control character XML cannot hold, raw or as a numeric reference, in the head,
+        the title or a paragraph of a real page: the page is extracted as without it."""
+        clean_page = html_path.read_bytes()
+        clean = extract(clean_page, "html")
+
+        for character in CONTROL_CHARACTERS:
+            got = extract(_injected(clean_page, INJECTION_SITES[site], character), "html")
+
+            assert (got.text, got.title, got.published) == (
+                clean.text,
+                clean.title,
+                clean.published,
+            ), character
+
+    def test_only_references_xml_cannot_hold_are_removed(self):
+        """Decimal and hex references to C0 controls, surrogates, U+FFFE/U+FFFF and beyond
+        U+10FFFF go; tab, LF, CR and every other reference stay; a form feed is a space."""
+        from pipelines.extract.extractor import xml_safe
+
+        html = (
+            "a&#1;b&#x1B;c&#0008;d&#27e&#55296;f&#xFFFF;g&#99999999999;h&#0;i\x02j"
+            "&#9;&#10;&#13;&#x2019;&#8217;&#x1F600;&#12;k\x0cl"
+        )
+
+        assert xml_safe(html) == "abcdefghij&#9;&#10;&#13;&#x2019;&#8217;&#x1F600; k l"

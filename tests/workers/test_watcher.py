@@ -165,8 +165,74 @@ def test_symlink_out_of_inbox_is_refused(watch, queued, redis_client, tmp_path):
     os.symlink(secret, inbox / "innocent.txt")
     wait_for_entries(redis_client, [DEAD], 1, timeout=10)
     [dead] = entries(redis_client, DEAD)
-    assert dead["stage"] == "intake" and "outside the inbox" in dead["error"]
+    assert dead["stage"] == "intake"
+    assert dead["error"] == (
+        f"refused: innocent.txt is a link to {secret.resolve()}, outside {inbox.resolve()}:"
+        " copy the file in instead"
+    )
     assert queued() == []
+
+
+def folder_link_refused(link: str, target: Path) -> str:
+    """The reason of the `dead` entry of a link to a folder, named as in the inbox."""
+    return (
+        f"refused: {link} is a link to a folder ({target.resolve()}): newsflow does not"
+        " follow folder links, move or copy the files in instead"
+    )
+
+
+def test_folder_link_present_at_start_is_refused_once(watch, queued, redis_client, tmp_path):
+    """A link to a folder outside the inbox, there when the watcher starts: one `dead` entry
+    naming it, nothing of the folder read; a restart and a change in the folder add none."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "private.txt").write_text(PROSE)
+    (watch.inbox / "news").mkdir()
+    os.symlink(elsewhere, watch.inbox / "news" / "feeds")
+    watch()
+    wait_for_entries(redis_client, [DEAD], 1, timeout=10)
+    (elsewhere / "later.txt").write_text(PROSE + "A second private file.\n")
+    watch()  # a second watcher rescans the inbox from the start
+    time.sleep(QUIET)
+    [dead] = entries(redis_client, DEAD)
+    assert dead["stage"] == "intake"
+    assert dead["error"] == folder_link_refused("news/feeds", elsewhere)
+    assert dead["source"]["path"] == str(watch.inbox.resolve() / "news" / "feeds")
+    assert queued() == []
+
+
+def test_folder_link_made_while_watching_is_refused(watch, queued, redis_client, tmp_path):
+    """A link to an outside folder made in the watched inbox is refused as the link it is;
+    files written into that folder afterwards are never taken."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "private.txt").write_text(PROSE)
+    inbox = watch()
+    os.symlink(elsewhere, inbox / "feeds")
+    wait_for_entries(redis_client, [DEAD], 1, timeout=10)
+    (elsewhere / "later.txt").write_text(PROSE + "A second private file.\n")
+    time.sleep(QUIET)
+    [dead] = entries(redis_client, DEAD)
+    assert dead["error"] == folder_link_refused("feeds", elsewhere)
+    assert queued() == []
+
+
+def test_folder_link_inside_the_inbox_is_refused_and_its_files_taken_where_they_lie(
+    watch, queued_paths, redis_client
+):
+    """A link to a folder of the inbox itself is refused too (one rule for every folder
+    link); the folder's files are queued once, from their real place."""
+    inbox = watch.inbox
+    (inbox / "real").mkdir()
+    (inbox / "real" / "story.txt").write_text(PROSE)
+    os.symlink(inbox / "real", inbox / "alias")
+    watch()
+    wait_for_entries(redis_client, [DEAD], 1, timeout=10)
+    wait_until(lambda: len(queued_paths()) == 1)
+    time.sleep(QUIET)
+    [dead] = entries(redis_client, DEAD)
+    assert dead["error"] == folder_link_refused("alias", inbox / "real")
+    assert queued_paths() == [str(inbox.resolve() / "real" / "story.txt")]
 
 
 def test_named_pipe_is_refused_without_blocking(watch, queued, redis_client):

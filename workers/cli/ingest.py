@@ -10,7 +10,7 @@ import structlog
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from workers.inputs.intake import Offer, files_under, shown
+from workers.inputs.intake import Offer, inputs_under, shown
 from workers.runtime.supervisor import start_workers, stop_workers
 from workers.services import Services
 from workers.settings import Settings
@@ -57,15 +57,19 @@ def ingest(
 
 
 def _offer_all(services: Services, paths: list[Path], urls: tuple[str, ...]) -> list[Offer]:
-    """Offer every file below ``paths`` (a .urls file: one offer per URL) and every URL."""
+    """Offer every file below ``paths`` (a .urls file: one offer per URL) and every URL.
+
+    What lies below a folder is confined to it, as the inbox's files are to the inbox: a
+    link out of it, and any link to a folder, is refused (a file named itself is read).
+    """
     from workers.stages.chain import start
 
     intake = services.intake(start)
-    files = [f for p in paths for f in (files_under(p) if p.is_dir() else [p])]
+    files = [pair for path in paths for pair in _files_of(path)]
     offers = []
-    for file in files:
+    for file, folder in files:
         try:
-            offers += intake.offer_path(file)
+            offers += intake.offer_path(file, confine_to=folder)
         except FileNotFoundError:
             log.warning("vanished", path=shown(file))  # removed while the others were offered
     offers += [intake.offer_url(url) for url in urls]
@@ -73,6 +77,13 @@ def _offer_all(services: Services, paths: list[Path], urls: tuple[str, ...]) -> 
     seen = len(offers) - queued
     log.info("ingested", files=len(files), urls=len(urls), queued=queued, already_seen=seen)
     return offers
+
+
+def _files_of(path: Path) -> list[tuple[Path, Path | None]]:
+    """What to offer for one argument, each with the folder it is confined to, if any."""
+    if path.is_dir():
+        return [(file, path) for file in inputs_under(path)]
+    return [(path, None)]
 
 
 def workers_alive(services: Services) -> bool:

@@ -73,10 +73,10 @@ class Intake:
     def offer_file(self, path: Path, confine_to: Path | None = None) -> Offer:
         """Queue a file unless this content under this name was taken already.
 
-        With ``confine_to`` (the watched inbox), a symlink that resolves outside it
-        is refused with a `dead` entry instead of being read. Whatever goes wrong with
-        the file sends it to `dead` with the reason; only Redis being away is raised
-        (the caller offers the file again later).
+        With ``confine_to`` (the watched inbox, or a folder given to `ingest`), a symlink
+        that resolves outside it is refused with a `dead` entry instead of being read.
+        Whatever goes wrong with the file sends it to `dead` with the reason; only Redis
+        being away is raised (the caller offers the file again later).
         """
         real = path.resolve()
         source = Source(type="file", path=shown(real))
@@ -87,7 +87,10 @@ class Intake:
         source = Source(type="file", path=str(real))
         if confine_to is not None and not real.is_relative_to(confine_to.resolve()):
             refused = input_id(str(path.absolute()), str(real).encode("utf-8", "surrogateescape"))
-            reason = f"refused: {shown(path.name)} is a link to {shown(real)}, outside the inbox"
+            reason = (
+                f"refused: {shown(path.name)} is a link to {shown(real)}, outside"
+                f" {shown(confine_to.resolve())}: copy the file in instead"
+            )
             return self._refuse(refused, replace(source, path=shown(real)), reason)
         status = real.stat()
         # Named by what it is and when it was last changed: such an input has no bytes to hash.
@@ -109,7 +112,12 @@ class Intake:
         return self._queue(input_id(str(real), content), source)
 
     def offer_path(self, path: Path, confine_to: Path | None = None) -> list[Offer]:
-        """A file's offer, or one offer per URL of a `.url`/`.urls` list (one URL a line)."""
+        """A file's offer, or one offer per URL of a `.url`/`.urls` list (one URL a line).
+
+        A link to a folder (which `inputs_under` lists without following it) is refused.
+        """
+        if path.is_symlink() and path.is_dir():
+            return [self._refuse_folder_link(path, confine_to)]
         if path.suffix.lower() not in URL_LIST_SUFFIXES:
             return [self.offer_file(path, confine_to)]
         real = path.resolve()
@@ -126,6 +134,23 @@ class Intake:
         else:
             return [self.offer_url(url) for url in urls_in(data.decode("utf-8", "replace"))]
         return [self._refuse(listing, source, reason)]
+
+    def _refuse_folder_link(self, link: Path, root: Path | None) -> Offer:
+        """A `dead` entry for a link to a folder, once: its id names the link and its target.
+
+        Folder links are never followed, wherever they lead: out of the inbox they would
+        publish what its owner never put there, and inside it they add nothing (their
+        files are taken where they lie) but loops and a second name for every file.
+        """
+        place = link.parent.resolve() / link.name  # the link itself, not where it leads
+        target = link.resolve()
+        named = next((link.relative_to(b) for b in _bases(root) if link.is_relative_to(b)), place)
+        reason = (
+            f"refused: {shown(named)} is a link to a folder ({shown(target)}): newsflow does"
+            " not follow folder links, move or copy the files in instead"
+        )
+        refused = input_id(str(place), b"folder link to " + os.fsencode(target))
+        return self._refuse(refused, Source(type="file", path=shown(place)), reason)
 
     def offer_url(
         self, url: str, feed: str | None = None, meta: dict[str, Any] | None = None
@@ -197,6 +222,11 @@ def shown(path: Path | str) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
+def _bases(root: Path | None) -> tuple[Path, ...]:
+    """The folder as given and as resolved: a path below it may be written either way."""
+    return (root, root.resolve()) if root else ()
+
+
 def urls_in(text: str) -> list[str]:
     """The URLs of a URL list: one a line; blank lines and `#` comments skipped. Windows
     Internet Shortcuts (`[InternetShortcut]` then `URL=...`) read as well."""
@@ -206,10 +236,12 @@ def urls_in(text: str) -> list[str]:
     return [line for line in lines if line and not line.startswith("#")]
 
 
-def files_under(folder: Path) -> list[Path]:
-    """Every candidate file below a folder, sorted, not following links to folders."""
+def inputs_under(folder: Path) -> list[Path]:
+    """Every candidate file below a folder, and every link to a folder there: such a link
+    is not followed but listed, for `Intake.offer_path` to refuse it with a reason."""
     found = []
-    for directory, subdirs, names in os.walk(folder):
+    for directory, subdirs, names in os.walk(folder):  # never descends into a folder link
         subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
-        found += [Path(directory, n) for n in sorted(names)]
+        links = [d for d in subdirs if os.path.islink(os.path.join(directory, d))]
+        found += [Path(directory, n) for n in sorted(names + links)]
     return [p for p in found if is_candidate(p, folder)]

@@ -19,7 +19,7 @@ import redis
 import structlog
 import watchfiles
 
-from workers.inputs.intake import Intake, files_under, is_candidate, shown
+from workers.inputs.intake import Intake, inputs_under, is_candidate, shown
 from workers.runtime.outage import Outage
 
 log = structlog.get_logger("newsflow.watcher")
@@ -121,8 +121,13 @@ class Watcher:
             self._offer(self._pending.settled())
 
     def _touch(self, path: Path) -> None:
-        # A folder moved in is reported as one change: its files are not.
-        for file in files_under(path) if path.is_dir() else [path]:
+        # watchfiles follows links to folders and reports the files in them: the link is
+        # offered instead, to be refused (once: the same link, the same id).
+        path = folder_link_above(path, self.inbox) or path
+        # A folder moved in is reported as one change: its files are not. A link to a
+        # folder is offered itself, never walked.
+        walk = path.is_dir() and not path.is_symlink()
+        for file in inputs_under(path) if walk else [path]:
             self._pending.touch(file)
 
     def _wanted(self, change: watchfiles.Change, name: str) -> bool:
@@ -162,7 +167,7 @@ class Watcher:
         """Touch the inbox's files that were never taken or changed since, and those taken
         lately that Redis no longer remembers."""
         self._next_rescan = time.monotonic() + self._rescan_seconds
-        present = set(files_under(self.inbox))
+        present = set(inputs_under(self.inbox))
         for path in present - set(self._pending.files):
             with contextlib.suppress(OSError):
                 status = path.stat()
@@ -192,3 +197,16 @@ class Watcher:
             elif when >= horizon:
                 kept.append((when, path, taken))
         self._recent = kept
+
+
+def folder_link_above(path: Path, inbox: Path) -> Path | None:
+    """The first link to a folder on the way down from the inbox to ``path``, if any."""
+    for root in (inbox, inbox.resolve()):
+        if path.is_relative_to(root):
+            here = root
+            for part in path.relative_to(root).parts[:-1]:
+                here = here / part
+                if here.is_symlink():
+                    return here
+            return None
+    return None
