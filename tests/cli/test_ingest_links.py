@@ -22,9 +22,9 @@ def queued_paths(client: redis.Redis, keys: Keys) -> list[str]:
 
 
 def test_ingest_of_a_folder_refuses_its_links_out_of_it_once(redis_client, keys, tmp_path):
-    """A folder holding an article, a link to a folder outside it and a link to a file
-    outside it: the article is queued, each link has one `dead` entry naming it and nothing
-    outside is read; ingesting the folder again adds no entry. A link named on the command
+    """A folder holding an article, a link to a folder outside it, a link to a file outside
+    it and a link loop: the article is queued, each link has one `dead` entry naming it and
+    nothing outside is read; ingesting the folder again adds no entry. A link named on the command
     line is the user's own choice: its file is read."""
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -36,6 +36,7 @@ def test_ingest_of_a_folder_refuses_its_links_out_of_it_once(redis_client, keys,
     (archive / "news" / "story.txt").write_text(PROSE)
     os.symlink(elsewhere, archive / "news" / "feeds")
     os.symlink(secret, archive / "leak.txt")
+    os.symlink(archive / "loop.txt", archive / "loop.txt")  # a link to itself
     own = tmp_path / "own.txt"
     own.write_text(PROSE + "My own article.\n")
     named = tmp_path / "named.txt"
@@ -49,6 +50,7 @@ def test_ingest_of_a_folder_refuses_its_links_out_of_it_once(redis_client, keys,
     assert reasons == [
         f"refused: leak.txt is a link to {secret.resolve()}, outside {archive.resolve()}:"
         " copy the file in instead",
+        "refused: loop.txt is a symbolic link loop: remove or fix the link",
         f"refused: news/feeds is a link to a folder ({elsewhere.resolve()}): newsflow does not"
         " follow folder links, move or copy the files in instead",
     ]

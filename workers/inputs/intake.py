@@ -8,6 +8,7 @@ is a new input, and a copy under a new name is a new input that dedup marks.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Callable
@@ -78,7 +79,7 @@ class Intake:
         Whatever goes wrong with the file sends it to `dead` with the reason; only Redis
         being away is raised (the caller offers the file again later).
         """
-        real = path.resolve()
+        real = _real(path)
         source = Source(type="file", path=shown(real))
         article_id = input_id(str(real), b"")  # named by its path until its bytes are read
         return self._safely(article_id, source, lambda: self._take_file(path, real, confine_to))
@@ -92,7 +93,13 @@ class Intake:
                 f" {shown(confine_to.resolve())}: copy the file in instead"
             )
             return self._refuse(refused, replace(source, path=shown(real)), reason)
-        status = real.stat()
+        try:
+            status = real.stat()
+        except OSError as error:
+            if error.errno != errno.ELOOP:
+                raise
+            reason = f"refused: {shown(path.name)} is a symbolic link loop: remove or fix the link"
+            return self._refuse(input_id(str(real), b"link loop"), source, reason)
         # Named by what it is and when it was last changed: such an input has no bytes to hash.
         unread = f"size={status.st_size} mtime={status.st_mtime_ns}"
         unread_id = input_id(str(real), unread.encode())
@@ -120,7 +127,7 @@ class Intake:
             return [self._refuse_folder_link(path, confine_to)]
         if path.suffix.lower() not in URL_LIST_SUFFIXES:
             return [self.offer_file(path, confine_to)]
-        real = path.resolve()
+        real = _real(path)
         if confine_to is not None and not real.is_relative_to(confine_to.resolve()):
             return [self.offer_file(path, confine_to)]  # refused there, as any outside link
         listing = input_id(str(real), b"url list")
@@ -214,6 +221,14 @@ class Intake:
         self._outcomes.bury(article_id, "intake", reason, source, attempts=1)
         self._client.sadd(self._keys.seen, article_id)
         return Offer(article_id, queued=False)
+
+
+def _real(path: Path) -> Path:
+    """Where ``path`` leads; a link loop stays where it is (stat then says ELOOP)."""
+    try:
+        return path.resolve()
+    except RuntimeError:  # Python before 3.13 raises on a symlink loop
+        return path.absolute()
 
 
 def shown(path: Path | str) -> str:
