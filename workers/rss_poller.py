@@ -9,12 +9,15 @@ import signal
 import threading
 
 from workers.runtime import logs
-from workers.services import process_services
-from workers.stages.chain import start
+from workers.settings import settings_or_exit
 
 
 def main() -> None:
+    settings_or_exit()  # before the broker is built from them (importing the chain)
     logs.configure()
+    from workers.services import process_services
+    from workers.stages.chain import start
+
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())

@@ -18,6 +18,7 @@ import redis
 import structlog
 
 from workers.runtime import logs
+from workers.settings import settings_or_exit
 from workers.state.liveness import Liveness, worker_name
 
 if TYPE_CHECKING:  # importing these builds the broker: serve() does it, once logs are set
@@ -34,6 +35,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--queues", nargs="*", default=None, help="default: every stage")
     args = parser.parse_args(argv)
+    settings_or_exit()
     logs.configure()
     serve(args.threads, args.queues)
 
