@@ -10,12 +10,13 @@ a terminal, so `| jq` always works; exit status 1 when KEY is unknown.
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import orjson
 import typer
 
-from workers.state.entity_registry import EntityRegistry
+if TYPE_CHECKING:  # imported by the command itself: `entities --help` needs no Redis
+    from workers.state.entity_registry import EntityRegistry
 
 
 def entities(
