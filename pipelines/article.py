@@ -101,12 +101,20 @@ class Article:
     notes: list[str] = field(default_factory=list)
     dedup: Dedup = field(default_factory=Dedup)
     story: str | None = None
+    #: The id of the record this one supersedes (the same input processed again by
+    #: `newsflow reprocess` or `ingest --force`), null for a first version. Added: schema 1.
+    replaces: str | None = None
     ingested_at: str | None = None
     processed_at: str | None = None
 
     @classmethod
     def from_extracted(
-        cls, article_id: str, source: Source, extracted: Extracted, ingested_at: str | None
+        cls,
+        article_id: str,
+        source: Source,
+        extracted: Extracted,
+        ingested_at: str | None,
+        replaces: str | None = None,
     ) -> Article:
         return cls(
             id=article_id,
@@ -119,6 +127,7 @@ class Article:
             sitename=extracted.sitename,
             language=extracted.language,
             removed=list(extracted.removed),
+            replaces=replaces,
             ingested_at=ingested_at,
         )
 
@@ -146,6 +155,13 @@ def input_id(source_key: str, content: bytes) -> str:
     digest.update(b"\0")
     digest.update(content)
     return digest.hexdigest()[:16]
+
+
+def successor_id(article_id: str) -> str:
+    """The id of the next version of an input: derived from the id of the version it
+    replaces, so that every command reprocessing that version, and every retry of one,
+    names the new version alike and queues it once (generation n+1 from generation n)."""
+    return hashlib.sha256(b"reprocess\0" + article_id.encode("ascii")).hexdigest()[:16]
 
 
 def utc_timestamp() -> str:

@@ -64,6 +64,11 @@ RECORD_FIELDS: dict[str, dict[str, Any]] = {
     # The dedup stage always sets the story, extract the intake time and publish its own
     # time: the dataclass allows None only for an article still between stages.
     "story": {**ID, "description": "id of the story's first article, grouping one event"},
+    "replaces": {
+        "anyOf": [ID, {"type": "null"}],
+        "description": "the id of the record this one supersedes (the same input processed "
+        "again by `newsflow reprocess` or `ingest --force`), null for a first version",
+    },
     "ingested_at": {**TIMESTAMP, "description": "when the input was queued, UTC"},
     "processed_at": {**TIMESTAMP, "description": "when the record was published, UTC"},
 }

@@ -87,6 +87,7 @@ class ArticleRecord(TypedDict):
     notes: list[str]
     dedup: DedupRecord
     story: str
+    replaces: str | None  #: the id of the record this one supersedes (a reprocessed input)
     ingested_at: str
     processed_at: str
 

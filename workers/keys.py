@@ -64,6 +64,15 @@ class Keys:
         """Held for a moment by whoever is queueing this input, against concurrent offers."""
         return f"{self.prefix}:claim:{article_id}"
 
+    @property
+    def successors(self) -> str:
+        """Hash of a reprocessed input's id -> the id of the version that replaces it."""
+        return f"{self.prefix}:successors"
+
+    def raw(self, canonical_url: str) -> str:
+        """Hash of a web page's fetched bytes and kind (NEWSFLOW_KEEP_RAW), for reprocessing."""
+        return f"{self.prefix}:raw:{canonical_url}"
+
     def stream(self, name: str) -> str:
         return f"{self.prefix}:{name}"
 

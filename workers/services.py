@@ -16,6 +16,7 @@ import redis
 
 from pipelines.dedup.minhash import DedupConfig
 from pipelines.dedup.stories import StoryConfig
+from workers.inputs.filters import InboxFilter
 from workers.inputs.intake import Enqueue, Intake
 from workers.inputs.poller import Poller
 from workers.inputs.read import InputReader
@@ -132,7 +133,13 @@ class Services:
             self.intake(enqueue),
             settings.settle_seconds,
             settings.rescan_seconds,
+            self.inbox_filter,
         )
+
+    @cached_property
+    def inbox_filter(self) -> InboxFilter:
+        """The files of the inbox, or of a folder given to `ingest`, that are taken."""
+        return InboxFilter.from_settings(self.settings)
 
     def intake(self, enqueue: Enqueue) -> Intake:
         """An intake that hands each new input to ``enqueue`` (the first stage's queue:

@@ -8,6 +8,7 @@ turns that into a message and exit status 2 (`settings_or_exit`).
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, NoReturn
 from urllib.parse import urlsplit
 
+from pathspec import GitIgnoreSpec
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
@@ -72,6 +74,44 @@ Megabytes = Annotated[int, Field(gt=0), Accepts("a whole number of MB above 0")]
 Similarity = Annotated[float, Field(ge=0, le=1), Accepts("a number from 0 to 1")]
 
 
+def glob_patterns(text: str) -> list[str]:
+    """The patterns of a comma-separated list, blanks dropped."""
+    return [pattern.strip() for pattern in text.split(",") if pattern.strip()]
+
+
+def _valid_globs(text: str) -> str:
+    GitIgnoreSpec.from_lines(glob_patterns(text))  # raises ValueError on a bad pattern
+    return text
+
+
+_AGE_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _age_seconds(value: object) -> object:
+    """`3600`, `90s`, `30m`, `12h` or `7d` as whole seconds; empty as 0."""
+    if not isinstance(value, str):
+        return value
+    if not value.strip():
+        return 0
+    age = re.fullmatch(r"(\d+)\s*([smhd]?)", value.strip().lower())
+    if age is None:
+        raise ValueError("not an age")
+    return int(age[1]) * _AGE_UNITS[age[2]]
+
+
+Globs = Annotated[
+    str,
+    AfterValidator(_valid_globs),
+    Accepts("comma-separated gitignore-style patterns (*.html, news/**/*.txt, archive/)", False),
+]
+Age = Annotated[
+    int,
+    BeforeValidator(_age_seconds),
+    Field(ge=0),
+    Accepts("a whole number of seconds or one with a unit (90s, 30m, 12h, 7d); 0 for off", False),
+]
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=ENV_FILE, extra="ignore")
 
@@ -121,6 +161,15 @@ class Settings(BaseSettings):
     #: The watcher rescans the inbox this often (seconds) for files its events missed, and
     #: for files taken lately whose queueing a Redis crash lost.
     rescan_seconds: Seconds = 30.0
+    #: Keep each web page's fetched bytes in Redis (30 days), so that `newsflow reprocess`
+    #: processes the same bytes again instead of fetching the page anew.
+    keep_raw: Annotated[bool, Accepts("true or false", False)] = False
+    #: Inbox files taken: only those matching one of these patterns (empty: all) and none of
+    #: the exclude patterns; relative to the inbox, gitignore-style (workers/inputs/filters.py).
+    inbox_include: Globs = ""
+    inbox_exclude: Globs = ""
+    #: A file whose mtime is older than this (seconds) when the watcher finds it is not taken.
+    inbox_ignore_older: Age = 0
     # Learned repetition of text lines per source (workers/state/line_stats.py).
     #: Documents per generation of a source's line counts (two generations are kept).
     line_stats_window: Count = 500

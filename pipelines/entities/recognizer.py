@@ -136,7 +136,8 @@ class EntityRecognizer:
 
     def _pieces(self, text: str) -> tuple[list[str], str | None]:
         """The chunks NER reads, cut to ``max_text_chars``, and the note when cut."""
-        pieces = chunk_text(text, self.max_chunk_chars)
+        # Chunks no longer than the cap, or a cap under one chunk would keep nothing.
+        pieces = chunk_text(text, min(self.max_chunk_chars, self.max_text_chars))
         if len(text) <= self.max_text_chars:
             return pieces, None
         kept, read = [], 0

@@ -94,6 +94,10 @@ def ingest(
         float,
         typer.Option(metavar="SECONDS", help="Give up waiting after this many seconds (0: never)."),
     ] = 0,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Take inputs again; each new record replaces the last."),
+    ] = False,
 ) -> None:
     """Queue files, folders and web pages for processing (one-shot backfill)."""
     import redis
@@ -109,7 +113,7 @@ def ingest(
     with redis_for_command(settings) as url:
         reachable_services()
         try:
-            code = backfill.ingest(settings, url, files, wait, timeout or None, urls)
+            code = backfill.ingest(settings, url, files, wait, timeout or None, urls, force)
         except redis.RedisError as error:
             fail(f"lost Redis ({error}): run the same ingest again, nothing is taken twice")
     raise typer.Exit(code)
@@ -205,5 +209,5 @@ def config(
     settings_report.print_settings(sys.stdout, as_json)
 
 
-# `entities` and `feeds` live in modules of their own, imported only when they are run
+# `entities`, `feeds` and `reprocess` live in modules of their own, imported only when they are run
 # (workers/cli/commands.py lists them).

@@ -37,6 +37,11 @@ LAZY_COMMANDS = {
     "feeds": LazyCommand(
         "workers.cli.feeds", "feeds_app", "The feeds the poller polls (kept in Redis)."
     ),
+    "reprocess": LazyCommand(
+        "workers.cli.reprocess",
+        "reprocess",
+        "Run inputs again with today's code and settings; each new record replaces the old.",
+    ),
 }
 
 

@@ -10,6 +10,7 @@ import structlog
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from workers.inputs.filters import InboxFilter
 from workers.inputs.intake import Offer, inputs_under, shown
 from workers.runtime.supervisor import start_workers, stop_workers
 from workers.services import Services
@@ -27,11 +28,13 @@ def ingest(
     wait: bool,
     timeout: float | None,
     urls: tuple[str, ...] = (),
+    force: bool = False,
 ) -> int:
     """Exit status: 0 all published, 1 some went to `dead`, 2 bad arguments, 3 timed out.
 
     With ``wait`` and no worker running anywhere, it starts its own for the
-    duration, so a one-shot backfill needs no `newsflow run` beside it.
+    duration, so a one-shot backfill needs no `newsflow run` beside it. With ``force``,
+    an input taken before is taken again, as a new version of its latest record.
     """
     from workers.services import process_services
 
@@ -40,9 +43,15 @@ def ingest(
         log.error("not_found", paths=[shown(p) for p in missing], hint="check the paths")
         return 2
     services = process_services()
-    offers = _offer_all(services, paths, urls)
+    offers = _offer_all(services, paths, urls, force)
     if not wait:
         return 0
+    return follow(services, redis_url, offers, timeout)
+
+
+def follow(services: Services, redis_url: str, offers: list[Offer], timeout: float | None) -> int:
+    """Follow the inputs to their outcome with a progress bar, then print the summary
+    (with workers of its own when none is running): `ingest --wait`'s exit status."""
     helpers = []
     unfinished = None in services.outcomes.outcomes([o.article_id for o in offers])
     if unfinished and not workers_alive(services):
@@ -56,16 +65,25 @@ def ingest(
     return _summarise(results, len(offers))
 
 
-def _offer_all(services: Services, paths: list[Path], urls: tuple[str, ...]) -> list[Offer]:
+def _offer_all(
+    services: Services, paths: list[Path], urls: tuple[str, ...], force: bool = False
+) -> list[Offer]:
     """Offer every file below ``paths`` (a .urls file: one offer per URL) and every URL.
 
     What lies below a folder is confined to it, as the inbox's files are to the inbox: a
     link out of it, and any link to a folder, is refused (a file named itself is read).
+    The inbox's filters choose among a folder's files; a file named itself is always taken.
     """
     from workers.stages.chain import start
 
     intake = services.intake(start)
-    files = [pair for path in paths for pair in _files_of(path)]
+    files = [pair for path in paths for pair in _files_of(path, services.inbox_filter)]
+    if force:
+        from workers.inputs.reprocess import Reprocessor, force_offers
+
+        offers = force_offers(services, intake, Reprocessor(services, start), files, urls)
+        log.info("forced", files=len(files), urls=len(urls), queued=sum(o.queued for o in offers))
+        return offers
     offers = []
     for file, folder in files:
         try:
@@ -79,11 +97,22 @@ def _offer_all(services: Services, paths: list[Path], urls: tuple[str, ...]) -> 
     return offers
 
 
-def _files_of(path: Path) -> list[tuple[Path, Path | None]]:
+def _files_of(path: Path, wanted: InboxFilter) -> list[tuple[Path, Path | None]]:
     """What to offer for one argument, each with the folder it is confined to, if any."""
-    if path.is_dir():
-        return [(file, path) for file in inputs_under(path)]
-    return [(path, None)]
+    if not path.is_dir():
+        return [(path, None)]
+    files, skipped = [], 0
+    for file in inputs_under(path):
+        reason = wanted.skipped_because(file, path)
+        if reason is None:
+            files.append((file, path))
+        else:
+            skipped += 1
+            log.debug("skipped", path=shown(file), reason=reason)
+    if skipped:
+        reason = "NEWSFLOW_INBOX_INCLUDE, _EXCLUDE or _IGNORE_OLDER left them out"
+        log.info("filtered", folder=shown(path), skipped=skipped, reason=reason)
+    return files
 
 
 def workers_alive(services: Services) -> bool:

@@ -3,7 +3,8 @@
 watchfiles reports a file at its first bytes, so a file is taken only when its
 size and mtime have held still for `settle_seconds` (a write-then-rename shows
 up complete and passes the same check). Files present at start are taken too, and
-the inbox is rescanned now and then for what the events missed or Redis lost.
+the inbox is rescanned now and then for what the events missed or Redis lost. Files the
+operator filtered out (`filters.InboxFilter`) are counted and logged once, never taken.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import redis
 import structlog
 import watchfiles
 
+from workers.inputs.filters import InboxFilter
 from workers.inputs.intake import Intake, inputs_under, is_candidate, shown
 from workers.runtime.outage import Outage
 
@@ -73,9 +75,15 @@ class Watcher:
         intake: Intake,
         settle_seconds: float = 1.0,
         rescan_seconds: float = 30.0,
+        wanted: InboxFilter | None = None,
     ) -> None:
         self.inbox = inbox
+        #: The inbox resolved, as watchfiles reports paths: one name per file, however found.
+        self._root = inbox.resolve()
         self._intake = intake
+        self._wanted_files = wanted or InboxFilter()
+        #: Files filtered out, each logged once (forgotten when it goes away).
+        self._skipped: set[Path] = set()
         self._pending = _Pending(settle_seconds)
         self._tick_ms = max(50, int(settle_seconds * 250))
         self._rescan_seconds = rescan_seconds
@@ -90,7 +98,12 @@ class Watcher:
         """Watch until ``stop`` is set."""
         self.inbox.mkdir(parents=True, exist_ok=True)
         self._rescan()
-        log.info("watching", inbox=shown(self.inbox.resolve()), existing=len(self._pending.files))
+        log.info(
+            "watching",
+            inbox=shown(self._root),
+            existing=len(self._pending.files),
+            skipped=len(self._skipped),
+        )
         while not stop.is_set():
             try:
                 self._watch(stop)
@@ -128,10 +141,20 @@ class Watcher:
         # folder is offered itself, never walked.
         walk = path.is_dir() and not path.is_symlink()
         for file in inputs_under(path) if walk else [path]:
-            self._pending.touch(file)
+            self._consider(file)
+
+    def _consider(self, path: Path) -> None:
+        """Touch a file the filters let through; log the others, once each."""
+        reason = self._wanted_files.skipped_because(path, self._root)
+        if reason is None:
+            self._skipped.discard(path)
+            self._pending.touch(path)
+        elif path not in self._skipped:
+            self._skipped.add(path)
+            log.debug("skipped", path=shown(path), reason=reason)
 
     def _wanted(self, change: watchfiles.Change, name: str) -> bool:
-        return is_candidate(Path(name), self.inbox.resolve())
+        return is_candidate(Path(name), self._root)
 
     def _offer(self, paths: list[Path]) -> None:
         for index, path in enumerate(paths):
@@ -167,14 +190,15 @@ class Watcher:
         """Touch the inbox's files that were never taken or changed since, and those taken
         lately that Redis no longer remembers."""
         self._next_rescan = time.monotonic() + self._rescan_seconds
-        present = set(inputs_under(self.inbox))
+        present = set(inputs_under(self._root))
         for path in present - set(self._pending.files):
             with contextlib.suppress(OSError):
                 status = path.stat()
                 if self._taken.get(path) != (status.st_size, status.st_mtime_ns):
-                    self._pending.touch(path)
+                    self._consider(path)
         for gone in set(self._taken) - present:
             del self._taken[gone]
+        self._skipped &= present
         if self._outage.ready():
             self._take_again_what_redis_lost()
 

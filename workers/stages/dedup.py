@@ -31,4 +31,5 @@ def classify_article(index: DedupIndex, article: Article) -> Decision:
         article.text,
         families=stories.family_keys(article.source, article.url, article.title),
         features=stories.story_features(article.entities, article.text, index.story_config),
+        replaces=article.replaces,
     )

@@ -19,6 +19,7 @@ from pipelines.clean.paragraphs import document_lines
 from pipelines.clean.repetition import source_name
 from pipelines.extract.extractor import decode_text
 from pipelines.feeds import fill_gaps
+from workers.inputs import reprocess
 from workers.runtime.sandbox import Sandbox
 from workers.services import process_services
 from workers.stages import chain
@@ -32,20 +33,23 @@ log = structlog.get_logger("newsflow.stages")
 def extract(
     article_id: str, source: dict[str, Any], ingested_at: str, meta: dict[str, Any] | None = None
 ) -> None:
-    """``meta``: a feed item's title and date, for what the page itself does not state."""
+    """``meta``: a feed item's title and date, for what the page itself does not state;
+    ``replaces`` in it: the id of the version this one replaces (`newsflow reprocess`)."""
     origin = Source(**source)
+    meta = dict(meta or {})
+    replaces = meta.pop("replaces", None)
     if _already_extracted(article_id):
         return
 
     def step() -> Article:
-        data, kind = _read(origin, article_id)
+        data, kind = _read(origin, article_id, replaces)
         if kind == "text":
             found = _clean_text(data, origin, article_id)
         else:
             settings = process_services().settings
             found = _sandbox()(data, kind, origin.url, settings.max_bytes)
         found = fill_gaps(found, meta)
-        return Article.from_extracted(article_id, origin, found, ingested_at)
+        return Article.from_extracted(article_id, origin, found, ingested_at, replaces)
 
     if run_stage(article_id, "extract", origin, step):
         chain.pass_on("extract", article_id)
@@ -70,15 +74,20 @@ def _already_extracted(article_id: str) -> bool:
     return False
 
 
-def _read(origin: Source, article_id: str) -> tuple[bytes, str]:
+def _read(origin: Source, article_id: str, replaces: str | None) -> tuple[bytes, str]:
     """The input's bytes and kind; a web page's Retry-After is dramatiq's next delay.
 
     Other transient errors take the actor's exponential backoff. Waiting for a turn at
     a busy host is not an attempt: a feed of a thousand items from one site must not
-    run out of retries while its pages wait their turn.
+    run out of retries while its pages wait their turn. A version replacing another is
+    read again as it is now (a page: its kept bytes, if NEWSFLOW_KEEP_RAW kept them).
     """
+    services = process_services()
     try:
-        return process_services().input_reader.read(origin, article_id)
+        if replaces is not None:
+            data, kind = reprocess.read_again(services, origin, article_id)
+        else:
+            data, kind = services.input_reader.read(origin, article_id)
     except HostBusy as busy:
         _not_an_attempt()
         raise dramatiq.Retry(busy.reason, delay=int((busy.retry_after or 1.0) * 1000)) from None
@@ -87,6 +96,9 @@ def _read(origin: Source, article_id: str) -> tuple[bytes, str]:
             raise
         delay_ms = int(min(error.retry_after, MAX_RETRY_AFTER) * 1000)
         raise dramatiq.Retry(error.reason, delay=delay_ms) from None
+    if origin.url and origin.type != "file" and services.settings.keep_raw:
+        reprocess.keep_page(services.client, services.keys, origin.url, data, kind)
+    return data, kind
 
 
 def _not_an_attempt() -> None:

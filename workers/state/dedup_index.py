@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import redis
 import structlog
 
+from pipelines.article import UNIQUE
 from pipelines.dedup import encoding, policy, stories
 from pipelines.dedup import minhash as dedup
 from pipelines.dedup.encoding import DECISION_PIECES
@@ -59,6 +60,19 @@ end
 redis.call('PEXPIREAT', KEYS[1], ARGV[4])
 return 1
 """
+
+
+# KEYS: the replaced article's doc hash. ARGV: the id of its successor.
+# Marks a doc replaced, unless it expired with its window (a hash without a TTL would stay).
+_SUPERSEDE = """
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('HSET', KEYS[1], 'r', ARGV[1])
+end
+return 1
+"""
+
+#: The doc hash field naming the article that replaced this one (`newsflow reprocess`).
+REPLACED_BY = "r"
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +107,7 @@ class DedupIndex:
         self._story = story or stories.StoryConfig()
         self._add_to_band = client.register_script(_ADD_TO_BAND)
         self._keep_decision = client.register_script(_KEEP_DECISION)
+        self._supersede = client.register_script(_SUPERSEDE)
 
     @property
     def story_config(self) -> stories.StoryConfig:
@@ -105,19 +120,41 @@ class DedupIndex:
         *,
         families: Sequence[str] = (),
         features: dict[str, float] | None = None,
+        replaces: str | None = None,
     ) -> Decision:
         """Register the article in the index and say what it duplicates, revises, joins.
 
         Idempotent: a redelivered article gets the decision kept for it the first time.
+        An article that ``replaces`` another (a version reprocessed) is its successor: the
+        replaced one, and every version before it, leaves the index for every article
+        from then on (so the new version is never a copy of itself), and a new version
+        that is unique keeps the story of the one it replaces.
         """
         kept = self.decision_of(article_id)
         if kept is not None:
             return policy.as_decision(kept)
         probe = self._probe(article_id, text, families, features or {})
         self._enter(probe)
+        if replaces is not None:
+            # After entering: an article deciding meanwhile finds one version or the other.
+            self._supersede(keys=[self._keys.doc(replaces)], args=[article_id])
         seq = self._sequence(article_id)
         earlier = self._earlier(probe, seq)
-        return self._keep(article_id, policy.decide(probe, earlier, self._config, self._story))
+        decision = policy.decide(probe, earlier, self._config, self._story)
+        if replaces is not None:
+            decision = self._succeed(decision, replaces)
+        return self._keep(article_id, decision)
+
+    def _succeed(self, decision: dict[str, object], replaces: str) -> dict[str, object]:
+        """The decision of a new version: ``replaces`` noted (`newsflow why` shows it) and,
+        when nothing earlier claims it, the replaced version's story kept."""
+        decision = {**decision, "replaces": replaces}
+        own_story = decision.get("status") == UNIQUE and not decision.get("revision_of")
+        previous = self.decision_of(replaces)
+        if own_story and previous is not None and previous.get("story"):
+            decision["story"] = previous["story"]
+            decision.pop("story_similarity", None)
+        return decision
 
     def decision_of(self, article_id: str) -> dict[str, object] | None:
         """What was decided for an article, with what it was compared to (`newsflow why`)."""
@@ -221,9 +258,13 @@ class DedupIndex:
         """The stored docs of the ids found (those expired with their window left out)."""
         pipe = self._client.pipeline(transaction=False)
         for article_id in found:
-            pipe.hmget(self._keys.doc(article_id), encoding.DOC_FIELDS)
+            pipe.hmget(self._keys.doc(article_id), [*encoding.DOC_FIELDS, REPLACED_BY])
         replies = zip(found.items(), pipe.execute(), strict=True)
-        docs = (encoding.parsed(article_id, how, values) for (article_id, how), values in replies)
+        docs = (
+            encoding.parsed(article_id, how, values[:-1])
+            for (article_id, how), values in replies
+            if values[-1] is None  # a replaced version is not compared: its successor is
+        )
         return [doc for doc in docs if doc is not None]
 
     # -- keeping the decision -----------------------------------------------------------------
