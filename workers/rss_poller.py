@@ -6,9 +6,9 @@ The polling itself is workers/inputs/poller.py; `newsflow run` runs it as a thre
 from __future__ import annotations
 
 import signal
-import threading
 
 from workers.runtime import logs
+from workers.runtime.probes import serve_role
 from workers.settings import settings_or_exit
 
 
@@ -18,7 +18,7 @@ def main() -> None:
     from workers.services import process_services
     from workers.stages.chain import start
 
-    stop = threading.Event()
+    stop = serve_role("poller")  # also serves the probes on NEWSFLOW_METRICS_PORT
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     process_services().poller(start).run(stop)

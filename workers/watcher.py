@@ -6,9 +6,9 @@ The watching itself is workers/inputs/watcher.py; `newsflow run` runs it as a th
 from __future__ import annotations
 
 import signal
-import threading
 
 from workers.runtime import logs
+from workers.runtime.probes import serve_role
 from workers.settings import settings_or_exit
 
 
@@ -19,7 +19,7 @@ def main() -> None:
     from workers.stages.chain import start
 
     services = process_services()
-    stop = threading.Event()
+    stop = serve_role("watcher")  # also serves the probes on NEWSFLOW_METRICS_PORT
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     services.watcher(start).run(stop)

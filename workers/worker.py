@@ -11,13 +11,13 @@ import argparse
 import contextlib
 import ctypes
 import signal
-import threading
 from typing import TYPE_CHECKING
 
 import redis
 import structlog
 
 from workers.runtime import logs
+from workers.runtime.probes import serve_role
 from workers.settings import settings_or_exit
 from workers.state.liveness import Liveness, worker_name
 
@@ -49,7 +49,7 @@ def serve(threads: int, queues: list[str] | None = None) -> None:
 
     chain.declare_actors()
     chain.warm_up(queues)
-    stop = threading.Event()
+    stop = serve_role("worker")  # also serves the probes on NEWSFLOW_METRICS_PORT
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     # What dramatiq's own command line emits: starts the time limits' watchdog thread.

@@ -23,6 +23,7 @@ from pipelines.article import Rejected, Source, input_id, utc_timestamp
 from pipelines.urls import canonical_url, url_input_id
 from workers.inputs.read import read_file, too_large
 from workers.keys import Keys
+from workers.runtime import metrics
 from workers.state.outcome import Outcomes
 
 log = structlog.get_logger("newsflow.intake")
@@ -215,6 +216,7 @@ class Intake:
         self._enqueue(article_id, asdict(source), utc_timestamp(), meta)
         self._client.sadd(self._keys.seen, article_id)
         log.info("queued", article_id=article_id, path=source.path, url=source.url)
+        metrics.input_taken(source.type)
         return Offer(article_id, queued=True)
 
     def _refuse(self, article_id: str, source: Source, reason: str) -> Offer:

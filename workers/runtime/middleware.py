@@ -1,5 +1,6 @@
 """newsflow's dramatiq middleware: a structured log event per stage per article, with its
-duration; and a limit on deliveries of a message that keeps killing its worker."""
+duration, and the stage's metrics; and a limit on deliveries of a message that keeps
+killing its worker."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ import redis
 import structlog
 
 from workers.keys import Keys
+from workers.runtime import metrics
 
 log = structlog.get_logger("newsflow.stage")
 
 
 class StageLogging(dramatiq.Middleware):
-    """Binds article id and stage to every log line of a message, then logs its outcome.
+    """Binds article id and stage to every log line of a message, then logs its outcome and
+    counts it (`newsflow_stage_runs`, `newsflow_stage_seconds`).
 
     The same hook dramatiq's CurrentMessage middleware uses: worker threads each
     have their own context, so bound values never leak between messages.
@@ -46,7 +49,16 @@ class StageLogging(dramatiq.Middleware):
         result: object = None,
         exception: BaseException | None = None,
     ) -> None:
-        duration_ms = round((time.perf_counter() - getattr(self._local, "started", 0.0)) * 1000, 2)
+        self._finish(message, exception, "done" if exception is None else "failed")
+
+    def after_skip_message(self, broker: dramatiq.Broker, message: dramatiq.Message) -> None:
+        self._finish(message, None, "skipped")
+
+    def _finish(
+        self, message: dramatiq.Message, exception: BaseException | None, outcome: str
+    ) -> None:
+        seconds = time.perf_counter() - getattr(self._local, "started", 0.0)
+        duration_ms = round(seconds * 1000, 2)
         if exception is None:
             log.info("stage_done", duration_ms=duration_ms)
         else:
@@ -56,9 +68,8 @@ class StageLogging(dramatiq.Middleware):
                 error=f"{type(exception).__name__}: {exception}",
                 retries=max(0, message.options.get("retries", 0)),
             )
+        metrics.stage_finished(message.actor_name, outcome, seconds)
         structlog.contextvars.clear_contextvars()
-
-    after_skip_message = after_process_message
 
 
 class DeliveryLimit(dramatiq.Middleware):

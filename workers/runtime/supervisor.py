@@ -14,6 +14,8 @@ from pathlib import Path
 
 import structlog
 
+from workers.runtime import metrics
+
 log = structlog.get_logger("newsflow.supervisor")
 
 
@@ -25,7 +27,9 @@ def start_workers(
     inbox: Path | None = None,
 ) -> list[subprocess.Popen[bytes]]:
     """Worker processes on ``redis_url``; ``inbox`` is where their text sources are named from."""
-    env = {**os.environ, "NEWSFLOW_REDIS_URL": redis_url}
+    # A worker serves no probes of its own: `run` serves them for all (and an `ingest`
+    # beside a `run` would find its port taken).
+    env = {**os.environ, "NEWSFLOW_REDIS_URL": redis_url, "NEWSFLOW_METRICS_PORT": "0"}
     if log_level:
         env["NEWSFLOW_LOG_LEVEL"] = log_level
     if inbox is not None:
@@ -34,8 +38,11 @@ def start_workers(
     return [subprocess.Popen(command, env=env) for _ in range(processes)]
 
 
-# The child asks the kernel for SIGTERM when `run` dies, then serves.
-_WORKER_BOOT = "import sys, workers.worker as w; w.die_with_parent(); w.main(sys.argv[1:])"
+# The child asks the kernel for SIGTERM when `run` dies, counts itself live, then serves.
+_WORKER_BOOT = (
+    "import sys, workers.worker as w, workers.runtime.metrics as m; w.die_with_parent(); "
+    "m.process_started('worker'); w.main(sys.argv[1:])"
+)
 
 
 def stop_workers(children: list[subprocess.Popen[bytes]], timeout: float = 90.0) -> None:
@@ -49,6 +56,7 @@ def stop_workers(children: list[subprocess.Popen[bytes]], timeout: float = 90.0)
             log.warning("worker_killed", pid=child.pid, reason="did not stop in time")
             child.kill()
             child.wait()
+        metrics.process_gone(child.pid)
 
 
 #: A restarted worker waits this long after its first death, twice that after the next...
@@ -95,6 +103,7 @@ class WorkerPool:
             if slot.restart_at is None and slot.process.poll() is not None:
                 self._died(slot, now)
             if slot.restart_at is not None and now >= slot.restart_at:
+                metrics.worker_restarted(slot.process.returncode)
                 slot.process, slot.started, slot.restart_at = self._start(), now, None
                 log.info("worker_restarted", pid=slot.process.pid, deaths=len(slot.deaths))
 
@@ -103,6 +112,7 @@ class WorkerPool:
             slot.backoff = RESTART_BACKOFF[0]
         slot.deaths = [t for t in slot.deaths if now - t < CRASH_WINDOW] + [now]
         slot.restart_at = now + slot.backoff
+        metrics.process_gone(slot.process.pid)  # its live gauges go; its counts stay
         log.error(
             "worker_died",
             pid=slot.process.pid,

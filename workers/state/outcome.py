@@ -1,7 +1,9 @@
 """Where each input ends: exactly one entry in `articles` or in `dead`, never two.
 
 A marker key per article id, written in the same script as the stream entry,
-makes a redelivered or replayed message a no-op instead of a second entry.
+makes a redelivered or replayed message a no-op instead of a second entry. Only an
+entry written is counted (`newsflow_articles_published`, `newsflow_dead`), so the
+counts match the streams.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import structlog
 
 from pipelines.article import Article, Source
 from workers.keys import Keys
+from workers.runtime import metrics
 
 log = structlog.get_logger("newsflow.outcome")
 
@@ -47,20 +50,25 @@ class Outcomes:
             "status": article.dedup.status,
             "data": orjson.dumps(article.to_record()),
         }
-        return self._append(article.id, self._keys.articles, fields)
+        written = self._append(article.id, self._keys.articles, fields)
+        if written:
+            metrics.published(article.dedup.status)
+        return written
 
     def bury(self, article_id: str, stage: str, error: str, source: Source, attempts: int) -> bool:
         """Append the input to `dead` with a one-line reason; False if it already has an outcome."""
+        reason = " ".join(error.split())
         fields = {
             "id": article_id,
             "stage": stage,
-            "error": " ".join(error.split()),
+            "error": reason,
             "source": orjson.dumps(source),
             "attempts": attempts,
         }
         written = self._append(article_id, self._keys.dead, fields)
         if written:
-            log.warning("dead", article_id=article_id, stage=stage, error=fields["error"])
+            log.warning("dead", article_id=article_id, stage=stage, error=reason)
+            metrics.buried(stage, reason, source.type)
         return written
 
     def _append(self, article_id: str, stream: str, fields: dict[str, Any]) -> bool:

@@ -28,6 +28,7 @@ import redis
 
 from pipelines.article import Rejected
 from workers.keys import Keys
+from workers.runtime import metrics
 from workers.web.address_guard import deadline
 from workers.web.errors import TransientFetchError
 from workers.web.host_gate import HostGate
@@ -65,7 +66,7 @@ class Fetcher:
             follow_redirects=False,
             trust_env=False,
             headers={"User-Agent": policy.user_agent},
-            event_hooks={"response": [_vet_redirect]},
+            event_hooks={"response": [metrics.count_answer, _vet_redirect]},
         )
 
     def close(self) -> None:
@@ -109,6 +110,7 @@ class Fetcher:
             with self._turn(url), self._client.stream("GET", url, headers=headers) as response:
                 return self._receive(url, response)
         except httpx.TimeoutException as error:
+            metrics.fetch_answered(None)
             if time.monotonic() >= (deadline.get() or float("inf")):
                 error_text = f"took over {self.policy.total_timeout:g} s"
             else:
@@ -117,6 +119,7 @@ class Fetcher:
         except httpx.InvalidURL as error:
             raise Rejected(f"not a valid URL: {url[:200]} ({error})") from None
         except (httpx.TransportError, httpx.DecodingError) as error:
+            metrics.fetch_answered(None)
             raise TransientFetchError(
                 f"could not fetch {url[:200]}: {error or type(error).__name__}"
             ) from None
