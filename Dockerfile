@@ -18,11 +18,14 @@ RUN PIP_NO_CACHE_DIR=1 bash scripts/install.sh "$NEWSFLOW_EXTRAS"
 RUN useradd --system --uid 10001 --create-home --home-dir /home/newsflow newsflow \
  && mkdir -p /var/lib/newsflow /inbox \
  && chown newsflow:newsflow /var/lib/newsflow /inbox
+# The probes listen on every interface of the container, so a Prometheus beside it can
+# scrape them; outside a container the default is loopback only.
 ENV PATH=/app/.venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     NEWSFLOW_HOME=/var/lib/newsflow \
     NEWSFLOW_INBOX=/inbox \
-    NEWSFLOW_METRICS_PORT=9100
+    NEWSFLOW_METRICS_PORT=9100 \
+    NEWSFLOW_METRICS_HOST=0.0.0.0
 VOLUME ["/var/lib/newsflow"]
 USER newsflow
 
