@@ -85,3 +85,49 @@ def test_cli_import_url_list_and_bad_files(redis_client, tmp_path) -> None:
     (tmp_path / "bad.opml").write_text("<opml><body>")
     assert _cli("feeds", "import", str(tmp_path / "bad.opml")).exit_code == 2
     assert _cli("feeds", "import", str(tmp_path / "missing.opml")).exit_code == 2
+
+
+def test_cli_list_prints_a_hostile_feed_harmlessly(redis_client, intake, monkeypatch) -> None:
+    """A feed whose title carries terminal escapes (retitle, clear screen), polled for real
+    over loopback, and a failure whose error carries them: the text view shows them as
+    escapes, never raw; the JSON view carries the counts of skipped links too."""
+    from tests.workers.feed_helpers import rss
+    from tests.workers.http_server import confine_to_loopback, loopback_server
+    from workers.inputs.poller import Poller
+    from workers.web.address_guard import AllowList
+    from workers.web.fetch import Fetcher
+    from workers.web.host_gate import HostGate
+    from workers.web.policy import FetchPolicy
+
+    confine_to_loopback(monkeypatch)
+    policy = FetchPolicy(allow=AllowList.parse("127.0.0.1"), host_delay=0.0)
+    fetcher = Fetcher(policy, HostGate(redis_client, KEYS, policy), redis_client, KEYS)
+    registry = FeedRegistry(redis_client, KEYS, 900)
+    title = "Evil \x1b]0;pwned\x07 Times \x1b[2J"
+    with loopback_server() as server:
+        items = [("Story", server.url("/story.html"), "s"), ("Mail us", "mailto:x@y.example", "m")]
+        feed_url = server.route("/evil.xml", body=rss(title, items), content_type="text/xml")
+        registry.add(feed_url)
+        [polled] = Poller(redis_client, KEYS, registry, fetcher, intake, threads=1).poll_due()
+    assert polled.status == "200" and registry.all()[0].title == title
+    registry.add("https://down.example/rss")
+    registry.record_failure(
+        registry.get("https://down.example/rss"), "failed", "HTTP 500 \x1b[2J\x1b]0;x\x07"
+    )
+
+    text = _cli("feeds", "list").stdout
+    assert "\x1b" not in text and "\x07" not in text
+    assert "Evil \\x1b]0;pwned\\x07 Times \\x1b[2J" in text
+    assert "error: HTTP 500 \\x1b[2J\\x1b]0;x\\x07" in text
+    assert "skipped_links=1 (total 1)" in text
+    listed = [orjson.loads(line) for line in _cli("feeds", "list", "--json").stdout.splitlines()]
+    evil = next(f for f in listed if f["url"] == feed_url)
+    assert (evil["title"], evil["links_skipped"], evil["links_skipped_total"]) == (title, 1, 1)
+
+
+def test_cli_list_without_feeds_says_how_to_add_one(redis_client) -> None:
+    for args in (["feeds", "list"], ["feeds", "list", "--json"]):
+        result = _cli(*args)
+        assert result.exit_code == 0 and result.stdout == ""
+        assert "newsflow feeds add URL" in result.stderr
+        assert "feeds import FILE" in result.stderr

@@ -9,7 +9,7 @@ import pytest
 
 from pipelines.article import Rejected
 from workers.keys import Keys
-from workers.state.feeds import MAX_BACKOFF, FeedRegistry, backoff_delay
+from workers.state.feeds import LEFT_OVER_DELAY, MAX_BACKOFF, FeedRegistry, backoff_delay
 
 KEYS = Keys("nftest")
 
@@ -87,3 +87,28 @@ def test_a_removed_feed_stays_removed_after_its_poll(registry: FeedRegistry) -> 
     registry.remove("https://a.example/rss")
     registry.record_success(state, "200 rss20", 1, {}, None, None)
     assert registry.all() == []
+
+
+def test_left_over_items_bring_the_next_poll_forward(registry: FeedRegistry) -> None:
+    """A poll that left items over is followed within a minute, not an interval; the next
+    complete one goes back to the interval."""
+    registry.add("https://big.example/rss", interval=3600)
+    state = registry.get("https://big.example/rss")
+    registry.record_success(state, "200 rss20", 500, {}, None, None, skipped=0, left_over=9500)
+    capped = registry.get("https://big.example/rss")
+    assert capped.left_over == 9500 and capped.next_poll <= time.time() + LEFT_OVER_DELAY
+    registry.record_success(capped, "200 rss20", 500, {}, None, None, skipped=0)
+    done = registry.get("https://big.example/rss")
+    assert done.left_over == 0 and done.next_poll > time.time() + 3600 - 60
+
+
+def test_skipped_links_are_counted_per_poll_and_in_total(registry: FeedRegistry) -> None:
+    """Each document read sets the last count and adds to the total; a 304 (nothing read)
+    changes neither."""
+    registry.add("https://a.example/rss")
+    canonical = "https://a.example/rss"
+    registry.record_success(registry.get(canonical), "200 rss20", 1, {}, None, None, skipped=3)
+    registry.record_success(registry.get(canonical), "200 rss20", 0, {}, None, None, skipped=2)
+    registry.record_success(registry.get(canonical), "304 not modified", 0, {}, None, None)
+    state = registry.get(canonical)
+    assert (state.links_skipped, state.links_skipped_total) == (2, 5)

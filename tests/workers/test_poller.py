@@ -48,7 +48,7 @@ def server(connections) -> Iterator[LoopbackServer]:
         yield running
 
 
-def _poller(redis_client, intake, **policy) -> Poller:
+def _poller(redis_client, intake, max_new_items: int = 500, **policy) -> Poller:
     settings = {
         "allow": AllowList.parse("127.0.0.1"),
         "host_delay": 0.0,
@@ -57,9 +57,8 @@ def _poller(redis_client, intake, **policy) -> Poller:
     }
     chosen = FetchPolicy(**settings)
     fetcher = Fetcher(chosen, HostGate(redis_client, KEYS, chosen), redis_client, KEYS)
-    return Poller(
-        redis_client, KEYS, FeedRegistry(redis_client, KEYS, INTERVAL), fetcher, intake, threads=4
-    )
+    registry = FeedRegistry(redis_client, KEYS, INTERVAL)
+    return Poller(redis_client, KEYS, registry, fetcher, intake, 4, max_new_items)
 
 
 def _pages(eval_pages: list[Path], count: int) -> list[bytes]:
@@ -178,12 +177,13 @@ def test_real_feeds_over_http(redis_client, server, intake, eval_feeds) -> None:
 
 
 def test_ten_thousand_items(redis_client, server, intake) -> None:
-    """A 10k-item feed (generated here) queues 10k items; polled again, none."""
+    """A 10k-item feed (generated here) under a cap of 10k queues 10k items; polled again,
+    none."""
     items = [(f"Item {n}", server.url(f"/bulk/{n}"), None) for n in range(10_000)]
     feed_url = server.route(
         "/bulk.xml", body=rss("Bulk", items), content_type="application/rss+xml"
     )
-    poller = _poller(redis_client, intake)
+    poller = _poller(redis_client, intake, max_new_items=10_000)
     poller.registry.add(feed_url)
     [first] = poller.poll_due()
     _force_due(redis_client, feed_url)
@@ -342,3 +342,61 @@ def test_url_lists() -> None:
     ]
     shortcut = "[InternetShortcut]\r\nURL=https://a.example/story\r\nIconIndex=0\r\n"
     assert urls_in(shortcut) == ["https://a.example/story"]
+
+
+def test_a_poll_queues_at_most_the_cap_and_the_next_ones_soon(redis_client, server, intake) -> None:
+    """25 new items and a cap of 10: each poll queues the next 10 in the feed's order,
+    keeps no validators while items are left over (the next poll gets the whole document,
+    not a 304), and comes within a minute; the last one stores the ETag again."""
+    from pipelines.urls import url_input_id
+
+    links = [server.url(f"/capped/{n}") for n in range(25)]
+    feed_url = server.route(
+        "/capped.xml",
+        body=rss("Capped", [(f"Item {n}", link, None) for n, link in enumerate(links)]),
+        content_type="application/rss+xml",
+        etag='"c1"',
+    )
+    poller = _poller(redis_client, intake, max_new_items=10)
+    poller.registry.add(feed_url, interval=INTERVAL)
+    rounds = []
+    for _ in range(3):
+        _force_due(redis_client, feed_url)
+        [result] = poller.poll_due()
+        state = poller.registry.all()[0]
+        rounds.append((result.new_items, result.left_over, state.left_over, state.etag))
+        if result.left_over:
+            assert state.next_poll <= time.time() + 60
+        queued = redis_client.smismember(KEYS.seen, [url_input_id(link) for link in links])
+        assert queued == [1] * sum(r[0] for r in rounds) + [0] * (25 - sum(r[0] for r in rounds))
+    assert rounds == [(10, 15, 15, None), (10, 5, 5, None), (5, 0, 0, '"c1"')]
+    assert [h.headers.get("if-none-match") for h in server.hits("/capped.xml")] == [None] * 3
+    assert poller.registry.all()[0].next_poll > time.time() + INTERVAL - 60
+    assert redis_client.llen(QUEUE) == 25
+
+
+def test_links_that_are_not_web_links_are_skipped_and_counted(redis_client, server, intake) -> None:
+    """mailto:, javascript:, ftp:, data: and a link to nowhere (the feed itself) are
+    skipped: nothing queued for them, counted for the last poll and in total."""
+    good = server.url("/good.html")
+    bad = [
+        "mailto:desk@gazette.example",
+        "javascript:alert(1)",
+        "ftp://files.example/a.txt",
+        "data:text/html,x",
+        "http://[::1",
+        "#",
+    ]
+    items = [(f"Bad {n}", link, f"b-{n}") for n, link in enumerate(bad)] + [("Good", good, "g")]
+    feed_url = server.route(
+        "/mixed.xml", body=rss("Mixed", items), content_type="application/rss+xml"
+    )
+    poller = _poller(redis_client, intake)
+    poller.registry.add(feed_url)
+    [first] = poller.poll_due()
+    _force_due(redis_client, feed_url)
+    [second] = poller.poll_due()
+    state = poller.registry.all()[0]
+    assert (first.new_items, first.skipped, second.new_items, second.skipped) == (1, 6, 0, 6)
+    assert (state.links_skipped, state.links_skipped_total) == (6, 12)
+    assert redis_client.llen(QUEUE) == 1 and entries(redis_client, DEAD) == []

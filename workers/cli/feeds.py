@@ -15,6 +15,7 @@ from pipelines.feeds import parse_opml, to_opml
 from workers.cli.common import services_for_command
 from workers.inputs.intake import urls_in
 from workers.runtime.connection import redis_for_command
+from workers.runtime.terminal import printable
 from workers.settings import get_settings
 from workers.state.feeds import FeedRegistry, FeedState
 
@@ -90,10 +91,17 @@ def remove(urls: Annotated[list[str], typer.Argument(help="Feed URLs as added.")
 def list_(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
 ) -> None:
-    """Every feed with its health: last status, last success, items seen, errors."""
+    """Every feed with its health: last status, last success, items seen, links skipped,
+    errors."""
     settings = get_settings()
     with redis_for_command(settings):
         feeds = registry_for_command().all()
+    if not feeds:
+        typer.echo(
+            "newsflow: no feeds registered; add one with `newsflow feeds add URL` or "
+            "`newsflow feeds import FILE`",
+            err=True,
+        )
     for state in feeds:
         line = (
             _json_line(state, settings.feed_max_errors)
@@ -145,12 +153,18 @@ def _json_line(state: FeedState, max_errors: int) -> str:
 
 
 def _text_line(state: FeedState, max_errors: int) -> str:
+    """One line for a person: every value from the feed or its server made printable (a
+    title or error may carry escape sequences that would retitle or clear the terminal)."""
     health = "ok" if state.healthy(max_errors) else "UNHEALTHY"
-    why = f"  error: {state.last_error}" if state.last_error else ""
+    title = f"  title: {printable(state.title)}" if state.title else ""
+    left_over = f" left_over={state.left_over}" if state.left_over else ""
+    why = f"  error: {printable(state.last_error)}" if state.last_error else ""
     return (
-        f"{health:9} {state.url}  status={state.last_status or 'never polled'} "
-        f"last_success={state.last_success or '-'} items={state.items_seen} "
-        f"errors={state.errors} every={state.interval}s{why}"
+        f"{health:9} {printable(state.url)}  "
+        f"status={printable(state.last_status or 'never polled')} "
+        f"last_success={state.last_success or '-'} items={state.items_seen}{left_over} "
+        f"skipped_links={state.links_skipped} (total {state.links_skipped_total}) "
+        f"errors={state.errors} every={state.interval}s{title}{why}"
     )
 
 

@@ -7,6 +7,11 @@ back (a 304 costs the server nothing), and reschedules the feed: its interval
 after a success, longer and longer after consecutive failures, and never before
 a Retry-After. An item is new when its canonical link was never queued before,
 by any feed or command, so a feed that changes its GUIDs queues nothing twice.
+
+A poll queues at most NEWSFLOW_FEED_MAX_NEW_ITEMS new items, the first in the feed's
+order. One that stops there keeps no validators, so the next poll (within a minute)
+gets the whole document again and queues the next ones: nothing is lost, and a
+100,000-item feed cannot flood the queue, Redis and the poller in one go.
 """
 
 from __future__ import annotations
@@ -24,7 +29,9 @@ from pipelines.feeds import ParsedFeed, item_meta, parse_feed
 from pipelines.urls import url_input_id
 from workers.inputs.intake import Intake
 from workers.keys import Keys
+from workers.runtime import metrics
 from workers.runtime.outage import Outage
+from workers.settings import get_settings
 from workers.state.feeds import FeedRegistry, FeedState
 from workers.web.errors import HostBusy, TransientFetchError
 from workers.web.fetch import Fetcher
@@ -47,6 +54,16 @@ class PollResult:
     new_items: int = 0
     error: str | None = None
     items: int = 0  #: items in the document fetched
+    left_over: int = 0  #: new items not queued, over the per-poll cap: the next poll's
+    skipped: int = 0  #: entries without an http(s) link
+
+
+@dataclass(frozen=True, slots=True)
+class Queued:
+    """What one poll did with a feed's new items."""
+
+    queued: int  #: new items queued for fetching (the others offered went to `dead`)
+    left_over: int  #: new items beyond the cap, for the next poll
 
 
 class Poller:
@@ -58,13 +75,18 @@ class Poller:
         fetcher: Fetcher,
         intake: Intake,
         threads: int = 8,
+        max_new_items: int | None = None,
     ) -> None:
+        """``max_new_items``: new items one poll queues at most (None: the setting)."""
         self._client = client
         self._keys = keys
         self.registry = registry
         self._fetcher = fetcher
         self._intake = intake
         self._threads = threads
+        self._max_new_items = (
+            get_settings().feed_max_new_items if max_new_items is None else max_new_items
+        )
         self._outage = Outage("poller")
 
     def run(self, stop: threading.Event) -> None:
@@ -90,6 +112,7 @@ class Poller:
             return []
         with ThreadPoolExecutor(self._threads, thread_name_prefix="poll") as pool:
             results = list(pool.map(self.poll, due))
+        metrics.polls_done(r.status for r in results if r is not None)
         return [r for r in results if r is not None]
 
     def poll(self, canonical: str) -> PollResult | None:
@@ -136,15 +159,36 @@ class Poller:
             return self._failed(state, "retry later", error.reason, error.retry_after)
         except Rejected as error:
             return self._failed(state, "failed", error.reason)
-        new_items = self._queue_new(state, feed)
-        status = f"{fetched.status} {feed.version}"
+        done = self._queue_new(state, feed)
+        # Capped: no validators, or the next poll's 304 would hide the items left over.
+        validators = _validators(fetched) if not done.left_over else _NO_VALIDATORS
         self.registry.record_success(
-            state, status, new_items, _validators(fetched), feed.title, feed.problem
+            state,
+            f"{fetched.status} {feed.version}",
+            done.queued,
+            validators,
+            feed.title,
+            feed.problem,
+            skipped=feed.skipped,
+            left_over=done.left_over,
         )
         log.info(
-            "polled", feed=state.url, items=len(feed.items), new=new_items, problem=feed.problem
+            "polled",
+            feed=state.url,
+            items=len(feed.items),
+            new=done.queued,
+            left_over=done.left_over,
+            skipped=feed.skipped,
+            problem=feed.problem,
         )
-        return PollResult(state.canonical, str(fetched.status), new_items, items=len(feed.items))
+        return PollResult(
+            state.canonical,
+            str(fetched.status),
+            done.queued,
+            items=len(feed.items),
+            left_over=done.left_over,
+            skipped=feed.skipped,
+        )
 
     def _failed(
         self, state: FeedState, status: str, error: str, retry_after: float | None = None
@@ -153,19 +197,25 @@ class Poller:
         log.warning("poll_failed", feed=state.url, error=error, errors=state.errors + 1)
         return PollResult(state.canonical, status, error=error)
 
-    def _queue_new(self, state: FeedState, feed: ParsedFeed) -> int:
-        """Queue the items whose canonical link was never queued; how many were."""
-        queued = 0
+    def _queue_new(self, state: FeedState, feed: ParsedFeed) -> Queued:
+        """Queue the items whose canonical link was never queued, in the feed's order, up to
+        the cap; count the new ones beyond it."""
+        offered = queued = left_over = 0
         for start in range(0, len(feed.items), LOOKUP_CHUNK):
             chunk = feed.items[start : start + LOOKUP_CHUNK]
             known = self._client.smismember(self._keys.seen, [url_input_id(i.link) for i in chunk])
             for item, is_known in zip(chunk, known, strict=True):
-                if not is_known:
-                    offer = self._intake.offer_url(
-                        item.link, feed=state.url, meta=item_meta(item, feed)
-                    )
-                    queued += offer.queued
-        return queued
+                if is_known:
+                    continue
+                if offered >= self._max_new_items:
+                    left_over += 1
+                    continue
+                offer = self._intake.offer_url(
+                    item.link, feed=state.url, meta=item_meta(item, feed)
+                )
+                offered += 1
+                queued += offer.queued
+        return Queued(queued, left_over)
 
     def _idle_seconds(self) -> float:
         next_due = self.registry.next_due()
@@ -183,6 +233,9 @@ def _conditional_headers(state: FeedState) -> dict[str, str]:
     if state.last_modified:
         headers["If-Modified-Since"] = state.last_modified
     return headers
+
+
+_NO_VALIDATORS = {"etag": "", "last_modified": ""}
 
 
 def _validators(fetched: Fetched) -> dict[str, str]:

@@ -21,6 +21,9 @@ from workers.keys import Keys
 
 #: A failing feed is polled at most this far apart (and at least its interval apart).
 MAX_BACKOFF = 24 * 3600
+#: A poll that left new items over (NEWSFLOW_FEED_MAX_NEW_ITEMS) is followed this soon at
+#: most: a backlog drains in minutes, not intervals.
+LEFT_OVER_DELAY = 60
 
 # KEYS: the lease. ARGV: the holder's token. Deletes it only if still held by that holder.
 _RELEASE = """
@@ -42,6 +45,9 @@ class FeedState:
     last_error: str | None = None
     errors: int = 0  #: consecutive failed polls
     items_seen: int = 0  #: new items queued from this feed, all polls together
+    left_over: int = 0  #: new items the last poll left for the next (over the per-poll cap)
+    links_skipped: int = 0  #: entries without an http(s) link in the last document read
+    links_skipped_total: int = 0  #: the same, all polls together
     next_poll: float = 0.0  #: seconds since the epoch
     etag: str | None = None
     last_modified: str | None = None
@@ -130,20 +136,30 @@ class FeedRegistry:
         validators: dict[str, str],
         title: str | None,
         problem: str | None,
+        skipped: int | None = None,
+        left_over: int = 0,
     ) -> None:
-        """A poll that got the feed (or a 304): reset errors, keep validators, schedule."""
-        now = time.time()
-        fields = {
+        """A poll that got the feed (or a 304): reset errors, keep validators, schedule.
+
+        ``skipped``: the document's entries without an http(s) link (None for a 304: the
+        document counted last time is unchanged). ``left_over``: new items not queued for
+        the per-poll cap; the next poll comes within LEFT_OVER_DELAY to queue them.
+        """
+        fields: dict[str, object] = {
             "last_poll": _now_iso(),
             "last_success": _now_iso(),
             "last_status": status,
             "last_error": problem or "",
             "errors": 0,
+            "left_over": left_over,
             **validators,
         }
         if title:
             fields["title"] = title
-        self._write(state, fields, now + backoff_delay(state.interval, 0), new_items)
+        if skipped is not None:
+            fields["links_skipped"] = skipped
+        delay = min(state.interval, LEFT_OVER_DELAY) if left_over else state.interval
+        self._write(state, fields, time.time() + delay, new_items, skipped or 0)
 
     def record_failure(
         self, state: FeedState, status: str, error: str, retry_after: float | None = None
@@ -156,12 +172,15 @@ class FeedRegistry:
             "last_error": error[:500],
             "errors": errors,
         }
-        self._write(
-            state, fields, time.time() + backoff_delay(state.interval, errors, retry_after), 0
-        )
+        self._write(state, fields, time.time() + backoff_delay(state.interval, errors, retry_after))
 
     def _write(
-        self, state: FeedState, fields: dict[str, object], next_poll: float, new_items: int
+        self,
+        state: FeedState,
+        fields: dict[str, object],
+        next_poll: float,
+        new_items: int = 0,
+        skipped: int = 0,
     ) -> None:
         key = self._keys.feed(state.canonical)
         if not self._client.exists(key):
@@ -169,6 +188,7 @@ class FeedRegistry:
         with self._client.pipeline() as pipe:
             pipe.hset(key, mapping={**fields, "next_poll": next_poll})
             pipe.hincrby(key, "items_seen", new_items)
+            pipe.hincrby(key, "links_skipped_total", skipped)
             pipe.zadd(self._keys.feeds, {state.canonical: next_poll}, xx=True)
             pipe.execute()
 
@@ -193,6 +213,9 @@ class FeedRegistry:
             interval=int(fields.get("interval") or self.default_interval),
             errors=int(fields.get("errors") or 0),
             items_seen=int(fields.get("items_seen") or 0),
+            left_over=int(fields.get("left_over") or 0),
+            links_skipped=int(fields.get("links_skipped") or 0),
+            links_skipped_total=int(fields.get("links_skipped_total") or 0),
             next_poll=float(fields.get("next_poll") or 0),
             **text,
         )
