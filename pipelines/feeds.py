@@ -5,7 +5,7 @@ Feeds come from the open web, so the XML parsers themselves refuse every entity
 declaration (the "billion laughs" and quadratic-blowup bombs need one, external
 entities read local files, and real feeds never declare any): defusedxml's expat
 reads OPML, a feed's prolog, and is feedparser's strict parser; feedparser's loose
-fallback is never handed a declared entity either (section "XML entities").
+fallback is never handed a declared entity either (pipelines/feed_xml.py).
 """
 
 from __future__ import annotations
@@ -19,17 +19,15 @@ from datetime import date
 from typing import Any
 from urllib.parse import urljoin
 from xml.etree.ElementTree import ParseError
-from xml.sax import SAXException
-from xml.sax.handler import ContentHandler
 from xml.sax.saxutils import quoteattr
 
 import defusedxml.ElementTree
-import defusedxml.expatreader
 import feedparser
 import orjson
 from defusedxml import DefusedXmlException
 
 from pipelines.article import Extracted, Rejected
+from pipelines.feed_xml import ENTITIES_DECLARED, refuse_entity_declarations
 from pipelines.urls import canonical_url
 
 # "2020/1/10 14:33:00": feedparser reads it as 2020-11-01 (kc0011 in the eval feeds).
@@ -72,7 +70,7 @@ def parse_feed(data: bytes, feed_url: str, content_type: str | None = None) -> P
         # A stream, not bytes: feedparser opens bytes that name a file or URL.
         parsed = feedparser.parse(io.BytesIO(data), response_headers=headers, sanitize_html=False)
     except DefusedXmlException:
-        raise Rejected(_ENTITIES_DECLARED) from None
+        raise Rejected(ENTITIES_DECLARED) from None
     if not parsed.get("version") and not parsed.entries:
         raise Rejected(f"not a feed: no RSS, Atom or JSON Feed document ({_bozo(parsed)})")
     feed = ParsedFeed(version=parsed.version or "unknown", title=_text(parsed.feed.get("title")))
@@ -190,69 +188,6 @@ def _collect(feed: ParsedFeed, items: Any, feed_url: str) -> None:
             feed.items.append(item)
 
 
-# --- XML entities -----------------------------------------------------------------
-
-_ENTITIES_DECLARED = (
-    "refused: the document declares XML entities in its DOCTYPE (a possible entity-expansion "
-    "bomb or local file read; feeds never need them)"
-)
-
-
-class _RootElement(Exception):
-    """The root element starts: the prolog, and any DOCTYPE in it, has been read."""
-
-
-class _StopAtRootElement(ContentHandler):
-    def startElement(self, name: str, attrs: Any) -> None:
-        raise _RootElement
-
-
-def refuse_entity_declarations(data: bytes) -> None:
-    """Raise Rejected when the document's DOCTYPE declares an entity.
-
-    Only the prolog is parsed, by expat, so comments and strings in the DOCTYPE are read
-    as such. feedparser drops the declarations it deems unsafe before its own parsers see
-    them: without this, a feed declaring an external or parameter entity would be taken
-    (its references left unexpanded) rather than refused. A prolog expat cannot read is
-    left to feedparser's parsers, which never expand a declared entity either.
-    """
-    reader = create_parser()
-    reader.setContentHandler(_StopAtRootElement())
-    try:
-        reader.parse(io.BytesIO(data))
-    except DefusedXmlException:
-        raise Rejected(_ENTITIES_DECLARED) from None
-    except (_RootElement, SAXException, ValueError):  # ValueError: gb2312 and the like
-        pass
-
-
-def create_parser() -> Any:
-    """The SAX reader feedparser's strict parser is (this module is a SAX driver, named in
-    feedparser's PREFERRED_XML_PARSERS): defusedxml's expat reader, which raises on every
-    entity declaration. External references are ignored, not refused: feedparser never
-    lets them be read, and an RSS 0.91 feed names the Netscape DTD."""
-    return defusedxml.expatreader.create_parser(forbid_external=False)
-
-
-def _loose_parser_without_entities(
-    baseuri: str | None, baselang: str | None, encoding: str, entities: Any = None
-) -> Any:
-    """feedparser's loose parser, never given the entities a DOCTYPE declared.
-
-    feedparser hands its loose parser the DOCTYPE's simple entities to expand (one of
-    100 kB referenced 50,000 times is 5 GB); it falls back to that parser when the strict
-    one fails, as a malformed prolog makes it do before the DOCTYPE is reached.
-    """
-    if entities:
-        raise Rejected(_ENTITIES_DECLARED)
-    return _LOOSE_PARSER(baseuri, baselang, encoding)
-
-
-_LOOSE_PARSER = feedparser.api.LooseFeedParser
-feedparser.api.PREFERRED_XML_PARSERS[:] = [__name__]
-feedparser.api.LooseFeedParser = _loose_parser_without_entities
-
-
 # --- JSON Feed -------------------------------------------------------------------
 
 
@@ -309,7 +244,7 @@ def parse_opml(data: bytes) -> list[str]:
     try:
         root = defusedxml.ElementTree.fromstring(data, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
-        raise Rejected(_ENTITIES_DECLARED) from None
+        raise Rejected(ENTITIES_DECLARED) from None
     except ParseError as error:
         raise Rejected(f"not OPML: the file is not well-formed XML ({error})") from None
     urls = [o.get("xmlUrl") or o.get("xmlurl") for o in root.iter("outline")]

@@ -123,6 +123,7 @@ class Services:
             self.fetcher,
             self.intake(enqueue),
             self.settings.feed_poll_threads,
+            self.settings.feed_max_new_items,
         )
 
     def watcher(self, enqueue: Enqueue, inbox: Path | None = None) -> Watcher:

@@ -31,7 +31,6 @@ from workers.inputs.intake import Intake
 from workers.keys import Keys
 from workers.runtime import metrics
 from workers.runtime.outage import Outage
-from workers.settings import get_settings
 from workers.state.feeds import FeedRegistry, FeedState
 from workers.web.errors import HostBusy, TransientFetchError
 from workers.web.fetch import Fetcher
@@ -75,18 +74,16 @@ class Poller:
         fetcher: Fetcher,
         intake: Intake,
         threads: int = 8,
-        max_new_items: int | None = None,
+        max_new_items: int = 500,
     ) -> None:
-        """``max_new_items``: new items one poll queues at most (None: the setting)."""
+        """``max_new_items``: new items one poll queues at most (NEWSFLOW_FEED_MAX_NEW_ITEMS)."""
         self._client = client
         self._keys = keys
         self.registry = registry
         self._fetcher = fetcher
         self._intake = intake
         self._threads = threads
-        self._max_new_items = (
-            get_settings().feed_max_new_items if max_new_items is None else max_new_items
-        )
+        self._max_new_items = max_new_items
         self._outage = Outage("poller")
 
     def run(self, stop: threading.Event) -> None:
