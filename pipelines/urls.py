@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import SplitResult, quote, unquote, urlsplit, urlunsplit
 
 from pipelines.article import Rejected, input_id
 
@@ -60,6 +60,11 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 _SAFE = "/:@!$&'()*+,;=?%"
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
+# The characters IDNA reads as the dot between labels (RFC 3490, 3.1).
+_DOTS = ".\u3002\uff0e\uff61"
+# What no host name may hold (the WHATWG URL Standard's forbidden host code points, C0
+# controls and DEL), checked after IDNA: "［" (U+FF3B) becomes "[" on the way.
+_FORBIDDEN_IN_HOST = re.compile(r"[\x00-\x20#/:<>?@\[\\\]^|\x7f]")
 
 
 def canonical_url(url: str) -> str:
@@ -68,6 +73,7 @@ def canonical_url(url: str) -> str:
     Raises:
         Rejected: not an http or https URL with a host.
     """
+    _refuse_unencodable(url)
     try:
         parts = urlsplit(url.strip())
     except ValueError as error:  # "http://[::1/": an unclosed IPv6 bracket, say
@@ -91,19 +97,40 @@ def is_web_url(text: str) -> bool:
     return text.strip().lower().startswith(("http://", "https://"))
 
 
-def _netloc(parts, scheme: str) -> str:  # type: ignore[no-untyped-def]
-    host = parts.hostname.rstrip(".")  # urlsplit lower-cases it already
-    with contextlib.suppress(UnicodeError):  # not a valid IDN: kept as written, fetching says so
-        host = host.encode("idna").decode("ascii")
-    if ":" in host:
-        host = f"[{host}]"  # an IPv6 literal
+def _refuse_unencodable(url: str) -> None:
+    # A lone surrogate (a name read with surrogateescape, say) has no UTF-8 form: the URL
+    # could be neither fetched nor hashed into an id.
+    try:
+        url.encode("utf-8")
+    except UnicodeEncodeError:
+        raise Rejected(f"not a valid URL: {url[:200]!r} (characters that are not text)") from None
+
+
+def _netloc(parts: SplitResult, scheme: str) -> str:
     try:
         port = parts.port
     except ValueError:
         raise Rejected(f"not a web address: bad port in {parts.netloc!r}") from None
-    userinfo = parts.netloc.rpartition("@")[0]
+    userinfo, _, hostinfo = parts.netloc.rpartition("@")
+    host = _host(parts.hostname or "", literal=hostinfo.startswith("["))
     netloc = f"{userinfo}@{host}" if userinfo else host
     return netloc if port in (None, DEFAULT_PORTS[scheme]) else f"{netloc}:{port}"
+
+
+def _host(hostname: str, literal: bool) -> str:
+    """The host in its one spelling (urlsplit lower-cases it already); Rejected when no host
+    name could be spelt that way."""
+    if literal:
+        return f"[{hostname}]"  # an IP literal, which urlsplit has checked
+    host = hostname.rstrip(_DOTS)
+    with contextlib.suppress(UnicodeError):  # not a valid IDN: kept as written, fetching says so
+        host = host.encode("idna").decode("ascii")
+    host = host.rstrip(".")  # IDNA's mapping makes dots of other characters too ("․", U+2024)
+    if not host:  # "http://./"
+        raise Rejected("not a web address: the host name is empty")
+    if _FORBIDDEN_IN_HOST.search(host):
+        raise Rejected(f"not a web address: {host[:200]!r} cannot be a host name")
+    return host
 
 
 def _path(path: str) -> str:

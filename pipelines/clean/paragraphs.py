@@ -30,9 +30,14 @@ def document_lines(text: str) -> list[str]:
 def _repair(text: str) -> str:
     """Fix mojibake ("cafÃ©" -> "café") line by line, keeping curly quotes curly."""
     return "\n".join(
-        ftfy.fix_text(line, uncurl_quotes=False) if _MAYBE_MOJIBAKE.search(line) else line
-        for line in text.splitlines()
+        _repair_line(line) if _MAYBE_MOJIBAKE.search(line) else line for line in text.splitlines()
     )
+
+
+def _repair_line(line: str) -> str:
+    # A repair never splits a line: ftfy turns "&#10;" and a mojibake line separator
+    # ("â€¨") into line breaks, which would make one paragraph two.
+    return " ".join(ftfy.fix_text(line, uncurl_quotes=False).splitlines())
 
 
 def _normalise(line: str) -> str:

@@ -134,8 +134,12 @@ def family_keys(source: Source, url: str | None, title: str | None) -> list[str]
 
 
 def canonical_url(url: str) -> str:
-    """host/path of a URL, lower-case host without ``www.``, no trailing slash."""
-    parts = urlsplit(url.strip())
+    """host/path of a URL, lower-case host without ``www.``, no trailing slash; a page's
+    own URL that does not parse ("http://[::1") is its own family, as written."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url.strip()
     host = (parts.hostname or "").lower().removeprefix("www.")
     path = re.sub(r"/+$", "", parts.path) or "/"
     return f"{host}{path}"
