@@ -51,7 +51,7 @@ def refuse_entity_declarations(data: bytes) -> None:
         reader.parse(io.BytesIO(data))
     except DefusedXmlException:
         raise Rejected(ENTITIES_DECLARED) from None
-    except (_RootElement, SAXException, ValueError):  # ValueError: gb2312 and the like
+    except (_RootElement, SAXException, ValueError, LookupError):  # gb2312, "tf-8"...
         pass
 
 

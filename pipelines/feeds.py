@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
-import time
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -34,6 +33,11 @@ from pipelines.urls import canonical_url
 _SLASHED_DATE = re.compile(r"^\s*(\d{4})/(\d{1,2})/(\d{1,2})\b")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _JSON_FEED_VERSION = "https://jsonfeed.org/version/"
+
+#: What feedparser and expat raise on documents they cannot read rather than report as
+#: malformed: a charset that is no text codec (punycode, base64), a character reference
+#: past Unicode or to a surrogate in the lenient parser, an end tag never opened.
+FEEDPARSER_FAILURES = (ValueError, LookupError, TypeError, OverflowError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +73,10 @@ def parse_feed(data: bytes, feed_url: str, content_type: str | None = None) -> P
     try:
         # A stream, not bytes: feedparser opens bytes that name a file or URL.
         parsed = feedparser.parse(io.BytesIO(data), response_headers=headers, sanitize_html=False)
-    except DefusedXmlException:
+    except DefusedXmlException:  # a ValueError itself: caught first
         raise Rejected(ENTITIES_DECLARED) from None
+    except FEEDPARSER_FAILURES as error:
+        raise Rejected(f"not a feed: feedparser failed on it ({_one_line(error)})") from None
     if not parsed.get("version") and not parsed.entries:
         raise Rejected(f"not a feed: no RSS, Atom or JSON Feed document ({_bozo(parsed)})")
     feed = ParsedFeed(version=parsed.version or "unknown", title=_text(parsed.feed.get("title")))
@@ -140,7 +146,8 @@ def _published(entry: Any) -> str | None:
         return _safe_date(*map(int, slashed.groups()))
     # dict.get: feedparser's own get maps a missing "updated" to "published", with a warning.
     parsed = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
-    return time.strftime("%Y-%m-%d", parsed) if parsed else None
+    # Not strftime: it writes the year 99 as "99", not "0099".
+    return _safe_date(*parsed[:3]) if parsed else None
 
 
 def _safe_date(year: int, month: int, day: int) -> str | None:
@@ -160,6 +167,10 @@ def _as_xml(content_type: str | None) -> str:
     """
     charset = _CHARSET.search(content_type or "")
     return f"application/xml; charset={charset.group(1)}" if charset else "application/xml"
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(f"{type(error).__name__}: {error}".split())[:200]
 
 
 def _bozo(parsed: Any) -> str:
@@ -243,10 +254,10 @@ def parse_opml(data: bytes) -> list[str]:
     """
     try:
         root = defusedxml.ElementTree.fromstring(data, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException:
+    except DefusedXmlException:  # a ValueError itself: caught first
         raise Rejected(ENTITIES_DECLARED) from None
-    except ParseError as error:
-        raise Rejected(f"not OPML: the file is not well-formed XML ({error})") from None
+    except (ParseError, ValueError, LookupError) as error:  # and encodings expat cannot use
+        raise Rejected(f"not OPML: the file is not readable XML ({_one_line(error)})") from None
     urls = [o.get("xmlUrl") or o.get("xmlurl") for o in root.iter("outline")]
     return list(dict.fromkeys(u.strip() for u in urls if u and u.strip()))
 

@@ -3,7 +3,6 @@ or ``Rejected``, and what comes out is well formed."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pytest
@@ -30,47 +29,22 @@ content_type = st.one_of(
 )
 
 
-#: Crashes of parse_feed and parse_opml that these targets found, to be fixed in
-#: pipelines/feeds.py (outside this folder): (exception type, words of its message). Each
-#: has a reproducer below marked xfail(strict=True); when a fix lands, its reproducer
-#: fails as XPASS, and the marker and the entry here go together.
-KNOWN_CRASHES: list[tuple[type[BaseException], str]] = [
-    (ValueError, "chr() arg not in range"),  # feedparser: "&#x110000;" in a loose parse
-    (OverflowError, "too large to convert"),  # feedparser: "&#99999999999999999999;" too
-    (TypeError, "int() argument must be"),  # feedparser: "</width>" never opened
-    (UnicodeEncodeError, "surrogates not allowed"),  # feedparser: "&#xD800;" likewise
-    (UnicodeError, "codec failed"),  # a charset of punycode or idna, feedparser or expat
-    (UnicodeDecodeError, "'ascii' codec can't decode"),  # expat: encoding='punycode'
-    (LookupError, "encoding"),  # expat: encoding='base64', 'mbcs' or 'tf-8'
-    (ValueError, "multi-byte encodings are not supported"),  # expat: encoding='utf-16-le'
-]
-
-
-def known_crash(error: BaseException) -> bool:
-    return any(isinstance(error, kind) and words in str(error) for kind, words in KNOWN_CRASHES)
-
-
 def is_date(published: str) -> bool:
-    """YYYY-MM-DD, or the known fault (a reproducer below): a year before 1000 written
-    short by time.strftime ("99-01-01")."""
+    """YYYY-MM-DD, as the record's `published`."""
     try:
         return date.fromisoformat(published).isoformat() == published
     except ValueError:
-        return re.fullmatch(r"\d{1,3}-\d\d-\d\d", published) is not None
+        return False
 
 
-def check_feed(data: bytes, content_type: str | None = None, known: bool = True) -> None:
+def check_feed(data: bytes, content_type: str | None = None) -> None:
     """The property: a ParsedFeed of distinct canonical links and valid dates, or Rejected
-    with a one-line reason. ``known``: let the known crashes pass."""
+    with a one-line reason."""
     try:
         feed = parse_feed(data, FEED_URL, content_type)
     except Rejected as rejected:
         assert rejected.reason and "\n" not in rejected.reason
         return
-    except Exception as error:
-        if known and known_crash(error):
-            return
-        raise
     assert isinstance(feed, ParsedFeed) and isinstance(feed.version, str)
     assert feed.skipped >= 0 and (feed.title is None or isinstance(feed.title, str))
     assert feed.problem is None or isinstance(feed.problem, str)
@@ -83,17 +57,13 @@ def check_feed(data: bytes, content_type: str | None = None, known: bool = True)
         assert item.title is None or isinstance(item.title, str)
 
 
-def check_opml(data: bytes, known: bool = True) -> None:
+def check_opml(data: bytes) -> None:
     """The property: distinct, stripped, non-empty feed URLs, or Rejected."""
     try:
         urls = parse_opml(data)
     except Rejected as rejected:
         assert rejected.reason and "\n" not in rejected.reason
         return
-    except Exception as error:
-        if known and known_crash(error):
-            return
-        raise
     assert isinstance(urls, list) and len(set(urls)) == len(urls)
     assert all(isinstance(url, str) and url and url == url.strip() for url in urls)
 
@@ -140,98 +110,50 @@ def test_near_valid_opml(data: bytes) -> None:
     check_opml(data)
 
 
-# --- the known crashes, one reproducer each --------------------------------------------
+# --- what the targets found, one regression case each ---------------------------------
 
 _RSS_TITLED = "<rss version='2.0'><channel><title>{}</title></channel></rss>"
-_LOOSE_CHARREF = (
-    "feeds.py: feedparser's loose parser (used once the strict one fails) calls chr() on "
-    "every numeric character reference; parse_feed lets the error through"
-)
-_CHARSET = "feeds.py: feedparser decodes with the header's charset and catches only "
-_CHARSET += "UnicodeDecodeError and LookupError; parse_feed lets the UnicodeError through"
-_OPML_ENCODING = (
-    "feeds.py: expat raises this for an encoding it cannot use (unknown, not a text "
-    "codec, multi-byte, or failing on ASCII); parse_opml catches only ParseError"
-)
-
-
-def _crash(raises: type[BaseException], reason: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, raises=raises, reason=reason)
 
 
 @pytest.mark.parametrize(
     ("data", "content_type"),
     [
-        pytest.param(
-            _RSS_TITLED.format("&#x110000;").encode(),
-            None,
-            marks=_crash(ValueError, _LOOSE_CHARREF),
-            id="charref-past-unicode",
-        ),
-        pytest.param(
-            _RSS_TITLED.format("&#xD800;").encode(),
-            None,
-            marks=_crash(UnicodeEncodeError, _LOOSE_CHARREF),
-            id="charref-surrogate",
-        ),
-        pytest.param(
-            _RSS_TITLED.format("&#99999999999;").encode(),
-            None,
-            marks=_crash(OverflowError, _LOOSE_CHARREF),
-            id="charref-huge",
-        ),
+        # feedparser's lenient parser (used once the strict one fails) calls chr() on every
+        # numeric character reference: ValueError, UnicodeEncodeError, OverflowError.
+        pytest.param(_RSS_TITLED.format("&#x110000;").encode(), None, id="charref-past-unicode"),
+        pytest.param(_RSS_TITLED.format("&#xD800;").encode(), None, id="charref-surrogate"),
+        pytest.param(_RSS_TITLED.format("&#99999999999;").encode(), None, id="charref-huge"),
+        # feedparser decodes with the header's charset and catches only some errors.
         pytest.param(
             _RSS_TITLED.format("x").encode(),
             "application/rss+xml; charset=punycode",
-            marks=_crash(UnicodeError, _CHARSET),
             id="header-charset-punycode",
         ),
+        # feedparser's handler of </width> calls int() on None.
         pytest.param(
-            b"<rss version='2.0'><channel></width></channel></rss>",
-            None,
-            marks=_crash(TypeError, "feeds.py: feedparser's _end_width calls int() on None"),
-            id="end-tag-never-opened",
+            b"<rss version='2.0'><channel></width></channel></rss>", None, id="end-tag-never-opened"
         ),
+        # expat raises LookupError for an encoding it does not know.
         pytest.param(
             b"<?xml version='1.0' encoding='tf-8'?>" + _RSS_TITLED.format("x").encode(),
             None,
-            marks=_crash(
-                LookupError,
-                "feeds.py: refuse_entity_declarations reads the prolog with expat, which raises "
-                "LookupError for an encoding it does not know; only ValueError is caught",
-            ),
             id="declared-encoding-unknown",
         ),
     ],
 )
-def test_known_feed_crash(data: bytes, content_type: str | None) -> None:
-    """A crash of parse_feed found by the targets above: it must give a feed or Rejected."""
-    check_feed(data, content_type, known=False)
+def test_feeds_that_crashed_the_parser(data: bytes, content_type: str | None) -> None:
+    """Each crashed parse_feed once: now a feed or Rejected with a one-line reason."""
+    check_feed(data, content_type)
 
 
-@pytest.mark.parametrize(
-    "encoding",
-    [
-        pytest.param("x-unknown", marks=_crash(LookupError, _OPML_ENCODING)),
-        pytest.param("base64", marks=_crash(LookupError, _OPML_ENCODING)),
-        pytest.param("utf-16-le", marks=_crash(ValueError, _OPML_ENCODING)),
-        pytest.param("punycode", marks=_crash(UnicodeDecodeError, _OPML_ENCODING)),
-        pytest.param("idna", marks=_crash(UnicodeError, _OPML_ENCODING)),
-    ],
-)
-def test_known_opml_crash(encoding: str) -> None:
-    """A crash of parse_opml found by the targets above: it must give URLs or Rejected."""
-    check_opml(f"<?xml version='1.0' encoding='{encoding}'?><opml/>".encode(), known=False)
+@pytest.mark.parametrize("encoding", ["x-unknown", "base64", "utf-16-le", "punycode", "idna"])
+def test_opml_in_encodings_expat_cannot_use(encoding: str) -> None:
+    """Each crashed parse_opml once (LookupError, ValueError, UnicodeError from expat)."""
+    check_opml(f"<?xml version='1.0' encoding='{encoding}'?><opml/>".encode())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="feeds.py: _published writes time.strftime('%Y-%m-%d'), which gives '99-01-01' "
-    "for the year 99; published must be YYYY-MM-DD (or None)",
-)
-def test_known_short_year() -> None:
-    """An item dated in the year 99 gets a published date of the record's form, or none."""
+def test_a_year_before_1000_is_written_in_four_digits() -> None:
+    """time.strftime wrote the year 99 as "99-01-01": `published` is YYYY-MM-DD or None."""
     data = (
         b"<rss version='2.0'><channel><item><link>https://example.org/a</link>"
         b"<pubDate>Mon, 01 Jan 0099 00:00:00 GMT</pubDate></item></channel></rss>"
