@@ -12,7 +12,7 @@ import pytest
 
 from tests.cli.helpers import NEWSFLOW, clean_env, run_cli
 
-COMMANDS = ["run", "ingest", "tail", "status", "why", "config", "entities", "feeds"]
+COMMANDS = ["run", "ingest", "tail", "status", "why", "config", "entities", "feeds", "reprocess"]
 
 
 def test_version_comes_from_the_package_metadata() -> None:
