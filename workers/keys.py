@@ -84,6 +84,11 @@ class Keys:
         """The article between two stages, so that messages stay small."""
         return f"{self.prefix}:work:{article_id}"
 
+    def input_bytes(self, article_id: str) -> str:
+        """An inbox file's bytes, read at intake so that a worker on any host can extract
+        it (NEWSFLOW_INPUT_TRANSPORT=redis); deleted with the input's outcome."""
+        return f"{self.prefix}:input:{article_id}"
+
     def doc(self, article_id: str) -> str:
         """Hash of one indexed article: compact signature, sequence number, the decision."""
         return f"{self.prefix}:dedup:doc:{article_id}"

@@ -145,7 +145,16 @@ class Services:
     def intake(self, enqueue: Enqueue) -> Intake:
         """An intake that hands each new input to ``enqueue`` (the first stage's queue:
         `workers.stages.chain.start`)."""
-        return Intake(self.client, self.keys, self.outcomes, self.settings.max_bytes, enqueue)
+        settings = self.settings
+        return Intake(
+            self.client,
+            self.keys,
+            self.outcomes,
+            settings.max_bytes,
+            enqueue,
+            settings.input_transport,
+            settings.work_ttl,
+        )
 
 
 _lock = threading.Lock()

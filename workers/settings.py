@@ -131,6 +131,14 @@ class Settings(BaseSettings):
     extract_memory_mb: Megabytes = 2048
     #: NER reads at most this many characters of an article (the record notes a cut).
     ner_max_chars: Count = 200_000
+    #: Entities messages a worker process reads in one spaCy batch (1: each on its own);
+    #: the entities stage gets this many threads of its own to fill the batch. Off by
+    #: default: spaCy's NER was no faster per core in batches (benchmarks/README.md).
+    ner_batch: Count = 1
+    #: Worker processes of `newsflow run`; 0: one per usable core, as memory allows.
+    processes: Annotated[
+        int, Field(ge=0), Accepts("a whole number of processes, or 0 for one per core")
+    ] = 0
     #: Estimated Jaccard similarity from which an article is a near duplicate.
     near_duplicate_threshold: Similarity = 0.8
     #: Estimated Jaccard similarity from which an article of the same source family
@@ -144,6 +152,11 @@ class Settings(BaseSettings):
     story_window_hours: Hours = 72.0
     #: How long an article in flight between two stages is kept (seconds).
     work_ttl: WholeSeconds = 7 * 24 * 3600
+    #: How an inbox file reaches the worker: its bytes in Redis (`redis`: workers on any
+    #: host), or only its path (`path`: every worker must see the inbox, one host).
+    input_transport: Annotated[
+        Literal["redis", "path"], Accepts("redis (workers on any host) or path", False)
+    ] = "redis"
     #: A worker silent this long (ms) is presumed dead; its messages go back to the queue.
     heartbeat_timeout_ms: Milliseconds = 30_000
     #: How many broker commands in a million also look for dead workers (dramatiq maintenance),
@@ -154,6 +167,9 @@ class Settings(BaseSettings):
     #: A stopping worker lets messages in flight finish this long (seconds), then hands
     #: the rest back to their queues.
     stop_grace_seconds: SecondsOrZero = 60.0
+    #: An idle worker waits on Redis (BLPOP) to be woken by a new message; false: it polls
+    #: with dramatiq's backoff (up to 1 s per stage), for a Redis proxy without blocking commands.
+    wakeups: Annotated[bool, Accepts("true or false", False)] = True
     #: DEBUG, INFO, WARNING or ERROR.
     log_level: LogLevel = "INFO"
     #: A file counts as completely written once its size and mtime hold still this long.

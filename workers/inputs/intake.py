@@ -65,12 +65,18 @@ class Intake:
         outcomes: Outcomes,
         max_bytes: int,
         enqueue: Enqueue,
+        transport: str = "redis",
+        input_ttl: int = 7 * 24 * 3600,
     ) -> None:
+        """``transport``: NEWSFLOW_INPUT_TRANSPORT ("redis": a file's bytes travel in Redis
+        for ``input_ttl`` seconds at most, NEWSFLOW_WORK_TTL; "path": only its path)."""
         self._client = client
         self._keys = keys
         self._outcomes = outcomes
         self._max_bytes = max_bytes
         self._enqueue = enqueue
+        self._carry_bytes = transport == "redis"
+        self._input_ttl = input_ttl
 
     def offer_file(self, path: Path, confine_to: Path | None = None) -> Offer:
         """Queue a file unless this content under this name was taken already.
@@ -117,7 +123,7 @@ class Intake:
             content = real.read_bytes()
         except PermissionError:
             return self._refuse(unread_id, source, "permission denied: make the file readable")
-        return self._queue(input_id(str(real), content), source)
+        return self._queue(input_id(str(real), content), source, content=content)
 
     def offer_path(self, path: Path, confine_to: Path | None = None) -> list[Offer]:
         """A file's offer, or one offer per URL of a `.url`/`.urls` list (one URL a line).
@@ -201,7 +207,13 @@ class Intake:
             found += [bool(m) for m in self._client.smismember(self._keys.seen, chunk)]
         return found
 
-    def _queue(self, article_id: str, source: Source, meta: dict[str, Any] | None = None) -> Offer:
+    def _queue(
+        self,
+        article_id: str,
+        source: Source,
+        meta: dict[str, Any] | None = None,
+        content: bytes | None = None,
+    ) -> Offer:
         if self._client.sismember(self._keys.seen, article_id):
             return Offer(article_id, queued=False)
         # Two feeds polled at once often share a link: a short claim lets one of them queue
@@ -210,6 +222,9 @@ class Intake:
             return Offer(article_id, queued=False)
         if self._client.sismember(self._keys.seen, article_id):
             return Offer(article_id, queued=False)  # queued by whoever held the claim before us
+        if content is not None and self._carry_bytes:
+            # Before the message: no worker, on any host, finds the message without them.
+            self._client.set(self._keys.input_bytes(article_id), content, ex=self._input_ttl)
         # Queue first, remember second: a crash in between queues it twice, and
         # the stable id makes the second one a no-op, whereas the other order
         # could lose the input.

@@ -1,7 +1,9 @@
 """Reading an input's bytes for the extract stage: one reader per kind of source.
 
 A new kind of input (an S3 bucket, a Kafka topic) adds its reader to `InputReader`'s
-table; a kind with no reader goes to `dead` as unsupported.
+table; a kind with no reader goes to `dead` as unsupported. An inbox file's bytes come
+with the work when the intake sent them through Redis (NEWSFLOW_INPUT_TRANSPORT=redis),
+so a worker on another host needs no access to the inbox; otherwise its path is read.
 """
 
 from __future__ import annotations
@@ -32,7 +34,12 @@ class InputReader:
             "feed": self._read_page,
         }
 
-    def read(self, source: Source, article_id: str) -> tuple[bytes, str]:
+    def read(
+        self, source: Source, article_id: str, carried: bytes | None = None
+    ) -> tuple[bytes, str]:
+        """``carried``: the file's bytes as the intake stored them in Redis, if it did."""
+        if carried is not None and source.type == "file":
+            return _checked(source, article_id, carried)
         reader = self._readers.get(source.type)
         if reader is None:
             raise _unsupported(source)
@@ -47,30 +54,59 @@ class InputReader:
     def _read_file(self, source: Source, article_id: str) -> tuple[bytes, str]:
         if not source.path:
             raise _unsupported(source)
-        kind = kind_of(source.path)
-        if kind is None:
-            suffix = Path(source.path).suffix or "(none)"
-            raise Rejected(f"unsupported file type {suffix}: newsflow reads .html, .htm and .txt")
-        data = read_file(Path(source.path), self._max_bytes)
-        if input_id(source.path, data) != article_id:
-            raise Rejected(
-                "file changed after it was queued: its new content is processed as a new input"
-            )
-        return data, kind
+        _kind(source.path)  # an unsupported type is refused before the file is opened
+        data = read_file(Path(source.path), self._max_bytes, _NOT_FOUND_HERE, _DENIED_HERE)
+        return _checked(source, article_id, data)
+
+
+def _checked(source: Source, article_id: str, data: bytes) -> tuple[bytes, str]:
+    """A file's bytes and kind, if they are the bytes the input was queued with."""
+    kind = _kind(source.path or "")
+    if input_id(source.path or "", data) != article_id:
+        raise Rejected(
+            "file changed after it was queued: its new content is processed as a new input"
+        )
+    return data, kind
+
+
+def _kind(path: str) -> str:
+    kind = kind_of(path)
+    if kind is None:
+        suffix = Path(path).suffix or "(none)"
+        raise Rejected(f"unsupported file type {suffix}: newsflow reads .html, .htm and .txt")
+    return kind
 
 
 def _unsupported(source: Source) -> Rejected:
     return Rejected(f"unsupported source type {source.type!r}: only files are read so far")
 
 
-def read_file(path: Path, max_bytes: int) -> bytes:
+#: Why a worker sent only a file's path could not open it: on a host of its own, the
+#: inbox is often simply not there, or not readable by the worker's user.
+_NOT_FOUND_HERE = (
+    "file not found on this worker's host: it was removed, or this host does not share"
+    " the inbox (NEWSFLOW_INPUT_TRANSPORT=redis sends the bytes instead)"
+)
+_DENIED_HERE = (
+    "permission denied: this worker cannot read the inbox file: make it readable, or set"
+    " NEWSFLOW_INPUT_TRANSPORT=redis to send the bytes"
+)
+
+
+def read_file(
+    path: Path,
+    max_bytes: int,
+    not_found: str = "file not found: it was removed before it was processed",
+    denied: str = "permission denied: make the file readable by newsflow",
+) -> bytes:
+    """The file's bytes; `Rejected` with ``not_found`` or ``denied`` when it cannot be opened."""
     try:
         # Non-blocking open: a FIFO swapped in for the file must not hang the worker.
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
-        raise Rejected("file not found: it was removed before it was processed") from None
+        raise Rejected(not_found) from None
     except PermissionError:
-        raise Rejected("permission denied: make the file readable by newsflow") from None
+        raise Rejected(denied) from None
     with os.fdopen(descriptor, "rb") as handle:
         status = os.fstat(handle.fileno())
         if not stat.S_ISREG(status.st_mode):

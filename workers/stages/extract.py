@@ -87,7 +87,8 @@ def _read(origin: Source, article_id: str, replaces: str | None) -> tuple[bytes,
         if replaces is not None:
             data, kind = reprocess.read_again(services, origin, article_id)
         else:
-            data, kind = services.input_reader.read(origin, article_id)
+            carried = _carried_bytes(origin, article_id)
+            data, kind = services.input_reader.read(origin, article_id, carried)
     except HostBusy as busy:
         _not_an_attempt()
         raise dramatiq.Retry(busy.reason, delay=int((busy.retry_after or 1.0) * 1000)) from None
@@ -99,6 +100,16 @@ def _read(origin: Source, article_id: str, replaces: str | None) -> tuple[bytes,
     if origin.url and origin.type != "file" and services.settings.keep_raw:
         reprocess.keep_page(services.client, services.keys, origin.url, data, kind)
     return data, kind
+
+
+def _carried_bytes(origin: Source, article_id: str) -> bytes | None:
+    """An inbox file's bytes as its intake stored them (NEWSFLOW_INPUT_TRANSPORT=redis), so
+    that this worker needs no access to the inbox; None for the path alone."""
+    if origin.type != "file":
+        return None
+    services = process_services()
+    stored: bytes | None = services.client.get(services.keys.input_bytes(article_id))
+    return stored
 
 
 def _not_an_attempt() -> None:

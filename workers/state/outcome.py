@@ -20,18 +20,19 @@ from workers.runtime import metrics
 
 log = structlog.get_logger("newsflow.outcome")
 
-# KEYS: done marker, stream, work key. ARGV: maxlen, then field/value pairs.
+# KEYS: done marker, stream, work key, input bytes. ARGV: maxlen, then field/value pairs.
+# The input's bytes go with the marker's write, in one script: they cannot outlive the input.
 _APPEND_ONCE = """
 local existing = redis.call('GET', KEYS[1])
 if existing then
-  redis.call('DEL', KEYS[3])  -- a replayed chain may have stored the article again
+  redis.call('DEL', KEYS[3], KEYS[4])  -- a replayed chain may have stored the article again
   return {0, existing}
 end
 local command = {'XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*'}
 for i = 2, #ARGV do command[#command + 1] = ARGV[i] end
 local entry = redis.call(unpack(command))
 redis.call('SET', KEYS[1], KEYS[2] .. ' ' .. entry)
-redis.call('DEL', KEYS[3])
+redis.call('DEL', KEYS[3], KEYS[4])
 return {1, entry}
 """
 
@@ -75,7 +76,12 @@ class Outcomes:
         args: list[Any] = [self._maxlen]
         for name, value in fields.items():
             args += [name, value]
-        keys = [self._keys.done(article_id), stream, self._keys.work(article_id)]
+        keys = [
+            self._keys.done(article_id),
+            stream,
+            self._keys.work(article_id),
+            self._keys.input_bytes(article_id),
+        ]
         written, _entry = self._append_once(keys=keys, args=args)
         return bool(written)
 
