@@ -60,9 +60,9 @@ def watch(intake, tmp_path):
     inbox.mkdir()
     stops: list[threading.Event] = []
 
-    def start() -> Path:
+    def start(settle: float = SETTLE) -> Path:
         stop = threading.Event()
-        thread = threading.Thread(target=Watcher(inbox, intake, SETTLE).run, args=(stop,))
+        thread = threading.Thread(target=Watcher(inbox, intake, settle).run, args=(stop,))
         thread.start()
         stops.append(stop)
         time.sleep(0.3)  # let watchfiles register before files appear
@@ -259,3 +259,58 @@ def test_folder_moved_in_is_taken_whole(watch, queued, queued_paths, tmp_path):
     time.sleep(QUIET)
     moved = inbox.resolve() / "batch"
     assert queued_paths() == sorted([str(moved / "one.txt"), str(moved / "deeper" / "two.txt")])
+
+
+#: A settle time no test waits out: a file taken within a test was known complete.
+LONG_SETTLE = 30.0
+#: How long these tests wait for a file known complete: well under LONG_SETTLE.
+PROMPT = 15.0
+
+
+def test_file_moved_in_is_taken_without_waiting_to_settle(watch, queued_paths, tmp_path):
+    """A file renamed into the inbox is complete: taken at once (inotify's IN_MOVED_TO),
+    long before its size could be seen holding still for the settle time."""
+    (watch.inbox / "news").mkdir()  # a subfolder: the hints cover the whole tree
+    inbox = watch(LONG_SETTLE)
+    outside = tmp_path / "drafts" / "story.txt"
+    outside.parent.mkdir()
+    outside.write_text(PROSE)
+    outside.rename(inbox / "news" / "story.txt")
+    wait_until(lambda: len(queued_paths()) == 1, timeout=PROMPT)
+    assert queued_paths() == [str(inbox.resolve() / "news" / "story.txt")]
+
+
+def test_file_still_open_waits_and_is_taken_once_closed(
+    watch, queued_paths, redis_client, tmp_path
+):
+    """A file still open for writing is not taken, though a file dropped after it is; once
+    its writer closes it (IN_CLOSE_WRITE) it is taken at once, with its whole content."""
+    from pipelines.article import input_id
+
+    inbox = watch(LONG_SETTLE)
+    growing = inbox / "growing.txt"
+    with growing.open("w") as handle:
+        handle.write(PROSE)
+        handle.flush()
+        later = tmp_path / "later.txt"
+        later.write_text(PROSE + "Another story, dropped while the first is being written.\n")
+        later.rename(inbox / "later.txt")
+        wait_until(lambda: len(queued_paths()) == 1, timeout=PROMPT)
+        assert queued_paths() == [str(inbox.resolve() / "later.txt")]
+        handle.write(PROSE)
+    wait_until(lambda: len(queued_paths()) == 2, timeout=PROMPT)
+    taken = [
+        m for m in queued_messages(redis_client) if m["args"][1]["path"].endswith("growing.txt")
+    ]
+    assert [m["args"][0] for m in taken] == [input_id(str(growing.resolve()), (PROSE * 2).encode())]
+
+
+def test_file_older_than_the_settle_time_is_taken_at_once(watch, queued_paths):
+    """A file whose mtime is already older than the settle time when found (here: present
+    at start, copied in with its date kept) is complete: taken at once."""
+    old = watch.inbox / "archive.txt"
+    old.write_text(PROSE)
+    an_hour_ago = time.time() - 3600
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    watch(LONG_SETTLE)
+    wait_until(lambda: len(queued_paths()) == 1, timeout=PROMPT)

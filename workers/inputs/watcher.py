@@ -1,8 +1,10 @@
 """The folder watcher: queues every new or changed file of the inbox, once it is complete.
 
-watchfiles reports a file at its first bytes, so a file is taken only when its
-size and mtime have held still for `settle_seconds` (a write-then-rename shows
-up complete and passes the same check). Files present at start are taken too, and
+watchfiles reports a file at its first bytes, so a file is taken only once it is known
+complete: at once when, on Linux, the kernel says its writer closed it or it was renamed
+in (`completion.CompletionHints`), or when its mtime is already older than
+`settle_seconds` as it is first seen; otherwise when its size and mtime have held still
+for `settle_seconds` (a file still open for writing). Files present at start are taken too, and
 the inbox is rescanned now and then for what the events missed or Redis lost. Files the
 operator filtered out (`filters.InboxFilter`) are counted and logged once, never taken.
 """
@@ -20,6 +22,7 @@ import redis
 import structlog
 import watchfiles
 
+from workers.inputs.completion import CompletionHints
 from workers.inputs.filters import InboxFilter
 from workers.inputs.intake import Intake, inputs_under, is_candidate, shown
 from workers.runtime.outage import Outage
@@ -33,25 +36,51 @@ class _Pending:
 
     settle_seconds: float
     files: dict[Path, tuple[int, int, float]] = field(default_factory=dict)
+    #: Files the kernel said were complete, with the size and mtime they had when told: a
+    #: file written again since then settles like any other.
+    closed: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
     def touch(self, path: Path) -> None:
         self.files[path] = (-1, -1, time.monotonic())
 
+    def touch_complete(self, path: Path) -> None:
+        """Touch a file its writer closed or that was moved in."""
+        try:
+            stat = path.stat()
+        except OSError:
+            return  # gone again: nothing to take
+        self.closed[path] = (stat.st_size, stat.st_mtime_ns)
+        self.touch(path)
+
     def settled(self) -> list[Path]:
-        """Files whose size and mtime did not move for settle_seconds; forgets them."""
+        """Files known complete: closed or moved in, already older than settle_seconds as
+        first seen, or whose size and mtime did not move for settle_seconds; forgets them."""
         ready, now = [], time.monotonic()
         for path, (size, mtime, since) in list(self.files.items()):
             try:
                 stat = path.stat()
             except FileNotFoundError:
-                del self.files[path]  # removed or renamed away before it settled
+                self._forget(path)  # removed or renamed away before it settled
                 continue
-            if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
-                self.files[path] = (stat.st_size, stat.st_mtime_ns, now)
+            current = (stat.st_size, stat.st_mtime_ns)
+            first_look = size == -1
+            if self.closed.get(path) == current or (first_look and self._old(stat.st_mtime)):
+                ready.append(path)
+                self._forget(path)
+            elif current != (size, mtime):
+                self.files[path] = (*current, now)
             elif now - since >= self.settle_seconds:
                 ready.append(path)
-                del self.files[path]
+                self._forget(path)
         return ready
+
+    def _old(self, mtime: float) -> bool:
+        """Written longer ago than the settle time (moved in with its mtime, restored)."""
+        return time.time() - mtime >= self.settle_seconds
+
+    def _forget(self, path: Path) -> None:
+        del self.files[path]
+        self.closed.pop(path, None)
 
 
 #: Files taken this recently are checked at each rescan to be still remembered by Redis:
@@ -93,10 +122,20 @@ class Watcher:
         #: (when, file, its ids) of the files taken in the last RECENT_SECONDS.
         self._recent: deque[tuple[float, Path, list[str]]] = deque()
         self._outage = Outage("watcher")
+        self._hints: CompletionHints | None = None
 
     def run(self, stop: threading.Event) -> None:
         """Watch until ``stop`` is set."""
         self.inbox.mkdir(parents=True, exist_ok=True)
+        # Before the first scan: a file closed between the two is hinted, not missed.
+        self._hints = CompletionHints.open(self._root)
+        try:
+            self._run(stop)
+        finally:
+            if self._hints is not None:
+                self._hints.close()
+
+    def _run(self, stop: threading.Event) -> None:
         self._rescan()
         log.info(
             "watching",
@@ -129,6 +168,9 @@ class Watcher:
             for change, name in changes:
                 if change != watchfiles.Change.deleted:
                     self._touch(Path(name))
+            for path in self._hints.completed() if self._hints is not None else []:
+                if is_candidate(path, self._root):
+                    self._consider(path, complete=True)
             if time.monotonic() >= self._next_rescan:
                 self._rescan()
             self._offer(self._pending.settled())
@@ -143,12 +185,16 @@ class Watcher:
         for file in inputs_under(path) if walk else [path]:
             self._consider(file)
 
-    def _consider(self, path: Path) -> None:
-        """Touch a file the filters let through; log the others, once each."""
+    def _consider(self, path: Path, complete: bool = False) -> None:
+        """Touch a file the filters let through (``complete``: its writer closed it or it
+        was moved in); log the others, once each."""
         reason = self._wanted_files.skipped_because(path, self._root)
         if reason is None:
             self._skipped.discard(path)
-            self._pending.touch(path)
+            if complete:
+                self._pending.touch_complete(path)
+            else:
+                self._pending.touch(path)
         elif path not in self._skipped:
             self._skipped.add(path)
             log.debug("skipped", path=shown(path), reason=reason)
