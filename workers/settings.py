@@ -131,10 +131,6 @@ class Settings(BaseSettings):
     extract_memory_mb: Megabytes = 2048
     #: NER reads at most this many characters of an article (the record notes a cut).
     ner_max_chars: Count = 200_000
-    #: Entities messages a worker process reads in one spaCy batch (1: each on its own);
-    #: the entities stage gets this many threads of its own to fill the batch. Off by
-    #: default: spaCy's NER was no faster per core in batches (benchmarks/README.md).
-    ner_batch: Count = 1
     #: Worker processes of `newsflow run`; 0: one per usable core, as memory allows.
     processes: Annotated[
         int, Field(ge=0), Accepts("a whole number of processes, or 0 for one per core")

@@ -8,7 +8,7 @@ merge of mentions into entities in :mod:`pipelines.entities.merge`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
@@ -93,6 +93,24 @@ class Recognition:
     note: str | None = None  #: why there are no entities, or only those of a long text's start
 
 
+@dataclass(frozen=True, slots=True)
+class NerRequest:
+    """One article's text for :meth:`EntityRecognizer.recognize_many`."""
+
+    text: str
+    title: str | None = None
+    language: str | None = None
+
+
+@dataclass(slots=True)
+class _Plan:
+    """What NER reads of one request: its chunks and title, or why it reads nothing."""
+
+    body: list[str]
+    heading: list[str]
+    note: str | None
+
+
 class EntityRecognizer:
     """spaCy's NER, loaded once; call it on an article for its merged entities."""
 
@@ -125,14 +143,51 @@ class EntityRecognizer:
     ) -> Recognition:
         """The merged entities, or none and a note when the text is not English; of a text
         longer than ``max_text_chars``, those of its beginning, with a note saying so."""
-        reason = skip_reason(text, language)
+        outcome = self.recognize_many([NerRequest(text, title, language)])[0]
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    def recognize_many(self, requests: Sequence[NerRequest]) -> list[Recognition | Exception]:
+        """:meth:`recognize` of each request, the texts of all read in one ``nlp.pipe``.
+
+        Each article's entities are the same as alone (spaCy reads each text on its own).
+        A request that fails gets its exception in its place and the others their
+        entities: when the shared pass fails, each request is read again alone.
+        """
+        try:
+            return list(self._recognize_together(requests))
+        except Exception:
+            if len(requests) == 1:
+                raise
+            return [self._recognize_alone(request) for request in requests]
+
+    def _recognize_alone(self, request: NerRequest) -> Recognition | Exception:
+        try:
+            return self._recognize_together([request])[0]
+        except Exception as error:  # handed to the caller whose text caused it
+            return error
+
+    def _recognize_together(self, requests: Sequence[NerRequest]) -> list[Recognition]:
+        plans = [self._plan(request) for request in requests]
+        pieces = [piece for plan in plans for piece in (*plan.body, *plan.heading)]
+        spans = iter(self._doc_spans(pieces))
+        recognitions = []
+        for plan in plans:
+            body: list[Mention] = [mention for _ in plan.body for mention in next(spans)]
+            heading: list[Mention] = [mention for _ in plan.heading for mention in next(spans)]
+            merged = merge_mentions(confirmed_by_body(heading, body) + body, self.gazetteer)
+            recognitions.append(Recognition(merged, plan.note))
+        return recognitions
+
+    def _plan(self, request: NerRequest) -> _Plan:
+        reason = skip_reason(request.text, request.language)
         if reason is not None:
-            return Recognition([], reason)
-        pieces, note = self._pieces(text)
-        body: list[Mention] = list(self._spans(pieces))
-        heading: list[Mention] = list(self._spans([title])) if title and title.strip() else []
-        merged = merge_mentions(confirmed_by_body(heading, body) + body, self.gazetteer)
-        return Recognition(merged, note)
+            return _Plan([], [], reason)
+        pieces, note = self._pieces(request.text)
+        title = request.title
+        heading = [title] if title and title.strip() else []
+        return _Plan([piece for piece in pieces if piece.strip()], heading, note)
 
     def _pieces(self, text: str) -> tuple[list[str], str | None]:
         """The chunks NER reads, cut to ``max_text_chars``, and the note when cut."""
@@ -158,12 +213,17 @@ class EntityRecognizer:
         yield from self._spans(pieces + chunk_text(text, self.max_chunk_chars))
 
     def _spans(self, pieces: list[str]) -> Iterator[tuple[str, str, str]]:
-        pieces = [piece for piece in pieces if piece.strip()]
+        for mentions in self._doc_spans([piece for piece in pieces if piece.strip()]):
+            yield from mentions
+
+    def _doc_spans(self, pieces: list[str]) -> Iterator[list[tuple[str, str, str]]]:
+        """The kept spans of each piece, one list per piece, in order."""
         for doc in self.nlp.pipe(pieces, batch_size=self.batch_size):
-            for ent in doc.ents:
-                if ent.label_ in KEPT_LABELS:
-                    before = doc[ent.start - 1].lower_ if ent.start else ""
-                    yield ent.text, ent.label_, before
+            yield [
+                (ent.text, ent.label_, doc[ent.start - 1].lower_ if ent.start else "")
+                for ent in doc.ents
+                if ent.label_ in KEPT_LABELS
+            ]
 
 
 def _load_ner(model: str) -> Language:

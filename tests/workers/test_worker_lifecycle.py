@@ -149,7 +149,7 @@ def test_run_restarts_a_worker_that_died(redis_client, keys, services, tmp_path,
     takes its place, and a file dropped afterwards is published."""
     inbox = tmp_path / "inbox"
     run = subprocess.Popen(
-        [sys.executable, "-m", "workers", "run", "--inbox", str(inbox)],
+        [sys.executable, "-m", "workers", "run", "--inbox", str(inbox), "--processes", "1"],
         cwd=ROOT,
         env={**os.environ, "NEWSFLOW_HOME": str(tmp_path / "home")},
         stdout=subprocess.DEVNULL,

@@ -63,7 +63,14 @@ def run(
         Path | None,
         typer.Option(metavar="FILE", help="Feed URLs (one a line) or OPML to register at start."),
     ] = None,
-    processes: Annotated[int, typer.Option(min=1, metavar="N", help="Worker processes.")] = 1,
+    processes: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            metavar="N",
+            help="Worker processes (default: NEWSFLOW_PROCESSES, else one per core within memory).",
+        ),
+    ] = None,
     threads: Annotated[
         int, typer.Option(min=1, metavar="N", help="Threads per worker process.")
     ] = 2,

@@ -14,7 +14,7 @@ from prometheus_client import CollectorRegistry
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from workers.runtime import metrics, probes
-from workers.runtime.supervisor import WorkerPool, start_workers
+from workers.runtime.supervisor import WorkerPool, choose_processes, start_workers
 from workers.services import process_services
 from workers.settings import Settings
 from workers.stages.chain import start
@@ -22,8 +22,22 @@ from workers.stages.chain import start
 log = structlog.get_logger("newsflow.run")
 
 
-def run(settings: Settings, redis_url: str, inbox: Path, processes: int, threads: int) -> int:
-    """Serve until SIGINT/SIGTERM (exit status 0), or until the watcher dies (1)."""
+def run(
+    settings: Settings, redis_url: str, inbox: Path, processes: int | None, threads: int
+) -> int:
+    """Serve until SIGINT/SIGTERM (exit status 0), or until the watcher dies (1).
+
+    ``processes`` None: NEWSFLOW_PROCESSES, else one worker process per usable core as far
+    as the available memory holds them."""
+    count = choose_processes(processes or settings.processes or None)
+    log.info(
+        "worker_processes",
+        chosen=count.chosen,
+        cores=count.cores,
+        memory_bound=count.memory_bound,
+        reason=count.reason,
+    )
+    processes = count.chosen
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())

@@ -19,6 +19,80 @@ from workers.runtime import metrics
 log = structlog.get_logger("newsflow.supervisor")
 
 
+#: Memory a worker process needs (bytes): spaCy's model and NER's working memory of a long
+#: article, measured at under 300 MB (benchmarks/README.md).
+WORKER_MEMORY_BYTES = 300 * 2**20
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessCount:
+    """How many worker processes to start, and what decided it."""
+
+    chosen: int
+    cores: int
+    memory_bound: int | None  #: processes the available memory holds; None if unknown
+    reason: str
+
+
+def default_processes(
+    cores: int, available_bytes: int | None, per_process: int = WORKER_MEMORY_BYTES
+) -> ProcessCount:
+    """One worker process per usable core, as many as the available memory holds, at least 1."""
+    cores = max(1, cores)
+    if available_bytes is None:
+        return ProcessCount(cores, cores, None, "one per core (available memory unknown)")
+    bound = max(1, available_bytes // per_process)
+    if bound < cores:
+        return ProcessCount(bound, cores, bound, "bounded by available memory")
+    return ProcessCount(cores, cores, bound, "one per core")
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity, e.g. a container's cpuset)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def available_memory(
+    meminfo: Path = Path("/proc/meminfo"), cgroup: Path = Path("/sys/fs/cgroup")
+) -> int | None:
+    """Bytes that can be used without swapping (MemAvailable), less if this process's
+    cgroup (a container's memory limit) leaves less; None where neither is known."""
+    known = [b for b in (_mem_available(meminfo), _cgroup_room(cgroup)) if b is not None]
+    return min(known) if known else None
+
+
+def _mem_available(meminfo: Path) -> int | None:
+    try:
+        for line in meminfo.read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def _cgroup_room(cgroup: Path) -> int | None:
+    """memory.max less memory.current of a cgroup v2; None without a limit."""
+    try:
+        limit = (cgroup / "memory.max").read_text().strip()
+        if limit == "max":
+            return None
+        return max(0, int(limit) - int((cgroup / "memory.current").read_text()))
+    except (OSError, ValueError):
+        return None
+
+
+def choose_processes(configured: int | None) -> ProcessCount:
+    """``configured`` (--processes or NEWSFLOW_PROCESSES) if given, else the default."""
+    cores, memory = usable_cores(), available_memory()
+    if configured:
+        bound = default_processes(cores, memory).memory_bound
+        return ProcessCount(configured, cores, bound, "as configured")
+    return default_processes(cores, memory)
+
+
 def start_workers(
     processes: int,
     threads: int,
