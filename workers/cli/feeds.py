@@ -1,25 +1,25 @@
-"""`newsflow feeds`: add, list, remove, import and export the feeds the poller polls."""
+"""`newsflow feeds`: add, list, remove, import and export the feeds the poller polls.
+
+Redis, the settings, feedparser and the intake are imported by the commands that use them:
+`newsflow feeds --help` loads none of them.
+"""
 
 from __future__ import annotations
 
 import sys
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import orjson
-import structlog
 import typer
 
 from pipelines.article import Rejected
-from pipelines.feeds import parse_opml, to_opml
 from workers.cli.common import services_for_command
-from workers.inputs.intake import urls_in
-from workers.runtime.connection import redis_for_command
 from workers.runtime.terminal import printable
-from workers.settings import get_settings
-from workers.state.feeds import FeedRegistry, FeedState
 
-log = structlog.get_logger("newsflow.feeds")
+if TYPE_CHECKING:
+    from workers.state.feeds import FeedRegistry, FeedState
 
 feeds_app = typer.Typer(help="The feeds the poller polls (kept in Redis).", no_args_is_help=True)
 
@@ -28,12 +28,23 @@ def registry_for_command() -> FeedRegistry:
     return services_for_command().feed_registry
 
 
+def _redis() -> AbstractContextManager[object]:
+    """The command's Redis (the embedded one started if need be), for its duration."""
+    from workers.runtime.connection import redis_for_command
+    from workers.settings import get_settings
+
+    return redis_for_command(get_settings())
+
+
 def feed_urls_in_file(path: Path) -> list[str]:
     """The feed URLs of an OPML file or of a plain list (one URL a line).
 
     Raises:
         Rejected: an OPML file that is not well-formed XML.
     """
+    from pipelines.feeds import parse_opml
+    from workers.inputs.intake import urls_in
+
     data = path.read_bytes()
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         return parse_opml(data)
@@ -61,7 +72,7 @@ def add(
     ] = None,
 ) -> None:
     """Register feeds; each is polled at once, then every interval."""
-    with redis_for_command(get_settings()):
+    with _redis():
         added, refused = add_all(registry_for_command(), urls, interval)
     _report(added, len(urls), refused)
 
@@ -72,7 +83,7 @@ def import_(
 ) -> None:
     """Register every feed of an OPML subscription list or a URL list."""
     urls = read_feed_file(path)
-    with redis_for_command(get_settings()):
+    with _redis():
         added, refused = add_all(registry_for_command(), urls)
     _report(added, len(urls), refused)
 
@@ -80,7 +91,7 @@ def import_(
 @feeds_app.command()
 def remove(urls: Annotated[list[str], typer.Argument(help="Feed URLs as added.")]) -> None:
     """Stop polling feeds (items already queued are not affected)."""
-    with redis_for_command(get_settings()):
+    with _redis():
         registry = registry_for_command()
         missing = [url for url in urls if not _removed(registry, url)]
     if missing:
@@ -93,8 +104,10 @@ def list_(
 ) -> None:
     """Every feed with its health: last status, last success, items seen, links skipped,
     errors."""
-    settings = get_settings()
-    with redis_for_command(settings):
+    from workers.settings import get_settings
+
+    max_errors = get_settings().feed_max_errors
+    with _redis():
         feeds = registry_for_command().all()
     if not feeds:
         typer.echo(
@@ -103,18 +116,16 @@ def list_(
             err=True,
         )
     for state in feeds:
-        line = (
-            _json_line(state, settings.feed_max_errors)
-            if as_json
-            else _text_line(state, settings.feed_max_errors)
-        )
+        line = _json_line(state, max_errors) if as_json else _text_line(state, max_errors)
         sys.stdout.write(line + "\n")
 
 
 @feeds_app.command()
 def export() -> None:
     """Print the registered feeds as an OPML subscription list."""
-    with redis_for_command(get_settings()):
+    from pipelines.feeds import to_opml
+
+    with _redis():
         feeds = registry_for_command().all()
     sys.stdout.buffer.write(to_opml([(f.url, f.title) for f in feeds]))
 
@@ -132,6 +143,9 @@ def read_feed_file(path: Path) -> list[str]:
 
 def add_at_start(urls: list[str]) -> None:
     """`newsflow run --feeds FILE`: register the file's feeds (known ones stay as they are)."""
+    import structlog
+
+    log = structlog.get_logger("newsflow.feeds")
     if urls:
         added, refused = add_all(registry_for_command(), urls)
         log.info("feeds_added", added=added, already_registered=len(urls) - added - len(refused))
@@ -147,6 +161,8 @@ def _removed(registry: FeedRegistry, url: str) -> bool:
 
 
 def _json_line(state: FeedState, max_errors: int) -> str:
+    from workers.state.feeds import FeedState
+
     record = {field: getattr(state, field) for field in FeedState.__slots__}
     record["healthy"] = state.healthy(max_errors)
     return orjson.dumps(record).decode()
