@@ -83,7 +83,7 @@ def service():
         NEWSFLOW_METRICS_PORT=base.rsplit(":", 1)[1],
     )
     process = subprocess.Popen(
-        [*NEWSFLOW, "run", "--inbox", str(inbox), "--threads", "2"],
+        [*NEWSFLOW, "run", "--inbox", str(inbox), "--threads", "2", "--processes", "1"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -4,6 +4,7 @@ the real intake, Redis and a real dramatiq worker."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,7 +49,9 @@ def server(connections) -> Iterator[LoopbackServer]:
         yield running
 
 
-def _poller(redis_client, intake, max_new_items: int = 500, **policy) -> Poller:
+def _poller(
+    redis_client, intake, max_new_items: int = 500, lease_seconds: float = 15.0, **policy
+) -> Poller:
     settings = {
         "allow": AllowList.parse("127.0.0.1"),
         "host_delay": 0.0,
@@ -58,7 +61,7 @@ def _poller(redis_client, intake, max_new_items: int = 500, **policy) -> Poller:
     chosen = FetchPolicy(**settings)
     fetcher = Fetcher(chosen, HostGate(redis_client, KEYS, chosen), redis_client, KEYS)
     registry = FeedRegistry(redis_client, KEYS, INTERVAL)
-    return Poller(redis_client, KEYS, registry, fetcher, intake, 4, max_new_items)
+    return Poller(redis_client, KEYS, registry, fetcher, intake, 4, max_new_items, lease_seconds)
 
 
 def _pages(eval_pages: list[Path], count: int) -> list[bytes]:
@@ -273,6 +276,32 @@ def test_two_pollers_never_poll_one_feed_at_once(redis_client, server, intake) -
     first.registry.add(feed_url)
     token = first.registry.lease(feed_url, 60)  # a canonical URL already
     assert token and second.poll_due() == [] and server.hits("/f.xml") == []
+
+
+def test_a_long_poll_keeps_its_lease_and_a_dead_pollers_lease_runs_out(
+    redis_client, server, intake
+) -> None:
+    """A poll slower than its lease has the lease renewed while it runs, so no other poller
+    takes the feed; a lease left behind (its poller killed, or cut off from Redis before it
+    could release it) runs out after the lease time, and the feed is polled again."""
+    feed = {"body": rss("S", []), "content_type": "application/rss+xml"}
+    slow = server.route("/slow.xml", delay=1.5, **feed)
+    first = _poller(redis_client, intake, lease_seconds=0.3)
+    first.registry.add(slow)
+    polling = threading.Thread(target=first.poll_due)
+    polling.start()
+    _wait_until(lambda: server.hits("/slow.xml"))
+    time.sleep(0.9)  # three lease times: only renewals keep it
+    assert first.registry.lease(slow, 0.3) is None
+    polling.join()
+    assert redis_client.exists(KEYS.feed_lease(slow)) == 0
+
+    left = server.route("/left.xml", **feed | {"delay": 0.0})
+    first.registry.add(left)
+    assert first.registry.lease(left, 0.3)  # as a poller killed mid-poll leaves it
+    assert first.poll_due() == [] and server.hits("/left.xml") == []
+    _wait_until(lambda: first.poll_due() != [])
+    assert len(server.hits("/left.xml")) == 1
 
 
 def test_urls_pages_and_refusals_end_in_their_stream(

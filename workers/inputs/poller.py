@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent import futures
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -38,8 +39,10 @@ from workers.web.policy import Fetched
 
 log = structlog.get_logger("newsflow.poller")
 
-#: How long a poll may hold a feed's lease; longer than any fetch may take.
-LEASE_SECONDS = 180.0
+#: A feed's lease runs out this long after its poller last renewed it: a poller killed, or
+#: cut off from Redis, mid-poll holds the feed up this long at most. Polls in progress
+#: have their leases renewed every LEASE_SECONDS / 3.
+LEASE_SECONDS = 15.0
 #: Longest sleep between two looks at the schedule (new feeds are noticed this fast).
 IDLE_SECONDS = 1.0
 #: Links looked up in the seen set per round trip.
@@ -75,6 +78,7 @@ class Poller:
         intake: Intake,
         threads: int = 8,
         max_new_items: int = 500,
+        lease_seconds: float = LEASE_SECONDS,
     ) -> None:
         """``max_new_items``: new items one poll queues at most (NEWSFLOW_FEED_MAX_NEW_ITEMS)."""
         self._client = client
@@ -84,7 +88,10 @@ class Poller:
         self._intake = intake
         self._threads = threads
         self._max_new_items = max_new_items
+        self._lease_seconds = lease_seconds
         self._outage = Outage("poller")
+        #: Feeds being polled by this poller's threads, with their lease tokens.
+        self._leases: dict[str, str] = {}
 
     def run(self, stop: threading.Event) -> None:
         """Poll due feeds until ``stop`` is set. Errors are logged, never fatal; while Redis
@@ -108,15 +115,19 @@ class Poller:
         if not due:
             return []
         with ThreadPoolExecutor(self._threads, thread_name_prefix="poll") as pool:
-            results = list(pool.map(self.poll, due))
+            polls = [pool.submit(self.poll, canonical) for canonical in due]
+            while futures.wait(polls, timeout=self._lease_seconds / 3).not_done:
+                self._renew_leases()
+            results = [poll.result() for poll in polls]
         metrics.polls_done(r.status for r in results if r is not None)
         return [r for r in results if r is not None]
 
     def poll(self, canonical: str) -> PollResult | None:
         """Poll one feed if it is still due and no other poller holds it; None otherwise."""
-        token = self.registry.lease(canonical, LEASE_SECONDS)
+        token = self.registry.lease(canonical, self._lease_seconds)
         if token is None:
             return None
+        self._leases[canonical] = token
         state = None
         try:
             # Re-checked under the lease: another poller may have just polled it.
@@ -132,7 +143,16 @@ class Poller:
                 self._record_crash(state, error)
             return PollResult(canonical, "crashed", error=repr(error))
         finally:
+            del self._leases[canonical]
             self.registry.release(canonical, token)
+
+    def _renew_leases(self) -> None:
+        """Keep the leases of the polls in progress (a long download) from running out."""
+        for canonical, token in list(self._leases.items()):
+            try:
+                self.registry.renew(canonical, token, self._lease_seconds)
+            except redis.RedisError as error:  # the poll itself will meet the outage
+                log.warning("lease_not_renewed", feed=canonical, error=str(error))
 
     def _record_crash(self, state: FeedState, error: Exception) -> None:
         try:

@@ -31,6 +31,12 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 """
 
+# KEYS: the lease. ARGV: the holder's token, ms. Extends it only if still held by that holder.
+_RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
+
 
 @dataclass(frozen=True, slots=True)
 class FeedState:
@@ -71,6 +77,7 @@ class FeedRegistry:
         self._keys = keys
         self.default_interval = default_interval
         self._release = client.register_script(_RELEASE)
+        self._renew = client.register_script(_RENEW)
 
     def add(self, url: str, interval: int | None = None) -> bool:
         """Register a feed, due at once; False if it was registered already (the
@@ -120,6 +127,11 @@ class FeedRegistry:
             self._keys.feed_lease(canonical), token, nx=True, px=int(seconds * 1000)
         )
         return token if taken else None
+
+    def renew(self, canonical: str, token: str, seconds: float) -> bool:
+        """Extend a lease this caller still holds; False if it ran out meanwhile."""
+        key = self._keys.feed_lease(canonical)
+        return bool(self._renew(keys=[key], args=[token, int(seconds * 1000)]))
 
     def release(self, canonical: str, token: str) -> None:
         self._release(keys=[self._keys.feed_lease(canonical)], args=[token])
