@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import dramatiq
 import pytest
+import redis
 
 from tests.workers.helpers import wait_until
 from tests.workers.test_worker_lifecycle import mark, processes, send, start_worker
@@ -161,3 +162,51 @@ def test_idle_worker_process_blocks_and_is_woken(redis_client, keys, tmp_path, p
     worker.send_signal(signal.SIGTERM)
     assert worker.wait(30) == 0
     assert blocked_on_wake_lists(redis_client) == 0
+
+
+def test_a_worker_outlives_a_redis_restart_and_takes_what_comes_after(tmp_path):
+    """Redis stops and starts again under a real dramatiq Worker (in this process, on a Redis
+    of its own): its consumers hand back what they held and carry on, so every message sent
+    before and after is processed by that same Worker. A consumer whose hand-back woke its
+    queue while Redis was away used to die of the error, and its queue was never read again."""
+    from workers.runtime.embedded import EmbeddedRedis
+
+    server = EmbeddedRedis(tmp_path / "redis")
+    server.start()
+    url = f"unix://{server.socket_path}"
+    from workers.runtime.broker import TimelyRedisBroker
+
+    broker = TimelyRedisBroker(
+        url=url,
+        namespace=NAMESPACE,
+        heartbeat_timeout=3_600_000,
+        maintenance_interval=3600.0,
+        wake_wait=1.0,
+    )
+    client = redis.Redis.from_url(url)
+
+    @dramatiq.actor(broker=broker, queue_name=QUEUE, max_retries=0)
+    def record(value: str) -> None:
+        client.rpush(DONE, value)
+
+    worker = dramatiq.Worker(broker, worker_threads=2, worker_timeout=100)
+    worker.start()
+    try:
+        for n in range(20):
+            record.send(f"before-{n}")
+        server.stop()
+        server.start()
+        for n in range(20):
+            record.send(f"after-{n}")
+        wait_until(
+            "every message, before and after the restart",
+            lambda: (
+                {f"{w}-{n}" for w in ("before", "after") for n in range(20)}
+                <= {v.decode() for v in client.lrange(DONE, 0, -1)}
+            ),
+            timeout=60,
+        )
+    finally:
+        worker.stop(timeout=10_000)
+        broker.close()
+        server.stop()

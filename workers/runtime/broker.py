@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from collections.abc import Iterable
 from typing import Any
 
 import dramatiq
@@ -106,11 +107,15 @@ class TimelyRedisBroker(RedisBroker):
 
     def wake(self, queue_name: str) -> None:
         """Wake one idle consumer of the queue (after its messages are in it: a consumer
-        woken earlier would find nothing and wait again)."""
+        woken earlier would find nothing and wait again).
+
+        Never raises: a token lost to a Redis outage costs one wait, whereas an error here
+        would fail an enqueue that succeeded, or end a consumer thread handing messages back.
+        """
         if not self.wakeups:
             return
         key = self.wake_key(queue_name)
-        with self.client.pipeline(transaction=False) as pipe:
+        with contextlib.suppress(redis.RedisError), self.client.pipeline(False) as pipe:
             pipe.rpush(key, b"1")
             pipe.ltrim(key, -WAKE_TOKENS_KEPT, -1)
             pipe.execute()
@@ -191,9 +196,10 @@ class WakeableConsumer(_RedisConsumer):  # type: ignore[misc]
         self._due.pop(message.message_id, None)
         super().nack(message)
 
-    def requeue(self, messages: list[dramatiq.MessageProxy]) -> None:
-        super().requeue(messages)
-        if messages:
+    def requeue(self, messages: Iterable[dramatiq.MessageProxy]) -> None:
+        handed_back = list(messages)  # dramatiq passes a generator: read it once
+        super().requeue(handed_back)
+        if handed_back:
             self.broker.wake(self.queue_name)
 
 
