@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import tempfile
 import time
@@ -39,12 +40,13 @@ def protected_redis():
     yield socket
     server.terminate()
     server.wait(timeout=10)
+    shutil.rmtree(home, ignore_errors=True)
 
 
 def newsflow(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     """`newsflow ARGS` with only NEWSFLOW_REDIS_URL set (and a home it must not use)."""
-    unused_home = str(Path(tempfile.mkdtemp(prefix="nf-unused-")))
-    return run_cli(*args, env=clean_env(NEWSFLOW_REDIS_URL=url, NEWSFLOW_HOME=unused_home))
+    with tempfile.TemporaryDirectory(prefix="nf-unused-") as unused_home:
+        return run_cli(*args, env=clean_env(NEWSFLOW_REDIS_URL=url, NEWSFLOW_HOME=unused_home))
 
 
 def test_password_and_db_from_the_url(protected_redis):
