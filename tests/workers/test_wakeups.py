@@ -165,17 +165,18 @@ def test_idle_worker_process_blocks_and_is_woken(redis_client, keys, tmp_path, p
 
 
 def test_a_worker_outlives_a_redis_restart_and_takes_what_comes_after(tmp_path):
-    """Redis stops and starts again under a real dramatiq Worker (in this process, on a Redis
-    of its own): its consumers hand back what they held and carry on, so every message sent
-    before and after is processed by that same Worker. A consumer whose hand-back woke its
-    queue while Redis was away used to die of the error, and its queue was never read again."""
+    """Redis stops and starts again under a real, idle dramatiq Worker (in this process, on a
+    Redis of its own): its consumers reconnect and carry on, so the messages sent after the
+    restart are processed by that same Worker. A consumer that handed back its (empty) hold
+    while Redis was away used to die of the wake-up's error, and its queue was never read
+    again. (Nothing is in flight at the restart: a message whose actor meets the outage is
+    WaitOutRedis's business, a middleware this bare broker does not have.)"""
+    from workers.runtime.broker import TimelyRedisBroker
     from workers.runtime.embedded import EmbeddedRedis
 
     server = EmbeddedRedis(tmp_path / "redis")
     server.start()
     url = f"unix://{server.socket_path}"
-    from workers.runtime.broker import TimelyRedisBroker
-
     broker = TimelyRedisBroker(
         url=url,
         namespace=NAMESPACE,
@@ -189,21 +190,21 @@ def test_a_worker_outlives_a_redis_restart_and_takes_what_comes_after(tmp_path):
     def record(value: str) -> None:
         client.rpush(DONE, value)
 
+    def recorded() -> set[str]:
+        return {v.decode() for v in client.lrange(DONE, 0, -1)}
+
     worker = dramatiq.Worker(broker, worker_threads=2, worker_timeout=100)
     worker.start()
     try:
-        for n in range(20):
-            record.send(f"before-{n}")
+        record.send("before")
+        wait_until("the message sent before the restart", lambda: "before" in recorded())
         server.stop()
         server.start()
-        for n in range(20):
+        for n in range(10):
             record.send(f"after-{n}")
         wait_until(
-            "every message, before and after the restart",
-            lambda: (
-                {f"{w}-{n}" for w in ("before", "after") for n in range(20)}
-                <= {v.decode() for v in client.lrange(DONE, 0, -1)}
-            ),
+            "every message sent after the restart",
+            lambda: {f"after-{n}" for n in range(10)} <= recorded(),
             timeout=60,
         )
     finally:
