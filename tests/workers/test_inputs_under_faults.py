@@ -100,8 +100,13 @@ def test_a_rescan_takes_again_a_file_whose_queueing_redis_lost(private_redis, wa
     client = redis.Redis.from_url(private_redis.url)
     inbox = watching(recording_intake(client), rescan_seconds=0.5)
     article_id = drop(inbox, "lost.txt")
-    wait_until("the file queued", lambda: queued(client) == [article_id])
     keys = Keys("nfwatch")
+    # Queued and then remembered: the loss must come after both, or the intake's own
+    # remembering would write the seen id back after the test deleted it.
+    wait_until(
+        "the file queued and remembered",
+        lambda: queued(client) == [article_id] and client.sismember(keys.seen, article_id),
+    )
     client.delete(keys.claim(article_id), "nfwatch:queued", keys.seen)  # what the crash lost
     wait_until("the file queued again", lambda: queued(client) == [article_id])
 
