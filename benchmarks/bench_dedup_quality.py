@@ -1,27 +1,25 @@
-"""Dedup and story quality on real text, through the real index on a private Redis.
+"""Dedup quality on real text, through the real index on a private Redis.
 
-Part 1, dedup: the labelled set of ``dedup_labelled_set.py`` (the eval articles and their
-generated copies) is classified in stream order by ``DedupIndex``; the script prints
-precision and recall per class (duplicate, near_duplicate, revision, unique), recall per
-copy recipe, whether each copy points at its original, and how the most similar pairs of
-different articles (same topic) were judged.
+The labelled set of ``dedup_labelled_set.py`` (the eval articles and their generated
+copies) is classified in stream order by ``DedupIndex``; the script prints precision and
+recall per class (duplicate, near_duplicate, revision, unique), recall per copy recipe,
+whether each copy points at its original, how the copies near the threshold were called
+(by exact Jaccard: [0.80, 0.85) should be near duplicates, [0.75, 0.80) should not), and
+how the most similar pairs of different articles (same topic) were judged.
 
-Part 2, stories: the eval articles and the five seeds, with their entities from the real
-entities stage, are classified in three random orders. ``STORY_GROUPS`` lists the eval
-articles that report one event from different outlets, labelled by hand from their URLs
-and first lines (the seeds are one more group). The script prints pairwise precision
-(pairs put in one story that belong together) and recall, and every false merge.
-Articles in ``RELATED`` cover a neighbouring event (a roundup, an analysis, another day of
-the same hearings): pairs involving them are left out of the counts.
+Then revisions far apart: every article in one folder, the originals, ``--between``
+unrelated articles of that folder, then the revisions; revision recall is printed without
+story features and with the distinctive-term features (``story_features`` without
+entities: no NER, so a lower bound of what the stage finds with entities).
 
-    .venv/bin/python benchmarks/bench_dedup_quality.py [--threshold 0.8] [--skip-stories]
+Story quality is measured by benchmarks/bench_stories.py.
+
+    .venv/bin/python benchmarks/bench_dedup_quality.py [--threshold 0.8] [--between 300]
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
-import random
 import shutil
 import sys
 import tempfile
@@ -33,57 +31,20 @@ import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.dedup_labelled_set import SHARED, Item, build, eval_articles, same_topic_pairs
-from pipelines.article import Article, Source
+from benchmarks.dedup_labelled_set import Item, build, fillers, same_topic_pairs
+from pipelines.article import Source
 from pipelines.dedup.minhash import (
     DedupConfig,
     compact_signature,
     estimate_compact_similarity,
     signature,
 )
-from pipelines.dedup.stories import family_keys
+from pipelines.dedup.stories import StoryConfig, family_keys, story_features
 from workers.keys import Keys
 from workers.runtime.embedded import EmbeddedRedis
-from workers.stages.dedup import classify_article
 from workers.state.dedup_index import DedupIndex
 
 CLASSES = ("duplicate", "near_duplicate", "revision", "unique")
-
-#: Eval articles (file-name prefixes) reporting one event from different outlets.
-STORY_GROUPS = {
-    "europa-water-plumes": ["14cc2a", "686bb1", "f344ca"],
-    "steelers-browns-fight": ["08f793", "7ab16a"],
-    "feather-duvet-lung": ["a078b3", "bd673b", "7bb1ca", "9eef81"],
-    "doobie-brothers-reunion": ["9cb822", "ac1bfd", "35b158"],
-    "us-china-phase-one-deal": ["39d5c4", "702d1d"],
-    "wework-ny-attorney-general": ["06e512", "1ace8c"],
-    "home-depot-earnings": ["513745", "f8ff62"],
-    "taylor-swift-big-machine": ["70cb2d", "eb62ac"],
-    "sweden-drops-assange-case": ["c7e39a", "dc7ccc"],
-    "south-dakota-meth-campaign": ["156770", "776a1c", "3f65af"],
-    "omar-threat-guilty-plea": ["6ebac0", "7a457a"],
-    "nasa-lunar-lander-contracts": ["c50845", "d1c57d"],
-    "china-plague-cases": ["432362", "8b1945", "ba4dfe", "ea25dd"],
-    "fort-worth-girl-rescued": ["2c4680", "51d066"],
-    "davis-cup-finals-opening": ["0d4612", "88c328"],
-    "prince-andrew-interview": ["1f765c", "87bf60"],
-    "stadia-launch": ["680c28", "8267ac"],
-}
-RELATED = [
-    "6a72de",
-    "fde930",
-    "55bb63",
-    "42aad1",
-    "c00962",
-    "042bb7",
-    "7a664e",
-    "82b6d7",
-    "c90731",
-    "04a671",
-    "b6906c",
-    "7916ec",
-    "a1fca1",
-]
 
 
 @contextmanager
@@ -116,6 +77,7 @@ def run_dedup(client: redis.Redis, config: DedupConfig) -> None:
     report_classes(items, results)
     report_recipes(items, results)
     report_links(items, results)
+    report_near_line(items, results)
     report_same_topic(items, results)
 
 
@@ -169,6 +131,73 @@ def report_links(items: list[Item], results: dict) -> None:
     print(f"revision_of pointing at a distinct article: {len(bad)} {bad[:10]}")
 
 
+def report_near_line(items: list[Item], results: dict) -> None:
+    """Copies whose exact Jaccard to their original is near the threshold: the calls an
+    estimate alone gets wrong most often."""
+    print("\nnear the threshold, by exact Jaccard to the original: copies called a copy")
+    copies = [i for i in items if i.similarity is not None and i.label != "duplicate"]
+    called = {i.article_id for i in copies if results[i.article_id].dedup.of is not None}
+    for low in (0.70, 0.75, 0.80, 0.85):
+        group = [i for i in copies if low <= i.similarity < low + 0.05]
+        hits = sum(i.article_id in called for i in group)
+        print(f"  [{low:.2f}, {low + 0.05:.2f}): {hits}/{len(group)} called near_duplicate")
+    above = [i for i in copies if 0.80 <= i.similarity < 0.85]
+    below = [i for i in copies if 0.75 <= i.similarity < 0.80 and i.label != "near_duplicate"]
+    found = sum(i.article_id in called for i in above)
+    false = sum(i.article_id in called for i in below)
+    print(
+        f"  near_duplicate in [0.80, 0.85): recall {found / max(1, len(above)):.4f} "
+        f"({found}/{len(above)}), precision {found / max(1, found + false):.4f} counting the "
+        f"{false} of {len(below)} copies in [0.75, 0.80) called a copy"
+    )
+
+
+def run_revisions_between(client: redis.Redis, config: DedupConfig, between: int) -> None:
+    """Revisions with ``between`` other articles of their folder indexed in between: every
+    article in one folder, the originals first, then the fillers, then the revisions."""
+    items = build(config)
+    originals = [i for i in items if i.kind == "original"]
+    revisions = [i for i in items if i.kind == "revision"]
+    others = [
+        Item(f"{0x4000_0000_0000_0000 + n:016x}", text, "", "filler", "unique")
+        for n, text in enumerate(fillers(between))
+    ]
+    source = Source(type="file", path="/bench/one-outlet/article.txt")
+    families = family_keys(source, None, None)
+    story = StoryConfig()
+    print(f"\nrevisions with {between} articles of the same folder in between:")
+    for with_features in (False, True):
+        index = DedupIndex(client, Keys(f"between{int(with_features)}"), config)
+        results = {}
+        for item in originals + others + revisions:
+            features = story_features([], item.text, story) if with_features else None
+            results[item.article_id] = index.classify(
+                item.article_id, item.text, families=families, features=features
+            )
+        report_revisions(revisions, others, results, with_features)
+
+
+def report_revisions(
+    revisions: list[Item], others: list[Item], results: dict, features: bool
+) -> None:
+    labelled = [i for i in revisions if i.label == "revision"]
+    found = sum(results[i.article_id].dedup.revision_of == i.original for i in labelled)
+    wrong = sum(
+        results[i.article_id].dedup.revision_of not in (None, i.original) for i in revisions
+    )
+    fillers_linked = sum(results[i.article_id].dedup.revision_of is not None for i in others)
+    how = (
+        "families, bands and story features (distinctive terms, no NER)"
+        if features
+        else ("families and bands, no story features")
+    )
+    print(
+        f"  {how}: revision recall {found / max(1, len(labelled)):.4f} "
+        f"({found}/{len(labelled)}); revision_of another article {wrong}; "
+        f"fillers given a revision_of {fillers_linked}"
+    )
+
+
 def report_same_topic(items: list[Item], results: dict) -> None:
     pairs = same_topic_pairs(items, 30)
     worst = 0.0
@@ -183,74 +212,16 @@ def report_same_topic(items: list[Item], results: dict) -> None:
     )
 
 
-def story_articles() -> list[Article]:
-    from pipelines.entities.recognizer import EntityRecognizer
-    from pipelines.extract.extractor import extract
-
-    recognizer, out = EntityRecognizer(), []
-    for n, (name, url, text) in enumerate(eval_articles(min_words=0)):
-        article = Article(id=f"{n:016x}", source=Source(type="url", url=url), text=text, url=url)
-        article.entities = recognizer(text, None, None)
-        out.append((name, article))
-    for n, path in enumerate(sorted((SHARED / "seeds").glob("*.txt"))):
-        found = extract(path.read_bytes(), "text")
-        source = Source(type="file", path=f"/seeds/outlet-{n}/{path.name}")
-        article = Article.from_extracted(f"{0xA000 + n:016x}", source, found, None)
-        article.entities = recognizer(article.text, article.title, None)
-        out.append((f"seed-{path.name[:3]}", article))
-    return out
-
-
-def group_of(name: str) -> str | None:
-    if name.startswith("seed-"):
-        return "seeds-crimea-talks"
-    return next((g for g, prefixes in STORY_GROUPS.items() if name[:6] in prefixes), None)
-
-
-def run_stories(client: redis.Redis, orders: int) -> None:
-    named = story_articles()
-    for order in range(orders):
-        shuffled = named[:]
-        random.Random(order).shuffle(shuffled)
-        client.flushdb()
-        index = DedupIndex(client, Keys("stories"), DedupConfig())
-        story = {name: classify_article(index, article).story for name, article in shuffled}
-        report_story_pairs(order, story)
-
-
-def report_story_pairs(order: int, story: dict[str, str]) -> None:
-    tp = fp = fn = 0
-    false_merges = []
-    for a, b in itertools.combinations(sorted(story), 2):
-        if a[:6] in RELATED or b[:6] in RELATED:
-            continue
-        together = story[a] == story[b]
-        labelled = group_of(a) is not None and group_of(a) == group_of(b)
-        tp += together and labelled
-        fn += labelled and not together
-        if together and not labelled:
-            fp += 1
-            false_merges.append((a[:6], b[:6]))
-    groups = Counter(group_of(n) for n in story if group_of(n))
-    kept = sum(1 for g in groups if len({story[n] for n in story if group_of(n) == g}) == 1)
-    print(
-        f"order {order}: same-story pairs precision {tp / max(1, tp + fp):.3f} "
-        f"recall {tp / max(1, tp + fn):.3f} (tp={tp} fp={fp} fn={fn}); "
-        f"groups kept whole {kept}/{len(groups)}; false merges {false_merges}"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--threshold", type=float, default=0.8)
-    parser.add_argument("--orders", type=int, default=3, help="random orders for stories")
-    parser.add_argument("--skip-stories", action="store_true")
+    parser.add_argument(
+        "--between", type=int, default=300, help="same-folder articles before the revisions"
+    )
     args = parser.parse_args()
     with private_redis() as client:
         run_dedup(client, DedupConfig(threshold=args.threshold))
-        if not args.skip_stories:
-            print("\nstories (eval articles + seeds, entities from the real entities stage):")
-            run_stories(client, args.orders)
+        run_revisions_between(client, DedupConfig(threshold=args.threshold), args.between)
 
 
 if __name__ == "__main__":

@@ -5,14 +5,20 @@ lie (never copied into the project). From each one the generator makes the copie
 service meets: an exact copy reformatted, the article inside other boilerplate, with 1 to
 10% of its sentences edited, its last paragraph cut, a new headline, two paragraphs
 swapped, boilerplate plus edits, and a later revision (same source folder, a third of it
-rewritten). Every article itself is also in the stream: each is a true negative for all
-the others, and the pairs on one topic (highest word overlap) are listed as the hard ones.
+rewritten). A last copy, ``near_line``, is edited until its similarity lands near the
+threshold (0.74 to 0.86): the pairs where an estimate alone decides wrongly most often.
+Every article itself is also in the stream: each is a true negative for all the others,
+and the pairs on one topic (highest word overlap) are listed as the hard ones.
+``fillers`` makes unrelated articles of one folder (the eval texts with the words of each
+line shuffled) to put between an article and its revision.
 
 Labels follow the contract's definitions, measured on the texts rather than assumed from
 the recipe: ``duplicate`` when the normalised texts are equal, ``near_duplicate`` when the
 exact Jaccard similarity of the 5-shingles reaches the threshold, ``revision`` for a
 revision-recipe copy from the same folder between the revision threshold and the
-threshold, else ``unique``.
+threshold, else ``unique``. A copy unique against its original is then measured against
+the copies of the same original earlier in the stream: ``near_duplicate`` of one of them,
+or ``revision`` of one in its own folder, as the index would rightly call it.
 """
 
 from __future__ import annotations
@@ -138,13 +144,66 @@ def build(config: DedupConfig, seed: int = 5) -> list[Item]:
     for n, (_, _, text) in enumerate(articles):
         other = articles[(n + 7) % len(articles)][2]
         for kind, copy in recipes(text, other, rng).items():
-            syndicated = f"/bench/syndicate-{rng.randrange(5)}"
+            syndicated = syndicated_folder(rng)
             folder = items[n].folder if kind == "revision" else syndicated
             copies.append(labelled(items[n], copy, kind, folder, config))
+        copies.append(near_line_copy(items[n], config, random.Random(f"near-line-{n}")))
     rng.shuffle(copies)
     for number, item in enumerate(copies):
         item.article_id = f"{0x8000_0000_0000_0000 + number:016x}"
-    return items + copies
+    return relabelled_against_earlier_copies(items + copies, config)
+
+
+def relabelled_against_earlier_copies(items: list[Item], config: DedupConfig) -> list[Item]:
+    """A copy unlike its original may be like an earlier copy of it in the stream: a near
+    duplicate of it, or (in the same folder) a later version of it. Labelled so."""
+    earlier: dict[str, list[Item]] = {}
+    for item in items:
+        same_root = earlier.setdefault(item.original or item.article_id, [])
+        if item.original is not None and item.label == "unique":
+            item.label = label_against(item, same_root[1:], config)  # [0]: the original
+        same_root.append(item)
+    return items
+
+
+def label_against(item: Item, copies: list[Item], config: DedupConfig) -> str:
+    similar = [(jaccard(c.text, item.text, config.shingle_size), c) for c in copies]
+    if any(similarity >= config.threshold for similarity, _ in similar):
+        return "near_duplicate"
+    same_folder = [s for s, c in similar if c.folder == item.folder]
+    return "revision" if any(s >= config.revision_threshold for s in same_folder) else "unique"
+
+
+def near_line_copy(original: Item, config: DedupConfig, rng: random.Random) -> Item:
+    """A copy edited until its exact similarity is closest to a target near the threshold
+    (its own ``rng``, so the texts of the other copies stay those earlier runs measured)."""
+    target = rng.uniform(config.threshold - 0.06, config.threshold + 0.06)
+    low, high, best = 0.0, 0.6, (2.0, original.text)
+    for _ in range(7):  # bisect the share of sentences edited
+        fraction = (low + high) / 2
+        text = edit_sentences(original.text, fraction, random.Random(rng.random()))
+        similarity = jaccard(original.text, text, config.shingle_size)
+        best = min(best, (abs(similarity - target), text))
+        low, high = (fraction, high) if similarity > target else (low, fraction)
+    return labelled(original, best[1], "near_line", syndicated_folder(rng), config)
+
+
+def syndicated_folder(rng: random.Random) -> str:
+    return f"/bench/syndicate-{rng.randrange(5)}"
+
+
+def fillers(count: int, seed: int = 11) -> list[str]:
+    """``count`` unrelated texts: the eval texts with the words of each line shuffled
+    (their sizes and vocabulary, none of their shingles), cycled with new shuffles."""
+    rng, texts = random.Random(seed), [text for _, _, text in eval_articles()]
+    out = []
+    while len(out) < count:
+        for text in texts[: count - len(out)]:
+            lines = [line.split() for line in text.split("\n")]
+            for words in lines:
+                rng.shuffle(words)
+            out.append("\n".join(" ".join(words) for words in lines))
+    return out
 
 
 def labelled(original: Item, text: str, kind: str, folder: str, config: DedupConfig) -> Item:

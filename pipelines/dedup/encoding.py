@@ -6,8 +6,15 @@ Longer values are stored in pieces of ``PIECE`` bytes ("s0", "s1", ...): Redis k
 hash whose values are all at most 64 bytes (hash-max-listpack-value) as one compact
 listpack, and a hash with a single longer value as a table, at twice the memory.
 A doc hash holds "q" (the sequence number), "f" (8 bytes of the exact fingerprint),
-"t" (milliseconds seen at), "s*" (the compact signature), "e*" (the packed story
-features) and "d*" (the decision as JSON).
+"t" (milliseconds seen at), "g" (8 bytes per source family), "s*" (the compact
+signature), "e*" (the packed story features), "h*" (the packed shingle sketch, read only
+for the candidates near the threshold) and "d*" (the decision as JSON). Docs written
+before "g" and "h*" existed still parse: no family digests, no sketch (the estimate
+decides).
+
+A sketch longer than ``SKETCH_PIECES`` pieces (a text of about 2,600 distinct shingles
+or more) is not stored: cut, it would give a wrong similarity. With the other fields a
+doc then has at most 109 fields, below Redis's hash-max-listpack-entries (128).
 """
 
 from __future__ import annotations
@@ -15,13 +22,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 
-from pipelines.dedup import stories
+from pipelines.dedup import minhash, stories
 from pipelines.dedup.policy import Earlier, Probe
 
 ID_BYTES = 8  # article ids are 16 hex digits
 
 PIECE = 60
 SIGNATURE_PIECES, FEATURE_PIECES, DECISION_PIECES = 4, 8, 12
+SKETCH_PIECES = 80
+FAMILIES_KEPT = 7  #: family digests in "g": 56 bytes, one piece
 
 
 def names(name: str, count: int) -> list[str]:
@@ -61,25 +70,36 @@ def ids(reply: bytes | Iterable[bytes] | None) -> list[str]:
 def doc_fields(probe: Probe) -> dict[str, bytes | int]:
     """The fields an article publishes in its doc hash before anyone can find it."""
     fields: dict[str, bytes | int] = {"f": probe.fingerprint, "t": int(probe.seen_at * 1000)}
+    if probe.family_digests:
+        fields["g"] = b"".join(sorted(probe.family_digests)[:FAMILIES_KEPT])
     fields.update(pieces("s", probe.compact, SIGNATURE_PIECES))
     fields.update(pieces("e", stories.pack_features(probe.features), FEATURE_PIECES))
+    fields.update(sketch_pieces(probe.sketch))
     return fields
 
 
+def sketch_pieces(sketch: minhash.ShingleSketch | None) -> dict[str, bytes]:
+    """The "h" pieces of a sketch; none for a sketch too long to store whole."""
+    packed = minhash.pack_sketch(sketch) if sketch is not None else b""
+    return pieces("h", packed, SKETCH_PIECES) if len(packed) <= SKETCH_PIECES * PIECE else {}
+
+
 #: The fields of a doc that ``parsed`` reads, in this order.
-DOC_FIELDS = ["q", "f", "t", *names("s", SIGNATURE_PIECES)]
+DOC_FIELDS = ["q", "f", "t", "g", *names("s", SIGNATURE_PIECES)]
 DOC_FIELDS += names("e", FEATURE_PIECES) + names("d", DECISION_PIECES)
+#: The fields of a sketch's pieces.
+SKETCH_FIELDS = names("h", SKETCH_PIECES)
 
 
 def parsed(article_id: str, how: set[str], values: list[bytes | None]) -> Earlier | None:
     """One doc as ``DOC_FIELDS`` read it; None when it expired."""
-    seq, fingerprint, seen_at = values[:3]
-    rest = values[3:]
-    compact = joined(rest[:SIGNATURE_PIECES])
+    seq, fingerprint, seen_at, families = values[:4]
+    signature_end = 4 + SIGNATURE_PIECES
+    compact = joined(values[4:signature_end])
     if compact is None:
         return None
-    features = joined(rest[SIGNATURE_PIECES : SIGNATURE_PIECES + FEATURE_PIECES])
-    decision = joined(rest[SIGNATURE_PIECES + FEATURE_PIECES :])
+    features = joined(values[signature_end : signature_end + FEATURE_PIECES])
+    decision = joined(values[signature_end + FEATURE_PIECES :])
     return Earlier(
         article_id,
         None if seq is None else int(seq),
@@ -89,7 +109,18 @@ def parsed(article_id: str, how: set[str], values: list[bytes | None]) -> Earlie
         int(seen_at or 0) / 1000,
         json.loads(decision) if decision else None,
         how,
+        family_digests(families or b""),
     )
+
+
+def family_digests(stored: bytes) -> frozenset[bytes]:
+    """The 8-byte family digests of a doc's "g" field."""
+    return frozenset(stored[i : i + 8] for i in range(0, len(stored) - len(stored) % 8, 8))
+
+
+def sketch_from(packed: bytes | None) -> minhash.ShingleSketch | None:
+    """The sketch of a doc from its "h" pieces joined; None when it has none."""
+    return minhash.unpack_sketch(packed) if packed else None
 
 
 def decision_pieces(decision: dict[str, object]) -> tuple[dict[str, object], dict[str, bytes]]:

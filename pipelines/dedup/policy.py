@@ -4,14 +4,23 @@ Pure functions and small dataclasses, no Redis: ``workers/state/dedup_index.py``
 earlier articles (by a shared LSH band, source family or story feature) and stores the
 decision; this module says which of them the article duplicates, revises or joins.
 
+Similarities are estimates from the compact signatures, except for the earlier articles
+whose estimate falls near the threshold (``to_verify``): the index loads their shingle
+sketches, and the exact similarity decides. An earlier article is a revision candidate
+however it was found, as long as it shares a source family with the article: its family
+digests are in its doc, so one found by a band or story feature long after it left the
+family's recent list still counts.
+
 A decision is a dict, stored as JSON: ``status`` (``duplicate``, ``near_duplicate`` or
-``unique``), ``of`` and ``similarity`` for a copy, ``revision_of`` for a later version,
-``story`` (and ``story_similarity``, ``story_candidates``) and ``compared``, the
-``[id, similarity, relation]`` rows it was made from.
+``unique``), ``of`` and ``similarity`` for a copy (the exact similarity when it was
+verified), ``revision_of`` for a later version, ``story`` (and ``story_similarity``,
+``story_candidates``) and ``compared``, the ``[id, similarity, relation]`` rows it was
+made from.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import cast
@@ -41,6 +50,8 @@ class Probe:
     families: list[str]
     features: dict[str, float]
     seen_at: float
+    sketch: dedup.ShingleSketch | None = None
+    family_digests: frozenset[bytes] = frozenset()  #: ``family_digest`` of each family
 
 
 @dataclass(slots=True)
@@ -55,6 +66,13 @@ class Earlier:
     seen_at: float
     decision: dict[str, object] | None
     found_by: set[str] = field(default_factory=set)  # "band", "family", "story"
+    families: frozenset[bytes] = frozenset()  #: its family digests (none in older docs)
+    sketch: dedup.ShingleSketch | None = None  #: loaded only when ``to_verify`` asks
+
+
+def family_digest(name: str) -> bytes:
+    """A source family as a doc stores it: 8 bytes of digest."""
+    return hashlib.blake2b(name.encode("utf-8", "surrogateescape"), digest_size=8).digest()
 
 
 # -- finding ----------------------------------------------------------------------------
@@ -90,6 +108,19 @@ def story_candidates(
             shared[article_id] = shared.get(article_id, 0.0) + weight
     ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
     return [article_id for article_id, _ in ranked[:limit]]
+
+
+def to_verify(probe: Probe, earlier: list[Earlier], config: dedup.DedupConfig) -> list[Earlier]:
+    """The earlier articles whose estimate is too near the threshold to decide alone."""
+    if probe.sketch is None:
+        return []
+    return [
+        doc
+        for doc in earlier
+        if doc.fingerprint != probe.fingerprint
+        and abs(dedup.estimate_compact_similarity(probe.compact, doc.compact) - config.threshold)
+        <= config.verify_margin
+    ]
 
 
 def unfinished(doc: Earlier, seq: int, now: float, stale_after: float) -> bool:
@@ -133,12 +164,19 @@ def compare(probe: Probe, earlier: list[Earlier], config: dedup.DedupConfig) -> 
     """[id, similarity, relation] for every earlier article found, most similar first."""
     rows = []
     for doc in earlier:
-        similarity = dedup.estimate_compact_similarity(probe.compact, doc.compact)
+        similarity = similarity_to(probe, doc)
         rows.append(
             [doc.article_id, round(similarity, 4), relation(probe, doc, similarity, config)]
         )
     # A row is [id, similarity, relation]: its similarity is a float.
     return sorted(rows, key=lambda row: (-float(cast(float, row[1])), str(row[0])))
+
+
+def similarity_to(probe: Probe, doc: Earlier) -> float:
+    """The exact similarity when both sketches are at hand, else the estimate."""
+    if probe.sketch is not None and doc.sketch is not None:
+        return dedup.sketch_similarity(probe.sketch, doc.sketch)
+    return dedup.estimate_compact_similarity(probe.compact, doc.compact)
 
 
 def relation(probe: Probe, doc: Earlier, similarity: float, config: dedup.DedupConfig) -> str:
@@ -147,9 +185,15 @@ def relation(probe: Probe, doc: Earlier, similarity: float, config: dedup.DedupC
         return DUPLICATE
     if similarity >= config.threshold:
         return NEAR_DUPLICATE
-    if FAMILY in doc.found_by and similarity >= config.revision_threshold:
+    if same_family(probe, doc) and similarity >= config.revision_threshold:
         return "revision"
     return STORY if doc.found_by == {STORY} else "different"
+
+
+def same_family(probe: Probe, doc: Earlier) -> bool:
+    """Whether an earlier article shares a source family: found in a family's recent list,
+    or (found by a band or story feature) naming one of the article's families in its doc."""
+    return FAMILY in doc.found_by or not probe.family_digests.isdisjoint(doc.families)
 
 
 def duplicate_of(

@@ -27,12 +27,18 @@ from pipelines.dedup.minhash import (
     estimate_compact_similarity,
     estimate_similarity,
     exact_fingerprint,
+    fingerprint_text,
     jaccard,
     normalise_text,
+    pack_sketch,
+    shingle_sketch,
     shingles,
     signature,
     signature_from_bytes,
     signature_to_bytes,
+    sketch_bits,
+    sketch_similarity,
+    unpack_sketch,
 )
 from tests.conftest import shared_files
 
@@ -100,6 +106,11 @@ class TestConfig:
         """A revision threshold above the near-duplicate threshold is refused."""
         with pytest.raises(ValueError, match="revision_threshold"):
             DedupConfig(threshold=0.8, revision_threshold=0.9)
+
+    def test_verify_margin_cannot_be_negative(self):
+        """A negative band of verified estimates is refused."""
+        with pytest.raises(ValueError, match="verify_margin"):
+            DedupConfig(verify_margin=-0.1)
 
     def test_default_s_curve(self):
         """A pair at 0.8 is a candidate with probability over 0.999, at 0.5 most often
@@ -329,3 +340,77 @@ class TestCompactSignature:
         estimates = [estimate_compact_similarity(a, b) for a, b in itertools.combinations(sigs, 2)]
         assert max(estimates) < 0.1 and sum(estimates) / len(estimates) < 0.01
         assert estimate_compact_similarity(sigs[0], sigs[0]) == 1.0
+
+
+class TestShingleSketch:
+    def test_known_values(self):
+        """A fixed text's sketch is pinned: a rensa upgrade that changed its token hash
+        would make stored sketches incomparable with new ones."""
+        sketch = shingle_sketch(FOX, CONFIG)
+        assert sketch.bits == 16 and len(sketch.values) == len(shingles(FOX, 5)) == 11
+        assert sketch.values[:4] == (7930, 10183, 11501, 23436)
+
+    def test_bits_grow_with_the_shingle_count(self):
+        """4,096 to 8,192 possible values a shingle, from 16 bits up to 40."""
+        assert sketch_bits(0) == sketch_bits(11) == 16
+        assert sketch_bits(600) == 22 and sketch_bits(5000) == 25 and sketch_bits(10**9) == 40
+
+    def test_similarity_is_the_exact_jaccard_near_the_threshold(
+        self, seed_texts: list[str], long_eval_texts: list[str]
+    ):
+        """On real articles with sentences dropped (exact Jaccard about 0.6 to 0.95), the
+        sketches' similarity is within 0.002 of the exact one, where the estimate's error
+        reaches several hundredths."""
+        for n, text in enumerate([*seed_texts, *long_eval_texts]):
+            for fraction in (0.03, 0.1, 0.2):
+                copy = edit_sentences(text, fraction, seed=n)
+                exact = jaccard(text, copy, CONFIG.shingle_size)
+                a, b = (shingle_sketch(t, CONFIG) for t in (text, copy))
+                assert abs(sketch_similarity(a, b) - exact) <= 0.002, (n, fraction, exact)
+
+    def test_texts_of_different_lengths_compare_on_shared_bits(self, long_eval_texts: list[str]):
+        """A text and its first third have sketches of different bits and are still compared
+        exactly: the longer one is cut to the other's bits."""
+        text = long_eval_texts[0]
+        head = " ".join(text.split()[: len(text.split()) // 3])
+        a, b = shingle_sketch(text, CONFIG), shingle_sketch(head, CONFIG)
+        assert a.bits > b.bits
+        exact = jaccard(text, head, CONFIG.shingle_size)
+        assert abs(sketch_similarity(a, b) - exact) <= 0.002
+        assert sketch_similarity(a, b) == sketch_similarity(b, a)
+
+    def test_different_articles_share_almost_nothing(self, eval_texts: list[str]):
+        """Different real articles have sketch similarities near 0."""
+        sketches = [shingle_sketch(t, CONFIG) for t in eval_texts[:30]]
+        assert max(sketch_similarity(a, b) for a, b in itertools.combinations(sketches, 2)) < 0.1
+
+    def test_pack_round_trip(self, seed_texts: list[str], eval_texts: list[str]):
+        """Packed and unpacked, every sketch is the same, in under 2 bytes a shingle."""
+        for text in [*seed_texts, *eval_texts, FOX, "Next story", ""]:
+            sketch = shingle_sketch(text, CONFIG)
+            packed = pack_sketch(sketch)
+            assert unpack_sketch(packed) == sketch
+            assert len(packed) <= 5 + 2 * len(sketch.values) + 8
+
+    def test_another_format_or_damaged_data_is_no_sketch(self):
+        """Bytes of another format, or cut short, unpack to None: the estimate decides."""
+        packed = pack_sketch(shingle_sketch(FOX * 3, CONFIG))
+        assert unpack_sketch(b"\x02" + packed[1:]) is None
+        assert unpack_sketch(packed[:-1]) is None and unpack_sketch(packed[:3]) is None
+
+    def test_empty_text(self):
+        """An empty text has an empty sketch, as similar to another empty text as jaccard says."""
+        empty = shingle_sketch("", CONFIG)
+        assert empty.values == () and unpack_sketch(pack_sketch(empty)) == empty
+        assert sketch_similarity(empty, shingle_sketch(" ", CONFIG)) == jaccard("", " ", 5) == 1.0
+        assert sketch_similarity(empty, shingle_sketch(FOX, CONFIG)) == 0.0
+
+
+class TestFingerprintText:
+    def test_same_as_each_function_alone(self, seed_texts: list[str]):
+        """One normalisation gives the fingerprint, signature and sketch of the separate calls."""
+        for text in [*seed_texts, FOX, ""]:
+            prints = fingerprint_text(text, CONFIG)
+            assert prints.exact == exact_fingerprint(text)
+            assert prints.signature == signature(text, CONFIG)
+            assert prints.sketch == shingle_sketch(text, CONFIG)

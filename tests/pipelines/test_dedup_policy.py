@@ -112,7 +112,116 @@ def test_doc_round_trip() -> None:
     doc = encoding.parsed("a" * 16, {"band"}, values)  # type: ignore[arg-type]
     assert doc is not None
     assert (doc.seq, doc.compact, doc.fingerprint, doc.seen_at) == (7, SIG, b"f" * 8, 1000.0)
+    assert doc.families == frozenset() and doc.sketch is None
     assert doc.features == stories.unpack_features(stories.pack_features(probe.features))
     assert doc.decision == kept
     assert encoding.decision_from([pieces.get(n) for n in encoding.names("d", 12)]) == kept
     assert encoding.parsed("a" * 16, set(), [None] * len(encoding.DOC_FIELDS)) is None
+
+
+# -- near the threshold: the exact similarity decides -----------------------------------------
+
+TEXT = " ".join(f"word{n}" for n in range(200))
+
+
+def _edited(every: int) -> str:
+    """TEXT with every ``every``-th word replaced: a copy of known exact similarity."""
+    return " ".join(f"new{n}" if n % every == 0 else f"word{n}" for n in range(200))
+
+
+def _with_text(text: str, sketch: bool = True, **changes: object) -> dict[str, object]:
+    prints = dedup.fingerprint_text(text, CONFIG)
+    return {
+        "compact": dedup.compact_signature(prints.signature),
+        "fingerprint": bytes.fromhex(prints.exact)[:8],
+        "sketch": prints.sketch if sketch else None,
+        **changes,
+    }
+
+
+def test_to_verify_picks_the_estimates_near_the_threshold() -> None:
+    """Only the candidates estimated within verify_margin of the threshold are verified,
+    and none when the article has no sketch."""
+    probe = _probe(**_with_text(TEXT))
+    near = _earlier("n", 1, {"band"}, **_with_text(_edited(35)))  # exact 0.77
+    far = _earlier("f", 2, {"band"}, **_with_text(_edited(3)))  # exact about 0.02
+    same = _earlier("s", 3, {"band"}, **_with_text(TEXT))  # a duplicate: no need
+    assert policy.to_verify(probe, [near, far, same], CONFIG) == [near]
+    assert policy.to_verify(_probe(**_with_text(TEXT, sketch=False)), [near], CONFIG) == []
+
+
+def test_exact_similarity_decides_near_the_threshold() -> None:
+    """A copy whose estimate says near duplicate is unique when its exact similarity is
+    below the threshold, and the similarity reported is the exact one."""
+    probe = _probe(**_with_text(TEXT))
+    exact = dedup.jaccard(TEXT, _edited(35), CONFIG.shingle_size)
+    assert 0.75 < exact < 0.8
+    estimated_above = bytes(probe.compact)  # an estimate of 1.0, as noise could give
+    doc = _earlier("n", 1, {"band"}, **_with_text(_edited(35), compact=estimated_above))
+    decision = policy.decide(probe, [doc], CONFIG, STORY)
+    assert decision["status"] == "unique"
+    assert decision["compared"] == [["n", round(exact, 4), "different"]]
+    doc.sketch = None  # a doc written before sketches: the estimate decides
+    decision = policy.decide(probe, [doc], CONFIG, STORY)
+    assert (decision["status"], decision["similarity"]) == ("near_duplicate", 1.0)
+
+
+def test_near_duplicate_at_its_exact_similarity() -> None:
+    """A copy estimated below the threshold is a near duplicate when its exact similarity
+    reaches it."""
+    probe = _probe(**_with_text(TEXT))
+    exact = dedup.jaccard(TEXT, _edited(60), CONFIG.shingle_size)
+    assert 0.8 <= exact < 0.85
+    estimated_below = bytes(b ^ 1 if i % 4 == 0 else b for i, b in enumerate(probe.compact))
+    doc = _earlier("n", 1, {"band"}, **_with_text(_edited(60), compact=estimated_below))
+    assert dedup.estimate_compact_similarity(probe.compact, estimated_below) < 0.8
+    decision = policy.decide(probe, [doc], CONFIG, STORY)
+    assert (decision["status"], decision["of"]) == ("near_duplicate", "n")
+    assert decision["similarity"] == round(exact, 4)
+
+
+# -- revisions found by band or story feature ---------------------------------------------------
+
+
+def test_revision_found_by_a_band_or_story_feature_of_the_same_family() -> None:
+    """An earlier article found by a band or a story feature (not in the family's recent
+    list) is a revision when its doc names one of the article's families."""
+    families = frozenset({policy.family_digest("dir:/inbox/nyt")})
+    probe = _probe(family_digests=families)
+    half = bytes((b + 1) % 256 if i % 2 else b for i, b in enumerate(SIG))  # about 0.5
+    for how in ({"band"}, {"story"}):
+        doc = _earlier("r1", 1, how, families=families, compact=half)
+        assert policy.relation(probe, doc, 0.3, CONFIG) == "revision"
+        decision = policy.decide(probe, [doc], CONFIG, STORY)
+        assert decision["revision_of"] == "r1"
+
+
+def test_no_revision_from_another_family_or_an_old_doc() -> None:
+    """Found by a band, an article of another family (or of a doc without family digests)
+    is no revision; below the revision threshold neither."""
+    probe = _probe(family_digests=frozenset({policy.family_digest("a")}))
+    other = _earlier("o", 1, {"band"}, families=frozenset({policy.family_digest("b")}))
+    old = _earlier("p", 2, {"band"})
+    assert policy.relation(probe, other, 0.5, CONFIG) == "different"
+    assert policy.relation(probe, old, 0.5, CONFIG) == "different"
+    same = _earlier("s", 3, {"story"}, families=probe.family_digests)
+    assert policy.relation(probe, same, 0.1, CONFIG) == "story"
+
+
+def test_doc_keeps_family_digests_and_sketch() -> None:
+    """The doc fields carry the family digests ("g") and the packed sketch ("h*"), which
+    parse back; a sketch too long to store whole is left out."""
+    families = frozenset({policy.family_digest("a"), policy.family_digest("b")})
+    sketch = dedup.shingle_sketch(TEXT, CONFIG)
+    fields = encoding.doc_fields(_probe(family_digests=families, sketch=sketch))
+    fields["q"] = b"1"  # type: ignore[assignment]
+    values = [fields.get(name) for name in encoding.DOC_FIELDS]
+    values = [str(v).encode() if isinstance(v, int) else v for v in values]
+    doc = encoding.parsed("a" * 16, {"band"}, values)  # type: ignore[arg-type]
+    assert doc is not None and doc.families == families
+    stored = encoding.joined([fields.get(name) for name in encoding.SKETCH_FIELDS])  # type: ignore[misc]
+    assert encoding.sketch_from(stored) == sketch
+    assert all(len(v) <= encoding.PIECE for k, v in fields.items() if k[0] in "gh")  # type: ignore[arg-type]
+    huge = dedup.shingle_sketch(" ".join(f"w{n}" for n in range(4000)), CONFIG)
+    assert encoding.sketch_pieces(huge) == {}
+    assert encoding.sketch_from(b"") is None and encoding.sketch_from(None) is None

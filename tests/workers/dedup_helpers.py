@@ -36,3 +36,40 @@ def edit_one_sentence(text: str, words: tuple[str, ...] = ("an", "editor", "late
     middle = len(tokens) // 2
     tokens[middle : middle + len(words)] = list(words)
     return " ".join(tokens)
+
+
+def misjudged_copies(
+    texts: list[str], wanted: int
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Copies of real articles on which the signature estimate alone gets the threshold
+    wrong: (original, copy) pairs of exact Jaccard in [0.80, 0.85) estimated below 0.8,
+    and pairs in [0.75, 0.80) estimated at 0.8 or more; up to ``wanted`` of each."""
+    import random
+
+    from pipelines.dedup import minhash as dedup
+
+    config = dedup.DedupConfig()
+    above: list[tuple[str, str]] = []
+    below: list[tuple[str, str]] = []
+    for n, text in enumerate(texts):
+        compact = dedup.compact_signature(dedup.signature(text, config))
+        words = text.split(" ")
+        for attempt in range(12):
+            rng = random.Random(f"{n}-{attempt}")
+            # Each replaced word changes about 5 shingles: aim between 0.75 and 0.85.
+            edits = round(len(words) * rng.uniform(0.021, 0.032))
+            copy = words[:]
+            for at in rng.sample(range(len(words)), edits):
+                copy[at] = f"edited{at}"
+            copy_text = " ".join(copy)
+            exact = dedup.jaccard(text, copy_text, config.shingle_size)
+            estimate = dedup.estimate_compact_similarity(
+                compact, dedup.compact_signature(dedup.signature(copy_text, config))
+            )
+            if 0.8 <= exact < 0.85 and estimate < 0.8 and len(above) < wanted:
+                above.append((text, copy_text))
+                break
+            if 0.75 <= exact < 0.8 and estimate >= 0.8 and len(below) < wanted:
+                below.append((text, copy_text))
+                break
+    return above, below

@@ -12,9 +12,20 @@ same moment, the later-numbered one sees the earlier one, whatever the interleav
 and only earlier-numbered articles can be an article's original. An id found without
 a number yet is an article between those steps: it is waited for (``seq_wait``).
 
-Memory. A doc hash per article (compact 1-byte-per-value signature, numbers, the
-decision) and one 8-byte id per LSH band, stored as hash fields in bucket hashes
-(``band_buckets`` per band and time slice) small enough to stay listpack-encoded.
+Near the threshold. The decision reads the compact signatures of every article found;
+for those whose estimate falls near the threshold it reads their shingle sketches as well
+(a second round trip, only then) and the exact similarity decides. A doc written before
+sketches existed has none: the estimate decides, as it did.
+
+Revisions. Each doc names its source families (8-byte digests), so an earlier article
+found by a band or a story feature is a revision candidate too, however many articles of
+the family came in between (a family's list keeps only its ``family_size`` latest).
+
+Memory. A doc hash per article (compact 1-byte-per-value signature, family digests, the
+shingle sketch at about 1.8 bytes a shingle, numbers, the decision) and one 8-byte id per
+LSH band, stored as hash fields in bucket hashes (``band_buckets`` per band and time
+slice) small enough to stay listpack-encoded. At 3,000 articles the dedup docs take
+2.3 KB an article, 0.9 KB before sketches (benchmarks/bench_redis_memory.py).
 Time slices bound the index: an article is compared with those indexed in the
 current and the previous slice (``window`` to twice ``window`` back); older slices
 expire on their own.
@@ -62,6 +73,19 @@ return 1
 """
 
 
+# KEYS: one doc hash. ARGV: the most pieces a sketch has.
+# The doc's sketch pieces h0, h1... joined: one short command instead of an HMGET
+# naming all the pieces a sketch may have (redis-py encodes every name it sends).
+_READ_SKETCH = """
+local pieces = {}
+for n = 0, tonumber(ARGV[1]) - 1 do
+  local piece = redis.call('HGET', KEYS[1], 'h' .. n)
+  if not piece then break end
+  pieces[#pieces + 1] = piece
+end
+return table.concat(pieces)
+"""
+
 # KEYS: the replaced article's doc hash. ARGV: the id of its successor.
 # Marks a doc replaced, unless it expired with its window (a hash without a TTL would stay).
 _SUPERSEDE = """
@@ -108,6 +132,7 @@ class DedupIndex:
         self._add_to_band = client.register_script(_ADD_TO_BAND)
         self._keep_decision = client.register_script(_KEEP_DECISION)
         self._supersede = client.register_script(_SUPERSEDE)
+        self._read_sketch = client.register_script(_READ_SKETCH)
 
     @property
     def story_config(self) -> stories.StoryConfig:
@@ -140,6 +165,7 @@ class DedupIndex:
             self._supersede(keys=[self._keys.doc(replaces)], args=[article_id])
         seq = self._sequence(article_id)
         earlier = self._earlier(probe, seq)
+        self._load_sketches(policy.to_verify(probe, earlier, self._config))
         decision = policy.decide(probe, earlier, self._config, self._story)
         if replaces is not None:
             decision = self._succeed(decision, replaces)
@@ -166,15 +192,18 @@ class DedupIndex:
     def _probe(
         self, article_id: str, text: str, families: Sequence[str], features: dict[str, float]
     ) -> Probe:
-        signature = dedup.signature(text, self._config)
+        prints = dedup.fingerprint_text(text, self._config)
+        distinct = list(dict.fromkeys(families))
         return Probe(
             article_id=article_id,
-            compact=dedup.compact_signature(signature),
-            fingerprint=bytes.fromhex(dedup.exact_fingerprint(text))[:8],
-            bands=dedup.band_hashes(signature, self._config),
-            families=list(dict.fromkeys(families)),
+            compact=dedup.compact_signature(prints.signature),
+            fingerprint=bytes.fromhex(prints.exact)[:8],
+            bands=dedup.band_hashes(prints.signature, self._config),
+            families=distinct,
             features=features,
             seen_at=self._clock(),
+            sketch=prints.sketch,
+            family_digests=frozenset(map(policy.family_digest, distinct)),
         )
 
     def _enter(self, probe: Probe) -> None:
@@ -266,6 +295,17 @@ class DedupIndex:
             if values[-1] is None  # a replaced version is not compared: its successor is
         )
         return [doc for doc in docs if doc is not None]
+
+    def _load_sketches(self, docs: list[Earlier]) -> None:
+        """Read the shingle sketches of the articles near the threshold into their docs."""
+        if not docs:
+            return
+        pipe = self._client.pipeline(transaction=False)
+        for doc in docs:
+            keys = [self._keys.doc(doc.article_id)]
+            self._read_sketch(keys=keys, args=[encoding.SKETCH_PIECES], client=pipe)
+        for doc, packed in zip(docs, pipe.execute(), strict=True):
+            doc.sketch = encoding.sketch_from(packed)
 
     # -- keeping the decision -----------------------------------------------------------------
 
