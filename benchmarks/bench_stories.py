@@ -101,7 +101,7 @@ RELATED = [
 ]
 
 #: Thresholds and shared-entity minimums tried on dev.
-THRESHOLDS = [round(0.12 + 0.02 * n, 2) for n in range(6)]
+THRESHOLDS = [round(0.12 + 0.03 * n, 2) for n in range(7)]
 MIN_SHARED = [2, 3]
 
 

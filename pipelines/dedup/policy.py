@@ -222,7 +222,11 @@ def revision_of(compared: list[list[object]]) -> dict[str, object] | None:
 def story_for(
     probe: Probe, earlier: list[Earlier], config: stories.StoryConfig
 ) -> dict[str, object]:
-    """Join the most similar recent story, or start one (the article's own id)."""
+    """Join the most similar recent story, or start one (the article's own id).
+
+    Never through an earlier article of the same outlet (``stories.same_outlet``): a
+    site's posts on one subject are not outlets reporting one event. Such an article is
+    still shown among the candidates."""
     horizon = probe.seen_at - config.window_hours * 3600
     own = stories.unpack_features(stories.pack_features(probe.features))
     scored = [
@@ -233,6 +237,8 @@ def story_for(
     scored.sort(key=lambda item: (-item[0], item[1].seq))
     shown = [[doc.article_id, round(score, 4)] for score, doc in scored[:3]]
     for _, doc in scored:
+        if stories.same_outlet(own, doc.features):
+            continue
         similarity = stories.same_story(own, doc.features, config)
         if similarity is not None:
             return {

@@ -5,10 +5,18 @@ Pure functions, no Redis: ``workers/state/dedup_index.py`` keeps the index.
 A story is an event reported by several outlets. Their texts differ (so MinHash sees
 nothing), but they name the same people, organisations and places, and use the same
 rare words ("referendum", "sanctions"). ``story_features`` turns an article into a
-small weighted set of such features; ``story_similarity`` is their weighted Jaccard.
-An article joins the story of the most similar earlier article in the window when
-the similarity reaches ``StoryConfig.threshold`` and they share enough named
-entities; otherwise it starts a story of its own (its own id).
+vector of such features, weighed as a search engine weighs terms: how often the article
+uses a name or word (1 + its logarithm) times how rare it is in the language
+(``word_rarity``), so that "Paganini" and "plumes" count and "government" hardly does.
+An entity is matched by its name alone (the model labels one town a place in one text,
+a facility in another, and a word in one text is a name in the other: "meth"); only the
+``StoryConfig.features`` heaviest are kept. ``story_similarity`` is the cosine of two
+such vectors. An article joins the story of the most similar earlier article in the
+window when the similarity reaches ``StoryConfig.threshold``, they share enough named
+entities, and that article is from another outlet (a site's own posts on one subject,
+or a live blog's updates, are not several outlets reporting one event; and a second
+post of one site still joins the story through another outlet's report); otherwise it
+starts a story of its own (its own id).
 
 A revision is a later version of one article: same source family (``family_keys``:
 the canonical URL, the file's folder, the headline) and much text in common.
@@ -17,7 +25,9 @@ the canonical URL, the file's folder, the headline) and much text in common.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,24 +35,19 @@ from urllib.parse import urlsplit
 
 from pipelines.article import Entity, Source
 from pipelines.dedup.minhash import normalise_text
+from pipelines.dedup.word_rarity import rarity
 
-#: How much a shared entity of each label says about two articles being one story:
-#: people and organisations are specific, countries and nationalities are not.
-LABEL_WEIGHTS = {
-    "PERSON": 3.0,
-    "ORG": 2.0,
-    "EVENT": 2.0,
-    "FAC": 2.0,
-    "LAW": 2.0,
-    "PRODUCT": 1.5,
-    "WORK_OF_ART": 1.5,
-    "GPE": 1.0,
-    "LOC": 1.0,
-    "NORP": 0.5,
-}
-TERM_WEIGHT = 1.0
+#: A name weighs this much more than a word as rare: a name the entities stage found is
+#: surer evidence of the event than a word.
+ENTITY_BOOST = 1.5
+#: The heaviest feature of an article weighs this much: weights are stored in tenths.
+TOP_WEIGHT = 10.0
+#: Words shorter than this are never features ("tax", "war" are too ambiguous).
+MIN_WORD_LENGTH = 4
+TERM, OUTLET = "term:", "site:"
 
-#: Frequent English words: never a distinctive term, whatever their count.
+#: Frequent English words that are never a distinctive term, whatever their rarity says.
+# fmt: off
 STOP_WORDS = frozenset({
     "about", "above", "according", "after", "again", "against", "along", "already", "also",
     "although", "among", "another", "around", "back", "because", "been", "before", "being",
@@ -57,50 +62,132 @@ STOP_WORDS = frozenset({
     "wednesday", "week", "weeks", "well", "were", "what", "when", "where", "whether", "which",
     "while", "will", "with", "within", "without", "would", "year", "years", "your",
 })
+# fmt: on
+
+#: Links, @handles and #hashtags: an embedded post's short link ("t.co/xPxUjuYiAC") is
+#: a "rare word" found in no other text.
+_LINKS = re.compile(r"(?<!\S)(?=\S*?(?:://|www\.|[@#]|\.[a-z]{2,}/))\S+", re.IGNORECASE)
+#: Words of letters, a possessive's "'s" dropped ("Noem's": "noem"); a contraction
+#: ("we've") or a word run into digits ("mp3") is none.
+_WORD = re.compile(r"(?<![\w'\u2019])([^\W\d_]+)(?:['\u2019]s)?(?![\w'\u2019])")
 
 
 @dataclass(frozen=True, slots=True)
 class StoryConfig:
-    entities: int = 12  #: the most mentioned entities kept as features
-    terms: int = 8  #: distinctive words kept as features
-    threshold: float = 0.2  #: weighted Jaccard from which two articles are one story
-    min_shared_entities: int = 3  #: and at least this many shared entities
+    features: int = 30  #: the heaviest names and words kept
+    threshold: float = 0.25  #: cosine from which two articles are one story
+    min_shared_entities: int = 2  #: and at least this many shared names
     window_hours: float = 72.0  #: only articles this recent can be joined
     candidates: int = 20  #: earlier articles compared, those sharing the most features
 
 
-def story_features(entities: Iterable[Entity], text: str, config: StoryConfig) -> dict[str, float]:
-    """The article's weighted features: its main entities and its distinctive words."""
-    ranked = sorted(entities, key=lambda e: (-e.count, e.key))[: config.entities]
-    features = {e.key: LABEL_WEIGHTS.get(e.label, 1.0) for e in ranked}
-    names = {word for e in ranked for m in e.mentions for word in normalise_text(m).split()}
-    for term in distinctive_terms(text, names, config.terms):
-        features[f"term:{term}"] = TERM_WEIGHT
-    return features
+def story_features(
+    entities: Iterable[Entity],
+    text: str,
+    config: StoryConfig,
+    *,
+    source: Source | None = None,
+    url: str | None = None,
+) -> dict[str, float]:
+    """The article's features, name -> weight: its heaviest entity names (by name alone)
+    and words (``term:`` names), scaled so the heaviest weighs ``TOP_WEIGHT``.
+
+    With its ``source`` and ``url``, its outlet too (``outlet_feature``), weighing 0.0.
+    """
+    entities = list(entities)
+    weights = entity_weights(entities)
+    names = set(words(" ".join(m for e in entities for m in e.mentions)))
+    for word, count in Counter(w for w in words(text) if is_term(w, names)).items():
+        weights[TERM + word] = tf(count) * rarity(word)
+    ranked = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[: config.features]
+    heaviest = max((weight for _, weight in ranked), default=0.0)
+    features = {f: TOP_WEIGHT * w / heaviest for f, w in ranked if w > 0}
+    outlet = outlet_feature(source, url) if source is not None else None
+    return features | {outlet: 0.0} if outlet else features
+
+
+def entity_weights(entities: list[Entity]) -> dict[str, float]:
+    """Each entity name's weight: its mentions (under every label) times its rarity, that
+    of its rarest word ("south-dakota": "dakota")."""
+    counts: Counter[str] = Counter()
+    for e in entities:
+        counts[entity_feature(e.key)] += e.count
+    return {
+        name: ENTITY_BOOST * tf(count) * max(map(rarity, name_words(name)), default=0.0)
+        for name, count in counts.items()
+    }
+
+
+def entity_feature(key: str) -> str:
+    """An entity's feature name: its key without the label ("gpe:brackwater" -> "brackwater").
+
+    Outlets' texts get different labels for one name from the model (a town as a place in
+    one, a facility in another; a product as a person): the name alone still matches.
+    """
+    return key.partition(":")[2] or key
+
+
+def name_words(name: str) -> list[str]:
+    """The words of an entity name, numbers left out: they have no rarity of their own."""
+    return [w for w in name.split("-") if w.isalpha()]
+
+
+def words(text: str) -> list[str]:
+    """The text's words, lower case, links and handles left out, a possessive's "'s"
+    dropped; a contraction ("we've") is no word of its own."""
+    return _WORD.findall(_LINKS.sub(" ", unicodedata.normalize("NFKC", text)).casefold())
+
+
+def is_term(word: str, names: set[str]) -> bool:
+    """Whether a word can be a term: long enough, not a stop word, not part of a name."""
+    return len(word) >= MIN_WORD_LENGTH and word not in STOP_WORDS and word not in names
+
+
+def tf(count: int) -> float:
+    """What repetition adds: 1 for one use, 1 + ln(count) for more (a word used 8 times
+    weighs 3 times one used once)."""
+    return 1.0 + math.log(max(count, 1))
 
 
 def distinctive_terms(text: str, excluded: set[str], limit: int) -> list[str]:
-    """The long words the text repeats most, leaving out common words and entity names."""
-    counts = Counter(
-        w
-        for w in normalise_text(text).split()
-        if len(w) >= 6 and w.isalpha() and w not in STOP_WORDS and w not in excluded
-    )
-    repeated = [(n, w) for w, n in counts.items() if n >= 2]
-    return [w for _, w in sorted(repeated, key=lambda item: (-item[0], item[1]))[:limit]]
+    """The text's heaviest words (repetition times rarity), leaving out stop words and
+    entity names (``excluded``)."""
+    counts = Counter(w for w in words(text) if is_term(w, excluded))
+    weighed = sorted(((-tf(n) * rarity(w), w) for w, n in counts.items()))
+    return [w for weight, w in weighed[:limit] if weight < 0]
+
+
+def outlet_feature(source: Source, url: str | None) -> str | None:
+    """The outlet of a page or feed item, as a feature: "site:" and its host, ``www.``
+    dropped. None for a file: the inbox's folders need not be outlets (the demo's five
+    outlets share one folder)."""
+    if source.type == "file":
+        return None
+    try:
+        host = urlsplit(url or source.url or source.feed or "").hostname
+    except ValueError:  # "http://[::1": no outlet to tell
+        return None
+    return f"{OUTLET}{host.removeprefix('www.')}" if host else None
 
 
 def story_similarity(a: dict[str, float], b: dict[str, float]) -> float:
-    """The weighted Jaccard similarity of two feature sets (0.0 when either is empty)."""
-    union = a.keys() | b.keys()
-    if not a or not b:
-        return 0.0
-    shared = sum(min(a.get(f, 0.0), b.get(f, 0.0)) for f in union)
-    return shared / sum(max(a.get(f, 0.0), b.get(f, 0.0)) for f in union)
+    """The cosine of two feature vectors (0.0 when either is empty), a name matching a
+    word of the same spelling (one text's entity "meth" is another's word)."""
+    a, b = _by_name(a), _by_name(b)
+    dot = sum(weight * b.get(name, 0.0) for name, weight in a.items())
+    norms = sum(w * w for w in a.values()) * sum(w * w for w in b.values())
+    return min(1.0, dot / math.sqrt(norms)) if norms else 0.0
 
 
 def shared_entities(a: dict[str, float], b: dict[str, float]) -> int:
-    return sum(1 for f in a.keys() & b.keys() if not f.startswith("term:"))
+    """The names two articles share that are an entity in at least one of them."""
+    shared = _by_name(a).keys() & _by_name(b).keys()
+    return sum(1 for name in shared if name in a or name in b)
+
+
+def same_outlet(a: dict[str, float], b: dict[str, float]) -> bool:
+    """Whether two articles name one outlet: the feature both hold at weight 0.0."""
+    return any(weight == 0.0 and b.get(name) == 0.0 for name, weight in a.items())
 
 
 def same_story(a: dict[str, float], b: dict[str, float], config: StoryConfig) -> float | None:
@@ -109,6 +196,16 @@ def same_story(a: dict[str, float], b: dict[str, float], config: StoryConfig) ->
     if similarity >= config.threshold and shared_entities(a, b) >= config.min_shared_entities:
         return similarity
     return None
+
+
+def _by_name(features: dict[str, float]) -> dict[str, float]:
+    """The weighted features by bare name (``term:`` dropped), the outlet left out."""
+    named: dict[str, float] = {}
+    for name, weight in features.items():
+        if weight > 0.0:
+            bare = name.removeprefix(TERM)
+            named[bare] = max(named.get(bare, 0.0), weight)
+    return named
 
 
 def family_keys(source: Source, url: str | None, title: str | None) -> list[str]:
@@ -146,12 +243,18 @@ def canonical_url(url: str) -> str:
 
 
 def pack_features(features: dict[str, float]) -> bytes:
-    """Features in 5 bytes each for storage: a 4-byte digest of the name, then the weight
-    in tenths, plus 128 for a term (``shared_entities`` counts only the others)."""
+    """Features in 5 bytes each for storage: a 4-byte digest of the bare name (a word
+    and a name of one spelling match), then the weight in tenths (at least 1, 0 for the
+    outlet), plus 128 for a term (``shared_entities`` counts only the others).
+
+    Features stored before names were bare (digests of "person:hartigan", "term:flood")
+    match none of today's: such an article is only never joined."""
     packed = bytearray()
     for name, weight in features.items():
-        packed += hashlib.blake2b(name.encode("utf-8"), digest_size=4).digest()
-        packed.append(min(127, round(weight * 10)) + (128 if name.startswith("term:") else 0))
+        bare = name.removeprefix(TERM)
+        packed += hashlib.blake2b(bare.encode("utf-8", "surrogateescape"), digest_size=4).digest()
+        tenths = min(127, max(1, round(weight * 10))) if weight > 0 else 0
+        packed.append(tenths + (128 if name.startswith(TERM) else 0))
     return bytes(packed)
 
 
@@ -160,5 +263,5 @@ def unpack_features(packed: bytes) -> dict[str, float]:
     features = {}
     for start in range(0, len(packed) - len(packed) % 5, 5):
         digest, code = packed[start : start + 4].hex(), packed[start + 4]
-        features[("term:" if code & 128 else "") + digest] = (code & 127) / 10
+        features[(TERM if code & 128 else "") + digest] = (code & 127) / 10
     return features

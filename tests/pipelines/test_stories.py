@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import pytest
 
-from pipelines.article import Entity, Source
+from pipelines.article import Article, Entity, Source
+from pipelines.dedup import policy, stories
 from pipelines.dedup.stories import (
     StoryConfig,
     canonical_url,
@@ -14,6 +18,11 @@ from pipelines.dedup.stories import (
     story_features,
     story_similarity,
 )
+from pipelines.dedup.word_rarity import rarity
+from pipelines.entities.recognizer import EntityRecognizer
+from pipelines.extract.extractor import extract
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 CONFIG = StoryConfig()
 FLOOD = (
@@ -23,46 +32,161 @@ FLOOD = (
 
 
 def entity(key: str, label: str, count: int = 2) -> Entity:
+    """An entity as the entities stage gives it, named by its key's second part."""
     return Entity(
         name=key.split(":")[1], key=key, label=label, count=count, mentions=[key.split(":")[1]]
     )
 
 
+def page(url: str) -> Source:
+    return Source(type="url", url=url)
+
+
+class TestRarity:
+    def test_frequent_words_weigh_nothing_rare_ones_most(self):
+        """ "said" weighs nothing, "referendum" some, a word no list knows the most."""
+        assert rarity("said") == 0.0
+        assert 0.0 < rarity("government") < rarity("referendum") < rarity("floodwater")
+        assert rarity("brackwater") == 4.0
+
+
 class TestFeatures:
-    def test_entities_weighted_by_label_and_repeated_long_words(self):
-        """People weigh more than places; repeated long words become terms."""
+    def test_rare_names_and_words_outweigh_common_ones(self):
+        """A rare surname outweighs a frequent country name; a rare word a common one."""
         found = story_features(
-            [entity("person:hartigan", "PERSON"), entity("gpe:brackwater", "GPE")], FLOOD, CONFIG
+            [entity("person:hartigan", "PERSON"), entity("gpe:china", "GPE")], FLOOD, CONFIG
         )
-        assert found["person:hartigan"] > found["gpe:brackwater"] > 0
-        assert "term:floodwater" in found and "term:harbour" in found
+        assert found["hartigan"] > found["china"] > 0
+        assert found["term:floodwater"] > found["term:harbour"] > 0
+        assert max(found.values()) == stories.TOP_WEIGHT
 
     def test_entity_names_and_common_words_are_not_terms(self):
         """A word of an entity's name, or a frequent English word, is never a term."""
         terms = distinctive_terms(FLOOD + " Brackwater Brackwater", {"brackwater"}, 10)
-        assert "brackwater" not in terms and "according" not in terms
+        assert "brackwater" not in terms and "according" not in terms and "floodwater" in terms
 
-    def test_only_the_most_mentioned_entities_count(self):
-        """Of many entities only the `entities` most mentioned are kept."""
-        many = [entity(f"person:p{n}", "PERSON", count=n) for n in range(30)]
-        found = story_features(many, "", StoryConfig(entities=3))
-        assert set(found) == {"person:p29", "person:p28", "person:p27"}
+    def test_links_handles_and_contractions_are_not_words(self):
+        """An embedded post's short link and handle, and "we've", are not terms."""
+        text = "We've seen it. pic.twitter.com/xPxUjuYiAC @govkristinoem #methwereonit Noem's"
+        assert stories.words(text) == ["seen", "it", "noem"]
+
+    def test_only_the_heaviest_features_count(self):
+        """Of many names and words only the `features` heaviest are kept."""
+        many = [entity(f"person:zq{chr(97 + n)}", "PERSON", count=n) for n in range(1, 9)]
+        found = story_features(many, "", StoryConfig(features=3))
+        assert set(found) == {"zqi", "zqh", "zqg"}
+
+    def test_a_name_matches_whatever_label_the_model_gave_it(self):
+        """One town labelled a place in one report and a facility in another is one feature."""
+        first = story_features([entity("gpe:brackwater", "GPE")], "", CONFIG)
+        second = story_features([entity("fac:brackwater", "FAC")], "", CONFIG)
+        assert first.keys() == second.keys() == {"brackwater"}
+
+    def test_an_entity_named_often_weighs_more(self):
+        """The event's people are named again and again, a passing mention once."""
+        found = story_features(
+            [entity("person:hartigan", "PERSON", count=6), entity("person:odell", "PERSON", 1)],
+            "",
+            CONFIG,
+        )
+        assert found["hartigan"] > found["odell"]
+
+    def test_a_page_names_its_outlet_a_file_does_not(self):
+        """A page's host (``www.`` dropped) is a feature of weight 0; a file has none: the
+        inbox's folders are not outlets."""
+        found = story_features([], FLOOD, CONFIG, source=page("https://www.Tribune.example/a"))
+        assert found["site:tribune.example"] == 0.0
+        in_file = Source(type="file", path="/inbox/tribune/a.txt")
+        assert not any(
+            f.startswith("site:") for f in story_features([], FLOOD, CONFIG, source=in_file)
+        )
 
 
 class TestSimilarity:
-    def test_weighted_jaccard(self):
-        """Shared weight over the weight of the union."""
-        a = {"person:x": 3.0, "gpe:y": 1.0}
-        b = {"person:x": 3.0, "org:z": 2.0}
-        assert story_similarity(a, b) == pytest.approx(3.0 / 6.0)
+    def test_cosine(self):
+        """The dot product over the product of the norms; the outlet counts for nothing."""
+        a = {"hartigan": 3.0, "brackwater": 4.0, "site:a.example": 0.0}
+        b = {"hartigan": 3.0, "odell": 4.0}
+        assert story_similarity(a, b) == pytest.approx(9.0 / 25.0)
+        assert story_similarity(a, a) == 1.0
         assert story_similarity(a, {}) == 0.0
+
+    def test_a_name_in_one_text_matches_the_same_word_in_another(self):
+        """The model names "meth" in one report; another only uses the word."""
+        a = {"meth": 4.0, "noem": 6.0}
+        b = {"term:meth": 4.0, "noem": 6.0}
+        assert story_similarity(a, b) == pytest.approx(1.0)
+        packed = [stories.unpack_features(stories.pack_features(f)) for f in (a, b)]
+        assert story_similarity(*packed) == pytest.approx(1.0)
+        assert stories.shared_entities(*packed) == 2
 
     def test_same_story_needs_enough_shared_entities(self):
         """Similar enough but too few shared entities is not one story."""
-        a = {"person:x": 3.0, "term:flood": 1.0}
+        a = {"hartigan": 3.0, "term:flood": 1.0}
         assert same_story(a, dict(a), CONFIG) is None
-        b = {"person:x": 3.0, "person:y": 3.0, "gpe:z": 1.0}
+        b = {"hartigan": 3.0, "odell": 3.0, "brackwater": 1.0}
         assert same_story(b, dict(b), CONFIG) == 1.0
+
+    def test_features_stored_before_bare_names_are_read(self):
+        """Features packed by the earlier format (label-prefixed names) unpack and compare
+        without error; they match nothing of today's."""
+        old = bytearray()
+        for name, weight in (("person:hartigan", 30), ("term:floodwater", 10 + 128)):
+            old += hashlib.blake2b(name.encode(), digest_size=4).digest() + bytes([weight])
+        stored = stories.unpack_features(bytes(old))
+        now = stories.unpack_features(stories.pack_features({"hartigan": 3.0}))
+        assert story_similarity(now, stored) == 0.0
+        assert not stories.same_outlet(now, stored)
+
+
+class TestOutlets:
+    def test_no_story_through_an_earlier_article_of_the_same_outlet(self):
+        """Two posts of one site on one subject stay apart; a third outlet's report joins
+        one of them, and the site's second post is still one story with it through that."""
+        text = "Hartigan said the Brackwater floodwater breached the sluices at the harbour."
+        people = [entity("person:hartigan", "PERSON"), entity("gpe:brackwater", "GPE")]
+
+        def decide(article_id: str, url: str, earlier: list[policy.Earlier]) -> str:
+            features = story_features(people, text, CONFIG, source=page(url))
+            probe = policy.Probe(article_id, b"", b"", [], [], features, seen_at=1000.0)
+            story = str(policy.story_for(probe, earlier, CONFIG)["story"])
+            packed = stories.unpack_features(stories.pack_features(features))
+            decision = {"story": story}
+            seq = len(earlier)
+            earlier.append(
+                policy.Earlier(article_id, seq, b"", b"", packed, 1000.0, decision, {"story"})
+            )
+            return story
+
+        earlier: list[policy.Earlier] = []
+        assert decide("a", "https://blog.example/one", earlier) == "a"
+        assert decide("b", "https://www.blog.example/two", earlier) == "b"
+        assert decide("c", "https://tribune.example/flood", earlier) == "a"
+        assert decide("d", "https://blog.example/three", earlier) == "a"
+
+
+class TestDemoSamples:
+    def test_the_five_reports_of_one_flood_are_one_story(self, recognizer: EntityRecognizer):
+        """The bundled samples, extracted and read by the real stages, in one story.
+
+        Each report is compared with every earlier one, as the index finds them by their
+        shared features; the copy (same text) is left to the duplicate check, as in the
+        pipeline.
+        """
+        story: dict[str, str] = {}
+        earlier: list[policy.Earlier] = []
+        for seq, path in enumerate(sorted(SAMPLES.iterdir())):
+            found = extract(path.read_bytes(), "html" if path.suffix == ".html" else "text")
+            article = Article.from_extracted(path.stem, Source(type="file"), found, None)
+            features = story_features(recognizer(article.text, article.title), article.text, CONFIG)
+            probe = policy.Probe(path.stem, b"", b"", [], [], features, seen_at=1000.0)
+            story[path.stem] = str(policy.story_for(probe, earlier, CONFIG)["story"])
+            packed = stories.unpack_features(stories.pack_features(features))
+            decision = {"story": story[path.stem]}
+            earlier.append(
+                policy.Earlier(path.stem, seq, b"", b"", packed, 1000.0, decision, {"story"})
+            )
+        assert len(story) == 5 and len(set(story.values())) == 1, story
 
 
 class TestFamilies:

@@ -30,6 +30,12 @@ def classify_article(index: DedupIndex, article: Article) -> Decision:
         article.id,
         article.text,
         families=stories.family_keys(article.source, article.url, article.title),
-        features=stories.story_features(article.entities, article.text, index.story_config),
+        features=stories.story_features(
+            article.entities,
+            article.text,
+            index.story_config,
+            source=article.source,
+            url=article.url,
+        ),
         replaces=article.replaces,
     )
