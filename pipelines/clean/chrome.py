@@ -20,7 +20,15 @@ from pipelines.clean.features import (
     is_timestamp,
     is_truncated_teaser,
 )
-from pipelines.clean.lines import LIMITS, Line, ends_sentence, kept, plain_words, words
+from pipelines.clean.lines import (
+    LIMITS,
+    Line,
+    ends_sentence,
+    kept,
+    letter_words,
+    plain_words,
+    words,
+)
 
 _SOCIAL_NETWORKS = frozenset(
     {
@@ -44,9 +52,17 @@ _SOCIAL_NETWORKS = frozenset(
         "x",
     }
 )
-_SHARE_VERBS = frozenset({"share", "shares", "tweet", "email", "e-mail", "mail", "print", "sms"})
+_SHARE_VERBS = frozenset(
+    {"share", "shares", "tweet", "email", "e-mail", "mail", "print", "sms"}
+    # German, French, Spanish, Portuguese, Italian, Dutch, Russian, Japanese, Chinese
+    | {"teilen", "drucken", "partager", "imprimer", "compartir", "imprimir", "compartilhar"}
+    | {"partilhar", "condividi", "stampa", "delen", "printen", "поделиться", "シェア", "分享"}
+)
 _SHARE_WORDS = _SOCIAL_NETWORKS | _SHARE_VERBS
-_SHARE_FILLERS = frozenset({"on", "to", "via", "this", "article", "story", "page", "copy", "link"})
+_SHARE_FILLERS = frozenset(
+    {"on", "to", "via", "this", "article", "story", "page", "copy", "link"}
+    | {"auf", "artikel", "sur", "article", "en", "artículo", "no", "artigo", "su", "op"}
+)
 
 # Whole lines that only steer the reader around the site (compared without punctuation).
 _CALLS_TO_ACTION = frozenset(
@@ -86,6 +102,16 @@ _CALLS_TO_ACTION = frozenset(
         "watch now",
         "click here",
     }
+    # The commonest of them in other languages: read more, read also, advertisement,
+    # related articles, subscribe.
+    | {"weiterlesen", "mehr lesen", "mehr zum thema", "lesen sie auch", "anzeige", "werbung"}
+    | {"lire la suite", "lire aussi", "à lire aussi", "publicité", "articles liés"}
+    | {"leer más", "lee también", "publicidad", "artículos relacionados", "suscríbete"}
+    | {"leia mais", "leia também", "publicidade", "continue lendo", "assine"}
+    | {"leggi anche", "continua a leggere", "pubblicità", "articoli correlati", "iscriviti"}
+    | {"lees meer", "lees ook", "advertentie", "lees verder"}
+    | {"читать далее", "читайте также", "реклама", "подписаться"}
+    | {"続きを読む", "関連記事", "広告", "阅读更多", "相关文章", "相關文章", "广告", "廣告"}
 )
 # Openings that make a short unpunctuated line a call to action whatever follows.
 _CALL_TO_ACTION_OPENINGS = (
@@ -105,12 +131,20 @@ _CALL_TO_ACTION_OPENINGS = (
     "previous story",
     "story continues",
     "article continues",
+    *("jetzt abonnieren", "lesen sie mehr", "hier klicken", "folgen sie uns", "lire la suite"),
+    *("abonnez-vous", "suivez-nous", "cliquez ici", "leer más", "suscríbete", "síguenos"),
+    *("haz clic", "leia mais", "assine", "siga-nos", "clique aqui", "leggi anche"),
+    *("iscriviti", "seguici", "clicca qui", "lees meer", "volg ons", "klik hier"),
+    *("читать далее", "подпишитесь", "подписывайтесь"),
 )
 
 _TEASER_LABEL = re.compile(
     r"^(?:opinion|related|related stories|related story|related article|also read|read also"
     r"|read more|see also|more|watch|video|photos|gallery|in pictures|listen|podcast"
-    r"|recommended|don[’']t miss|must read|further reading|editor[’']s picks?)\s*[:|]\s*\S",
+    r"|recommended|don[’']t miss|must read|further reading|editor[’']s picks?"
+    r"|lesen sie auch|mehr zum thema|auch interessant|lire aussi|à lire aussi|voir aussi"
+    r"|lee también|ver también|leia também|veja também|leggi anche|lees ook"
+    r"|читайте также|関連記事|相关阅读|相关文章)\s*[:|：]\s*\S",
     re.IGNORECASE,
 )
 _CREDIT_LABEL = re.compile(
@@ -145,7 +179,7 @@ _MEDIA_FILE = re.compile(
 
 
 def is_share_bar(text: str) -> bool:
-    tokens = [word for word in plain_words(text) if not word.isdigit()]  # share counts
+    tokens = [word for word in letter_words(text) if not word.isdigit()]  # share counts
     return (
         0 < len(tokens) <= 2 * LIMITS.chrome_max_words
         and all(word in _SHARE_WORDS or word in _SHARE_FILLERS for word in tokens)
@@ -154,7 +188,7 @@ def is_share_bar(text: str) -> bool:
 
 
 def is_call_to_action(text: str) -> bool:
-    phrase = " ".join(plain_words(text))
+    phrase = " ".join(letter_words(text))
     if phrase in _CALLS_TO_ACTION:
         return True
     return (

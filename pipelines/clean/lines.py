@@ -82,6 +82,12 @@ def plain_words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+(?:['’-][a-z0-9]+)*", text.lower())
 
 
+def letter_words(text: str) -> list[str]:
+    """``plain_words`` in any script: "Weiterlesen", "à lire aussi", "続きを読む" (a line of
+    a script written without spaces is one word)."""
+    return re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", text.casefold())
+
+
 def ends_sentence(text: str) -> bool:
     if text.rstrip(CLOSERS).endswith((".", "!", "?", "…")):
         return True

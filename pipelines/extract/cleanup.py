@@ -6,6 +6,9 @@ inline "Related: <link>" teasers, boxes of story links, and a tail of calls to
 action, tag lists and link lists after the last paragraph. Each rule here removes
 one kind, judged by the line's shape (length, final punctuation, position) and by
 how much of it is the text of one of the page's links, never by a site's strings.
+Where a rule needs words (calls to action, "updated" above a dateline), it has the
+few it needs in the languages newsflow meets most; social networks, dates written
+out and the site's name in <title> are recognised whatever the language.
 
 Lines are one paragraph each, whitespace squashed; list items keep trafilatura's
 "- " marker.
@@ -29,6 +32,13 @@ _SENTENCE_END = re.compile(r"[.!?…:;。！？][\"'”’»)\]」』]*$")
 #: Punctuation that ends a sentence, not a heading.
 _FULL_STOP = re.compile(r"[.!?。！？][\"'”’»)\]」』]*$")
 
+#: How many lines at the top may be the title or a part of it: the site's banner, then
+#: the headline.
+HEAD_TITLE_LINES = 2
+
+#: A site's name in a banner is at most this many words.
+MAX_SITE_NAME_WORDS = 8
+
 #: A repeated line at least this long (in words) that ends a sentence is a repeat, not a
 #: legitimately recurring short item ("Buy now", a product feature in two lists).
 MIN_REPEAT_WORDS = 10
@@ -50,24 +60,62 @@ TAIL_LABEL_LINES = 2
 MAX_LABEL_LINE_WORDS = 5
 MAX_LABEL_LINE_CHARS = 40
 
-#: Calls to action, subscriptions, social links and comment prompts at the end of a page.
-_CALL_TO_ACTION = re.compile(
-    r"\b(subscribe\w*|subscribing|newsletters?|sign(?:ing)? up|click here|tell us|comments?"
+#: Calls to action, subscriptions, social links and comment prompts at the end of a page,
+#: in the languages newsflow meets most (a few words each: subscribe, newsletter, sign up,
+#: click here, comments, share, follow us, download the app).
+_CALL_TO_ACTION_WORDS = (
+    # English
+    r"subscribe\w*|subscribing|newsletters?|sign(?:ing)? up|click here|tell us|comments?"
     r"|share (?:this|it)\b|like this (?:story|article)|download (?:our|the) app"
-    r"|follow (?:us|him|her|them|@)|on (?:twitter|facebook|instagram|linkedin)\b)",
+    r"|follow (?:us|him|her|them|@)|on (?:twitter|facebook|instagram|linkedin)\b"
+    # German, French, Spanish, Portuguese, Italian, Dutch
+    r"|abonnier\w*|anmelden|kommentar\w*|teilen\b|folgen sie uns|folge uns|hier klicken"
+    r"|abonnez|s'abonner|abonne-toi|inscrivez-vous|commentaires?\b|commenter\b|partager"
+    r"|suivez-nous|cliquez ici"
+    r"|suscr[ií]b\w*|comentarios?\b|comentar\b|compart[ei]\w*|s[ií]guenos|haz clic"
+    r"|assine\b|inscreva-se|coment[aá]rios?\b|partilh\w*|siga-nos|clique aqui"
+    r"|iscriviti|abbonati|commenti\b|commenta\b|condividi|seguici|clicca qui"
+    r"|abonneer|schrijf je in|reacties|reageer|deel dit|volg ons|klik hier"
+    # Russian
+    r"|подпис\w*|комментар\w*|поделит\w*"
+)
+#: The same in scripts written without spaces (Japanese, Chinese), matched anywhere.
+_CALL_TO_ACTION_CJK = (
+    "コメント|シェア|フォロー|購読|ニュースレター|评论|評論|分享|关注我们|訂閱|订阅"
+)
+_CALL_TO_ACTION = re.compile(rf"\b(?:{_CALL_TO_ACTION_WORDS})|{_CALL_TO_ACTION_CJK}", re.IGNORECASE)
+MAX_CALL_TO_ACTION_WORDS = 40
+
+#: Social networks, named the same in every language: a short line naming one, and ending
+#: no sentence, at the end of a page is a "follow us" or share line.
+_SOCIAL_NETWORK = re.compile(
+    r"\b(?:twitter|facebook|instagram|linkedin|whatsapp|telegram|youtube|tiktok|pinterest"
+    r"|mastodon|bluesky|weibo|wechat|vkontakte)\b|微博|微信",
     re.IGNORECASE,
 )
-MAX_CALL_TO_ACTION_WORDS = 40
+MAX_SOCIAL_LINE_WORDS = 12
+
+#: What separates the items of a tag list or a row of links.
+_LIST_SEPARATOR = re.compile(r"[,|•·]")
+MIN_LINK_LIST_ITEMS = 3
+
+#: A web address alone on a line.
+_BARE_ADDRESS = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 
 #: An address or handle: in a short line at the end, a "more at ..."/"reach us at ..." line.
 _ADDRESS = re.compile(r"https?://|\bwww\.\w|(?<!\w)@\w")
 MAX_ADDRESS_LINE_WORDS = 15
 
-#: A time of day, a numeric date, a reading time, "updated"/"published": the date and
-#: byline lines above an article.
+#: A time of day, a numeric date, a date written out (day, month, year in any language:
+#: "14. März 2021", "3 de janeiro de 2018"; CJK "2021年3月14日"), a reading time,
+#: "updated"/"published" in the languages of _CALL_TO_ACTION: the date and byline lines
+#: above an article.
 _DATELINE = re.compile(
     r"\b(\d{1,2}:\d{2}|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}|\d+\s*min(?:ute|uto)?s?\b"
-    r"|updated|published)",
+    r"|\d{1,2}\.?\s+(?:de\s+)?[^\W\d_]{3,}\.?,?\s+(?:de\s+)?\d{4}\b"
+    r"|updated|published|aktualisiert|veröffentlicht|mis à jour|publié|actualizado"
+    r"|publicado|atualizado|aggiornato|pubblicato|bijgewerkt|gepubliceerd|обновлено"
+    r"|опубликовано)|\d{4}年\d{1,2}月|更新|公開|发布|發布",
     re.IGNORECASE,
 )
 MAX_DATELINE_WORDS = 12
@@ -132,10 +180,19 @@ def tidy(
 
 
 def drop_headline(lines: list[str], headlines: Iterable[str]) -> list[str]:
-    """Without the first line if it is the headline, give or take punctuation and site name."""
-    if lines and any(is_headline(lines[0], h) for h in headlines if h):
-        return lines[1:]
-    return lines
+    """Without the first lines if they are the headline, give or take punctuation and site
+    name, or the site's name as the <title> gives it: the banner above the headline
+    ("Apache HTTP Server Version 2.4" on a page titled "Binding - Apache HTTP Server
+    Version 2.4"), in whatever language the site names itself."""
+    titles = [h for h in headlines if h]
+    start = found = 0
+    while start < len(lines) and found < HEAD_TITLE_LINES:
+        if any(is_headline(lines[start], t) or names_site(lines[start], t) for t in titles):
+            found += 1
+        elif not _BARE_ADDRESS.match(lines[start]):  # the page's own address, printed above
+            break
+        start += 1
+    return lines[start:]
 
 
 def drop_repeats(lines: list[str]) -> list[str]:
@@ -202,12 +259,27 @@ def is_headline(line: str, title: str) -> bool:
     Pages put the site or section name in <title> ("Pier to close | Westmere Gazette",
     "Opinion | ...") and the bare headline in <h1>, and they differ in quotes and dashes
     (’ and ', – and -): so words are compared, against the whole title and against each
-    run of its parts between separators.
+    run of its parts between separators. The words are compared run together, as
+    scripts written without spaces space them at will ("服务器版本" and "服务器 版本").
     """
-    words = _WORD.findall(_bare(line).casefold())
+    letters = "".join(_WORD.findall(_bare(line).casefold()))
     parts = _TITLE_SEPARATOR.split(title.casefold())
     runs = (parts[i:j] for i in range(len(parts)) for j in range(i + 1, len(parts) + 1))
-    return bool(words) and any(_WORD.findall(" ".join(run)) == words for run in runs)
+    return bool(letters) and any("".join(_WORD.findall(" ".join(run))) == letters for run in runs)
+
+
+def names_site(line: str, title: str) -> bool:
+    """Whether ``line`` is a part of the title (the site's name, as a rule) in other words'
+    order, give or take one word: "Versión 2.4 del Servidor HTTP Apache" for a <title>
+    ending in "Servidor HTTP Apache Versión 2.4". Short lines ending no sentence only."""
+    words = _WORD.findall(_bare(line).casefold())
+    if not words or len(words) > MAX_SITE_NAME_WORDS or _FULL_STOP.search(line):
+        return False
+    for part in _TITLE_SEPARATOR.split(title.casefold()):
+        named = set(_WORD.findall(part))
+        if len(named) >= 2 and named <= set(words) and len(set(words) - named) <= 1:
+            return True
+    return False
 
 
 def squash(s: str) -> str:
@@ -254,16 +326,34 @@ def _is_tail_junk(line: str, links: PageLinks, last: bool) -> bool:
     return (
         (last and _is_label(line))
         or _is_tag_list(line)
+        or _is_link_list(line, links)
         or (words <= MAX_CALL_TO_ACTION_WORDS and bool(_CALL_TO_ACTION.search(line)))
         or (words <= MAX_ADDRESS_LINE_WORDS and bool(_ADDRESS.search(line)))
+        or (
+            words <= MAX_SOCIAL_LINE_WORDS
+            and not _FULL_STOP.search(line)
+            and bool(_SOCIAL_NETWORK.search(line))
+        )
     )
 
 
+def _is_link_list(line: str, links: PageLinks) -> bool:
+    """Items between commas or bars that are mostly the page's link texts: tags, topics,
+    a row of menu links, whatever their length and language."""
+    items = [_strip_brackets(item) for item in _LIST_SEPARATOR.split(line)]
+    items = [item for item in items if item]
+    linked = sum(item in links.texts for item in items)
+    return len(items) >= MIN_LINK_LIST_ITEMS and linked >= LINK_COVER * len(items)
+
+
 def _is_tag_list(bare: str) -> bool:
-    items = [item.strip() for item in re.split(r"[,|•]", bare)]
+    """Short items between commas or bars: tags. Tags are words; items with figures
+    ("5th edition, 2014, 896 pages, ISBN ...") make a reference or a row of data."""
+    items = [item.strip() for item in _LIST_SEPARATOR.split(bare)]
     return (
         len(items) >= 4
         and all(0 < len(item.split()) <= 4 for item in items)
+        and sum(any(char.isdigit() for char in item) for item in items) <= 1
         and not _SENTENCE_END.search(bare)
     )
 

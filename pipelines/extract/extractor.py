@@ -37,6 +37,10 @@ SNIFF_BYTES = 8192
 #: Share of control characters above which decoded "text" is taken for binary data.
 MAX_CONTROL_SHARE = 0.05
 
+#: Valid non-ASCII characters per invalid byte above which a page that is not valid UTF-8
+#: is still read as UTF-8 with a few stray bytes.
+MIN_UTF8_PER_INVALID = 20
+
 # C0 controls and DEL, minus the whitespace ones (tab, LF, CR, form feed) that real
 # text files contain.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -84,8 +88,8 @@ def kind_of(path_or_name: str) -> str | None:
 def decode_text(data: bytes) -> str:
     """Decode the bytes of a text file.
 
-    A byte-order mark wins; then UTF-8 if the bytes are valid UTF-8; then
-    charset_normalizer's guess; then cp1252.
+    A byte-order mark wins; then UTF-8 if the bytes are valid UTF-8, or nearly so (a
+    stray byte from elsewhere in UTF-8 text); then charset_normalizer's guess; then cp1252.
 
     Raises:
         Rejected: the input is empty or looks binary.
@@ -224,7 +228,21 @@ def _decode_unmarked(data: bytes, declared: str | None) -> str:
             # LookupError: a declared "charset" that is a bytes codec, e.g. base64.
             except (UnicodeDecodeError, LookupError):
                 pass
-    return _decode_guessed(data)
+    return _mostly_utf8(data) or _decode_guessed(data)
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """``data`` as UTF-8, its few invalid bytes replaced, if it is UTF-8 text with a stray
+    legacy byte or two (a snippet pasted from elsewhere, a template in cp1252): decoding
+    the whole page as a legacy charset instead would garble every other accent on it.
+
+    Legacy text decodes to almost no valid multi-byte sequences, so they must outnumber
+    the invalid bytes many times over.
+    """
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd")
+    valid = len(text) - len(text.encode("ascii", errors="ignore")) - invalid
+    return text if valid >= MIN_UTF8_PER_INVALID * invalid else None
 
 
 def _decode_guessed(data: bytes) -> str:

@@ -132,6 +132,34 @@ def test_chrome_is_removed_anywhere(line, place):
     assert result.text.splitlines() == list(PROSE)
 
 
+#: The same kinds of chrome in other languages (German, French, Spanish, Portuguese, Dutch,
+#: Russian, Japanese, Chinese). Above and below the article the zones drop them whatever
+#: their language; between paragraphs only the chrome rules can.
+OTHER_LANGUAGES = [
+    "Weiterlesen",
+    "À lire aussi",
+    "Leer más",
+    "Leia também",
+    "Lees meer",
+    "Читайте также",
+    "続きを読む",
+    "相关文章",
+    "Teilen auf Facebook",
+    "Partager sur Twitter",
+    "Suivez-nous sur les réseaux sociaux",
+    "関連記事:路面電車が車庫に到着",
+]
+
+
+@pytest.mark.parametrize("line", OTHER_LANGUAGES)
+def test_chrome_in_other_languages_is_removed_between_paragraphs(line):
+    """Calls to action, share bars and labelled teasers go in the languages newsflow meets
+    most, even between two paragraphs."""
+    result = in_body(line)
+    assert result.removed == [line]
+    assert result.text.splitlines() == list(PROSE)
+
+
 @pytest.mark.parametrize("place", [in_header, in_trailer], ids=["head", "tail"])
 def test_bare_page_address_above_or_below_the_article_is_removed(place):
     """A page's address on a line of its own goes from the header and the trailer."""

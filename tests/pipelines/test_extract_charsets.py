@@ -94,6 +94,14 @@ class TestDecodeText:
 
         assert decode_text(text.encode("latin-1")) == text
 
+    def test_utf8_with_a_stray_legacy_byte(self):
+        """UTF-8 text with one byte from elsewhere (a cp1252 dash pasted in) stays UTF-8:
+        its accents survive, and only the stray byte is lost."""
+        text = " ".join(LEGACY_PARAGRAPHS)
+        data = text.encode("utf-8").replace(b"soit 12", b"soit \x96 12")
+
+        assert decode_text(data) == text.replace("soit 12", "soit \ufffd 12")
+
     def test_cyrillic_legacy_bytes(self):
         """Preferring cp1252 does not take over text that is plainly in another charset."""
         text = (

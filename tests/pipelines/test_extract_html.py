@@ -243,7 +243,7 @@ class TestHtmlBody:
                 {
                     ("fast", "precision"): "a " * 100,
                     ("full", "precision"): "b " * 150,
-                    ("full", "recall"): "c " * 400,
+                    ("fast", "recall"): "c " * 400,
                 },
                 "c " * 400,
             ),
@@ -252,7 +252,7 @@ class TestHtmlBody:
                 {
                     ("fast", "precision"): "a " * 100,
                     ("full", "precision"): "b " * 350,
-                    ("full", "recall"): "c " * 400,
+                    ("fast", "recall"): "c " * 400,
                 },
                 "b " * 350,
             ),
@@ -274,6 +274,23 @@ class TestHtmlBody:
 
         assert lines == [expected.strip()]
         assert calls == list(runs)
+
+    def test_page_written_in_div_paragraphs_is_read_in_recall_mode_alone(self, monkeypatch):
+        """A page whose paragraphs are <div>s (no <p> prose) gets one recall-mode run, short
+        or not: the precise runs would lose the words before its inline elements."""
+        calls = []
+
+        def fake(tree, url, fast=True, focus="precision", tables=True):
+            calls.append(("fast" if fast else "full", focus))
+            return "c " * 100
+
+        monkeypatch.setattr(html_body, "_extract", fake)
+        divs = "".join(f"<div class='para'>{p}</div>" for p in MORE_PARAGRAPHS * 2)
+        tree = trafilatura.load_html(page(divs))
+
+        html_body.body_lines(tree, None, PageLinks(frozenset()))
+
+        assert calls == [("fast", "recall")]
 
 
 # --- real pages: token F1 against the eval set's gold text -------------------------

@@ -10,6 +10,7 @@ from pipelines.extract.cleanup import (
     drop_link_boxes,
     drop_repeats,
     drop_teasers,
+    is_headline,
     tidy,
     trim_head,
     trim_tail,
@@ -31,6 +32,22 @@ STORY_LINKS = [
 ]
 
 LINKS = PageLinks.of([*STORY_LINKS, "Home", "News", "Westmere council"])
+
+#: An invented German article and the links of its page, for the rules that must not
+#: depend on English words.
+PROSE_DE = [
+    "Die Hafenbehörde von Westmere hat am Dienstag bestätigt, dass die alte Getreidepier in "
+    "den nächsten zwei Sommern neu gebaut wird.",
+    "Die Eichenpfähle von 1911 sind tief unter der Wasserlinie verfault, und das Deck trägt "
+    "den wöchentlichen Fischmarkt nicht mehr.",
+]
+TOPIC_LINKS_DE = [
+    "Hafen und Fähren",
+    "Fischmarkt am Nordkai",
+    "Stadtrat von Westmere und seine Ausschüsse",
+    "Wetter an der Küste und auf den Inseln",
+]
+LINKS_DE = PageLinks.of(TOPIC_LINKS_DE)
 
 
 class TestPageLinks:
@@ -66,6 +83,30 @@ class TestHeadline:
         assert drop_headline(["Pier to be rebuilt", *PROSE], ["Gazette", "Pier to be rebuilt"]) == (
             PROSE
         )
+
+    def test_site_banner_above_the_headline_is_dropped_too(self):
+        """The site's name as <title> gives it, standing above the headline (a banner), goes
+        with the headline, in whatever language the site names itself."""
+        lines = ["Gazette de Westmere", "La jetée sera reconstruite", *PROSE]
+
+        assert drop_headline(lines, ["La jetée sera reconstruite – Gazette de Westmere"]) == PROSE
+
+    def test_site_banner_in_other_words_order_is_dropped(self):
+        """A banner may order the words of the site's name otherwise than <title> does, and
+        add a word ("Versión 3 del Servidor Westmere" for "Servidor Westmere Versión 3")."""
+        lines = ["Versión 3 del Servidor Westmere", "El muelle", *PROSE]
+
+        assert drop_headline(lines, ["El muelle - Servidor Westmere Versión 3"]) == PROSE
+
+    def test_page_address_above_the_headline_is_dropped(self):
+        """A web address printed alone above the headline is the page's own, not the article."""
+        lines = ["https://westmere.example/news/pier", "Pier to be rebuilt", *PROSE]
+
+        assert drop_headline(lines, ["Pier to be rebuilt"]) == PROSE
+
+    def test_headline_in_a_script_without_spaces_matches_however_spaced(self):
+        """Japanese and Chinese space words at will: "ウェストミア 新聞" is "ウェストミア新聞"."""
+        assert is_headline("ウェストミア 新聞", "桟橋を再建へ - ウェストミア新聞")
 
     def test_only_the_first_line_is_a_headline(self):
         """A title-like line further down is a section heading and stays."""
@@ -147,6 +188,21 @@ class TestHead:
         """Short date, time and reading-time lines before the first paragraph go."""
         assert trim_head([dateline, *PROSE]) == PROSE
 
+    @pytest.mark.parametrize(
+        "dateline",
+        [
+            "Aktualisiert am 14. März 2021",
+            "Publié le 3 janvier 2021",
+            "Actualizado el 3 de enero de 2021",
+            "Обновлено 14 марта",
+            "2021年3月14日 10時",
+        ],
+    )
+    def test_datelines_in_other_languages_are_dropped(self, dateline):
+        """Dates written out in any language, and "updated" in the common ones, make the
+        short line above the article a dateline."""
+        assert trim_head([dateline, *PROSE_DE]) == PROSE_DE
+
     def test_short_first_line_without_a_date_stays(self):
         """A short opening line that is no dateline (a kicker, a quote) stays."""
         lines = ["2018 Jeongdong Theater Tradition Series", *PROSE]
@@ -176,6 +232,39 @@ class TestTail:
     def test_page_furniture_after_the_article_is_dropped(self, tail):
         """Labels, link lists, tag lists and calls to action after the last paragraph go."""
         assert trim_tail([*PROSE, *tail], LINKS) == PROSE
+
+    @pytest.mark.parametrize(
+        "tail",
+        [
+            ["Jetzt kostenlos abonnieren und keinen Bericht aus dem Hafen mehr verpassen"],
+            ["Inscrivez-vous à notre lettre d'information et suivez-nous."],
+            ["¿Te gustó? Compártelo con tus amigos y déjanos tus comentarios."],
+            ["Подписывайтесь на наш канал, чтобы не пропустить новости."],
+            ["気に入ったらこの記事をシェアしてください。"],
+        ],
+    )
+    def test_calls_to_action_in_other_languages_are_dropped(self, tail):
+        """Subscribing, sharing, following and commenting, asked in other languages."""
+        assert trim_tail([*PROSE_DE, *tail], LINKS) == PROSE_DE
+
+    def test_line_naming_a_social_network_is_dropped(self):
+        """Social networks are named alike in every language: a short line naming one
+        at the end, no sentence, is a "follow us" line."""
+        tail = ["Die Gazette auf Instagram und Mastodon", "Kommentare"]
+
+        assert trim_tail([*PROSE_DE, *tail], LINKS) == PROSE_DE
+
+    def test_row_of_the_pages_links_is_dropped_whatever_their_length(self):
+        """Items between commas that are the page's link texts are a tag or topic row,
+        however many words each has and whatever the language."""
+        assert trim_tail([*PROSE_DE, ", ".join(TOPIC_LINKS_DE)], LINKS_DE) == PROSE_DE
+
+    def test_reference_with_figures_is_not_a_tag_list(self):
+        """Short items between commas with figures in them are a book's reference or a row
+        of data, part of a review, not tags."""
+        reference = "Verlag Westmere, 5. Auflage, 2014, 896 Seiten, gebunden"
+
+        assert trim_tail([*PROSE_DE, reference], LINKS) == [*PROSE_DE, reference]
 
     def test_the_articles_own_closing_list_stays(self):
         """A list of short items ending the article is content (a recipe, a fact box)."""

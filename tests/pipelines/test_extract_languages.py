@@ -1,0 +1,144 @@
+"""Tests for the extract stage on pages other than English news (pipelines/extract/): manuals
+written in <div> paragraphs, site banners named in other languages, and the metadata of pages
+that are not articles. Every page here is invented."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from pipelines.extract.extractor import extract
+from pipelines.extract.metadata import find_author
+
+#: A German manual page as DocBook writes them: every paragraph a <div class="para"> with
+#: commands in <code> inside, a banner and previous/next links around.
+MANUAL_PARAGRAPHS = [
+    "Die Sicherung der Akten erledigt in Westmere seit Jahren <code>tarsnap</code>, ein Programm,"
+    " das jede Nacht die geänderten Dateien des Rathauses verschlüsselt und auf einen Rechner im"
+    " alten Feuerwehrhaus überträgt.",
+    "Für die Rechner der Schulen genügt ein Abgleich mit <code>rsync</code>, der morgens um fünf"
+    " Uhr beginnt und meist fertig ist, bevor die ersten Lehrerinnen und Lehrer ihre Geräte"
+    " einschalten und den Tag vorbereiten.",
+    "Alte Stände hebt das Bauamt mit <code>borg</code> auf, weil die Pläne für Brücken und Straßen"
+    " oft noch nach Jahrzehnten gebraucht werden, etwa wenn ein Gericht über einen Schaden am Hafen"
+    " entscheiden muss.",
+    "Jede Sicherung wird einmal im Monat mit <code>restic</code> zurückgespielt, denn eine"
+    " Sicherung, die niemand wiederherstellen kann, ist im Ernstfall nicht mehr wert als gar keine"
+    " Sicherung der Akten.",
+]
+
+_DOCNAV = (
+    '<ul class="docnav"><li class="previous"><a href="a.html"><strong>Zurück</strong></a></li>'
+    '<li class="next"><a href="b.html"><strong>Weiter</strong></a></li></ul>'
+)
+
+
+def manual_page(paragraphs: list[str]) -> str:
+    index = '<a id="i1" class="indexterm"></a><a id="i2" class="indexterm"></a>'
+    paras = "".join(f'{index}<div class="para">\n\t\t\t{p}\n\t\t</div>' for p in paragraphs)
+    return (
+        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"/>'
+        "<title>9.10. Sicherung</title></head><body>"
+        '<div id="banner"><a href="/get/"><span class="text">Das Buch herunterladen</span>'
+        "</a></div>"
+        f"{_DOCNAV}"
+        '<div class="section"><div class="titlepage"><div><div><h2 class="title">9.10. Sicherung'
+        f"</h2></div></div></div>{paras}"
+        '<div class="section"><div class="titlepage"><div><div><h3 class="title">9.10.1. Sicherung'
+        " mit <code>rsync</code></h3></div></div></div>"
+        '<div class="example"><p class="title"><strong>Beispiel 9.3. Datei <code>/etc/s.conf</code>'
+        '</strong></p><div class="example-contents"></div></div></div></div>'
+        f"{_DOCNAV}</body></html>"
+    )
+
+
+def plain(paragraph: str) -> str:
+    return lxml.html.fromstring(f"<p>{paragraph}</p>").text_content()
+
+
+class TestManualPages:
+    def test_div_paragraphs_are_read_whole(self):
+        """The words before a <code> in a <div> paragraph are kept (trafilatura's precision
+        and balanced modes drop them), and the banner and page links are not."""
+        got = extract(manual_page(MANUAL_PARAGRAPHS).encode(), "html")
+
+        assert got.text.splitlines() == [plain(p) for p in MANUAL_PARAGRAPHS]
+
+
+class TestSiteBanner:
+    def test_banner_naming_the_site_as_the_title_does_is_dropped(self):
+        """A banner repeating the site's name from <title> ("... - Serveur HTTP Westmere
+        version 3") is no part of the page's text, in whatever language it is."""
+        paragraphs = [
+            "La jetée de Westmere sera reconstruite au cours des deux prochains étés, a confirmé"
+            " mardi l'autorité portuaire, après dix ans de débats sur son avenir.",
+            "Les ingénieurs ont constaté que les pieux de chêne posés en 1911 avaient pourri bien"
+            " en dessous de la ligne de flottaison, et que le tablier ne portait plus le marché.",
+            "Les pêcheurs s'installeront sur le quai nord pendant les travaux, une solution que"
+            " leur coopérative a jugée raisonnable pour deux saisons au moins.",
+        ]
+        body = "".join(f"<p>{p}</p>" for p in paragraphs)
+        html = (
+            '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"/>'
+            "<title>La jetée - Serveur HTTP Westmere version 3</title></head><body>"
+            '<div id="page-header"><p class="menu"><a href="/m">Modules</a> | <a href="/d">'
+            'Directives</a></p><p class="site">Serveur HTTP Westmere version 3</p></div>'
+            f'<div id="page-content"><h1>La jetée</h1>{body}</div></body></html>'
+        )
+
+        got = extract(html.encode(), "html")
+
+        assert got.text.splitlines() == paragraphs
+
+
+#: A page that dates itself only in its text ("Stand: ..."), which only htmldate's
+#: extensive search (dateparser over every text segment) finds.
+def dated_page(og_type: str) -> bytes:
+    paragraphs = "".join(
+        f"<p>{p}</p>"
+        for p in (
+            "Die Stadtbibliothek von Westmere hat montags bis freitags von neun bis achtzehn Uhr"
+            " geöffnet, samstags von zehn bis vierzehn Uhr.",
+            "Ausweise stellt die Ausleihe gegen Vorlage eines Personalausweises aus; für Kinder"
+            " unter zwölf Jahren unterschreibt ein Elternteil den Antrag.",
+        )
+    )
+    return (
+        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"/><title>Öffnungszeiten</title>'
+        f'<meta property="og:type" content="{og_type}"/></head><body><main><h1>Öffnungszeiten</h1>'
+        f"{paragraphs}<p>Stand: 14. März 2021</p></main></body></html>"
+    ).encode()
+
+
+class TestPublishedDate:
+    @pytest.mark.parametrize(
+        ("og_type", "published"), [("article", "2021-03-14"), ("website", None)]
+    )
+    def test_dates_in_the_text_are_searched_on_articles_only(self, og_type, published):
+        """An article dated only in its text gets that date; a page that is no article (opening
+        hours, a service page) is not searched through, and gets none: what that search finds
+        there is mostly a copyright year, and it costs up to half the page's time."""
+        assert extract(dated_page(og_type), "html").published == published
+
+
+class TestAuthor:
+    def test_byline_element_names_the_author(self):
+        """With no author in the head, a byline element's text is the author's name; a date
+        inside the byline is not part of it."""
+        tree = lxml.html.fromstring(
+            "<html><body><article><h1>Hafen</h1>"
+            '<div class="byline">Von <span class="author-name">Mara Okonkwo</span>'
+            "<time>14. März 2021</time></div><p>Text.</p></article></body></html>"
+        )
+
+        assert find_author(tree) == "Mara Okonkwo"
+
+    def test_names_in_comments_and_sidebars_are_not_the_author(self):
+        """Author markers inside the comment thread or a sidebar name someone else."""
+        tree = lxml.html.fromstring(
+            "<html><body><article><h1>Hafen</h1><p>Text.</p></article>"
+            '<div class="sidebar"><span class="author">Jonas Feld</span></div>'
+            '<div id="comments"><span class="author-name">Leserin 42</span></div></body></html>'
+        )
+
+        assert find_author(tree) is None
