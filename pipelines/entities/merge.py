@@ -119,6 +119,11 @@ _COMPASS_WORDS = frozenset(
     {"north", "south", "east", "west", "central", "northeast", "northwest", "southeast"}
     | {"southwest", "north-east", "north-west", "south-east", "south-west"}
 )
+#: After a compass word, parts of the world that are no region of a country.
+_CONTINENTS_AND_OCEANS = frozenset(
+    {"africa", "america", "americas", "asia", "europe", "oceania", "antarctica", "pole"}
+    | {"atlantic", "pacific", "arctic", "antarctic", "mediterranean", "caribbean", "baltic"}
+)
 
 #: A mention: (text, label) or (text, label, the lower-cased word before it).
 Mention = tuple[str, str] | tuple[str, str, str]
@@ -306,7 +311,8 @@ def repair_label(label: str, name: str, groups: list[_Group], gazetteer: Gazette
     after "the" ("the Duma") is an organisation; a person or organisation mostly written
     after "in", "near"... ("in Brackwater", "at Hollins Ford") a place; a name the
     gazetteer knows is a GPE unless it is a person's name here ("Jackson" with "Michael
-    Jackson" stays a person) or a city mostly written after "the".
+    Jackson" stays a person) or a city mostly written after "the"; a location named by a
+    compass word and a name ("the West Midlands") is a region, a GPE.
     """
     place = gazetteer.lookup(fold(name)) if gazetteer is not None else None
     head = _kind_by_words(name, gazetteer)
@@ -321,9 +327,27 @@ def repair_label(label: str, name: str, groups: list[_Group], gazetteer: Gazette
         return "PERSON"  # "Ms. Calloway" read as an organisation; not "hit-or-miss Taiwanese"
     if alone and _written_as_a_place(label, groups[0]):
         return "GPE"
+    if label == "LOC" and _compass_region(name):
+        return "GPE"
     if place is None or label in ("GPE", "NORP") or (label == "PERSON" and not alone):
         return label
     return label if place.kind == "city" and mostly_after_the else "GPE"
+
+
+def _compass_region(name: str) -> bool:
+    """A name the model reads as a location that is a capitalised compass word and a name
+    ("the West Midlands", "West Bank", "Northern Cape"): a region people live in and vote
+    in, not a part of a continent ("East Asia"), a sea ("North Sea") or an ocean."""
+    words = name.split()
+    if len(words) < 2 or not words[0].istitle() or not all(w[0].isupper() for w in words[1:]):
+        return False
+    compass = words[0].lower().removesuffix("ern")
+    rest = " ".join(words[1:]).lower()
+    return (
+        compass in _COMPASS_WORDS
+        and rest not in _CONTINENTS_AND_OCEANS
+        and words[-1].lower() not in _HEAD_LABELS
+    )
 
 
 def _kind_by_words(name: str, gazetteer: Gazetteer | None) -> str | None:

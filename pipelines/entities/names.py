@@ -241,8 +241,11 @@ _DIRECTION_RE = re.compile(
     re.IGNORECASE,
 )
 # "Zabul province", "the Donetsk region": a lower-case generic word is no part of the name.
+# "Inner Mongolia Autonomous Region", "Macau Special Administrative Region": the status
+# of a region, written capitalised, is no part of its name either.
 _GENERIC_PLACE_SUFFIX_RE = re.compile(
-    r"\s+(?:province|region|oblast|governorate|prefecture|district)$"
+    r"\s+(?:province|region|oblast|governorate|prefecture|district"
+    r"|(?:Autonomous|Special Administrative) (?:Region|Republic|Prefecture|Oblast|Okrug))$"
 )
 # Continents keep their compass word: "South America" is not the United States ("America").
 _CONTINENTS = frozenset({"america", "americas", "africa", "asia", "europe", "oceania"})

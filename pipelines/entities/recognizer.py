@@ -281,9 +281,34 @@ def _entity_mentions(
             before = before_of[ent.start - 1]
         before_of[ent.end] = before
         label = "PRODUCT" if ent.start in products else ent.label_
+        if label in _NAMED_AFTER_A_PLACE_NOUN and _after_a_place_noun(ent.doc, ent.start):
+            label = "GPE"
         if label in KEPT_LABELS and not _misread_words(ent, text, lexicon):
             found.append((ent.start, (ent.text, label, before)))
     return found
+
+
+#: Nouns of a kind of settlement or region: "the town of X", "the harbour district of X"
+#: name a place X, whatever the model read in it (a person, a building, a company).
+PLACE_NOUNS = frozenset(
+    {"city", "town", "village", "hamlet", "district", "suburb", "county", "province"}
+    | {"region", "state", "municipality", "borough", "island", "capital"}
+)
+#: Labels the model gives to a town it does not know ("the district of Carrowby" as a
+#: nationality); no nationality is written after "the town of".
+_NAMED_AFTER_A_PLACE_NOUN = frozenset(
+    {"PERSON", "ORG", "FAC", "LOC", "NORP", "PRODUCT", "WORK_OF_ART"}
+)
+
+
+def _after_a_place_noun(doc: Doc, start: int) -> bool:
+    """Whether the span at ``start`` follows a lower-case :data:`PLACE_NOUNS` word and "of"."""
+    return (
+        start >= 2
+        and doc[start - 1].text == "of"
+        and doc[start - 2].is_lower
+        and doc[start - 2].text in PLACE_NOUNS
+    )
 
 
 def _misread_words(ent: Span, text: str, lexicon: Lexicon) -> bool:
