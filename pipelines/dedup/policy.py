@@ -226,7 +226,8 @@ def story_for(
 
     Never through an earlier article of the same outlet (``stories.same_outlet``): a
     site's posts on one subject are not outlets reporting one event. Such an article is
-    still shown among the candidates."""
+    still shown among the candidates. Nor through one member alone: the article must be
+    near most of the story's members found (``near_most_members``)."""
     horizon = probe.seen_at - config.window_hours * 3600
     own = stories.unpack_features(stories.pack_features(probe.features))
     scored = [
@@ -240,13 +241,27 @@ def story_for(
         if stories.same_outlet(own, doc.features):
             continue
         similarity = stories.same_story(own, doc.features, config)
-        if similarity is not None:
+        if similarity is not None and near_most_members(story_of(doc), scored, config):
             return {
                 "story": story_of(doc),
                 "story_similarity": round(similarity, 4),
                 "story_candidates": shown,
             }
     return {"story": probe.article_id, "story_candidates": shown or None}
+
+
+def near_most_members(
+    story: str, scored: list[tuple[float, Earlier]], config: stories.StoryConfig
+) -> bool:
+    """Whether the article reaches the threshold with more than half of the story's
+    members among the candidates (``scored``: similarity, earlier article).
+
+    Joining through the nearest member alone lets a story grow as a chain, each article
+    near the last and far from the first (a rumour, a review of the same laptop, a gift
+    guide naming it); members the index did not find share nothing heavy with the
+    article and are not counted."""
+    members = [similarity for similarity, doc in scored if story_of(doc) == story]
+    return 2 * sum(similarity >= config.threshold for similarity in members) > len(members)
 
 
 def story_of(doc: Earlier) -> str:

@@ -13,10 +13,12 @@ a facility in another, and a word in one text is a name in the other: "meth"); o
 ``StoryConfig.features`` heaviest are kept. ``story_similarity`` is the cosine of two
 such vectors. An article joins the story of the most similar earlier article in the
 window when the similarity reaches ``StoryConfig.threshold``, they share enough named
-entities, and that article is from another outlet (a site's own posts on one subject,
+entities, that article is from another outlet (a site's own posts on one subject,
 or a live blog's updates, are not several outlets reporting one event; and a second
-post of one site still joins the story through another outlet's report); otherwise it
-starts a story of its own (its own id).
+post of one site still joins the story through another outlet's report), and the
+article reaches the threshold with most of the story's members found, not one alone
+(``policy.near_most_members``: no chains); otherwise it starts a story of its own
+(its own id).
 
 A revision is a later version of one article: same source family (``family_keys``:
 the canonical URL, the file's folder, the headline) and much text in common.
@@ -168,6 +170,12 @@ def outlet_feature(source: Source, url: str | None) -> str | None:
     except ValueError:  # "http://[::1": no outlet to tell
         return None
     return f"{OUTLET}{host.removeprefix('www.')}" if host else None
+
+
+def listed_features(features: dict[str, float]) -> dict[str, float]:
+    """The features an index lists articles under: those with a weight. The outlet
+    (weight 0.0) would gather every article of a site, and it never makes a candidate."""
+    return {name: weight for name, weight in features.items() if weight > 0.0}
 
 
 def story_similarity(a: dict[str, float], b: dict[str, float]) -> float:

@@ -165,6 +165,40 @@ class TestOutlets:
         assert decide("d", "https://blog.example/three", earlier) == "a"
 
 
+class TestChains:
+    @staticmethod
+    def decide(article_id: str, features: dict[str, float], earlier: list[policy.Earlier]) -> str:
+        """The story of an article compared with every earlier one, then added to them."""
+        probe = policy.Probe(article_id, b"", b"", [], [], features, seen_at=1000.0)
+        story = str(policy.story_for(probe, earlier, CONFIG)["story"])
+        packed = stories.unpack_features(stories.pack_features(features))
+        decision = {"story": story}
+        earlier.append(
+            policy.Earlier(article_id, len(earlier), b"", b"", packed, 1000.0, decision, {"story"})
+        )
+        return story
+
+    def test_no_story_through_one_member_far_from_the_others(self):
+        """A report near the second member of a story and far from its first starts its own
+        story: a story does not grow as a chain, each article near the last one only."""
+        flood = {"hartigan": 5.0, "brackwater": 5.0, "odell": 5.0, "term:floodgates": 5.0}
+        sluices = {"kettering": 5.0, "marlow": 5.0, "quarrendon": 5.0, "term:culvert": 5.0}
+        earlier: list[policy.Earlier] = []
+        assert self.decide("a", flood, earlier) == "a"
+        assert self.decide("b", flood | sluices, earlier) == "a"
+        assert story_similarity(flood | sluices, sluices | {"brackwater": 1.0}) > 0.7
+        assert self.decide("c", sluices | {"brackwater": 1.0}, earlier) == "c"
+
+    def test_a_report_near_most_members_joins(self):
+        """A report near two of a story's three members joins it."""
+        flood = {"hartigan": 5.0, "brackwater": 5.0, "odell": 5.0, "term:floodgates": 5.0}
+        sluices = {"kettering": 5.0, "marlow": 5.0, "quarrendon": 5.0, "term:culvert": 5.0}
+        earlier: list[policy.Earlier] = []
+        for article_id, features in (("a", flood), ("b", flood | sluices), ("c", flood)):
+            assert self.decide(article_id, features, earlier) == "a"
+        assert self.decide("d", sluices | {"hartigan": 5.0, "brackwater": 5.0}, earlier) == "a"
+
+
 class TestDemoSamples:
     def test_the_five_reports_of_one_flood_are_one_story(self, recognizer: EntityRecognizer):
         """The bundled samples, extracted and read by the real stages, in one story.

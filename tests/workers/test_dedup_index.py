@@ -209,6 +209,19 @@ def test_articles_on_different_events_start_their_own_stories(redis_client):
         assert decision.story == f"3{n:015d}"
 
 
+def test_an_outlet_feature_is_never_listed(redis_client):
+    """The outlet (a feature weighing 0.0) gets no list of its own: it would gather every
+    article of a site. Two reports from other outlets still make one story."""
+    index = new_index()
+    features = {"adeyemi": 10.0, "lagos": 8.0, "term:floodgates": 6.0}
+    for n, outlet in enumerate(["site:a.example", "site:b.example"]):
+        text = f"Report number {n} on Adeyemi, Lagos and the floodgates"
+        decision = index.classify(f"6{n:015d}", text, features=features | {outlet: 0.0})
+    assert decision.story == f"6{0:015d}"
+    listed = {key.decode() for key in redis_client.scan_iter(KEYS.story_feature("*"))}
+    assert listed == {KEYS.story_feature(f) for f in features}
+
+
 def test_the_index_forgets_beyond_its_window(redis_client, articles):
     """A copy two windows later is unique again; every index key expires but the counter."""
     from workers.state.dedup_index import IndexConfig

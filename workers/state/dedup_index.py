@@ -280,7 +280,8 @@ class DedupIndex:
         read: dict[str, list[list[str]]] = {policy.BAND: [], policy.FAMILY: [], policy.STORY: []}
         for kind, reply in zip(kinds, pipe.execute(), strict=True):
             read[kind].append(encoding.ids(reply))
-        shared = policy.story_candidates(probe.features, read[policy.STORY], self._story.candidates)
+        listed = stories.listed_features(probe.features)
+        shared = policy.story_candidates(listed, read[policy.STORY], self._story.candidates)
         return policy.found_ids(probe.article_id, read[policy.BAND], read[policy.FAMILY], shared)
 
     def _load(self, found: dict[str, set[str]]) -> list[Earlier]:
@@ -333,7 +334,10 @@ class DedupIndex:
         return [self._keys.dedup_family(name) for name in probe.families]
 
     def _feature_keys(self, probe: Probe) -> list[str]:
-        return [self._keys.story_feature(name) for name in probe.features]
+        """The lists of the article's weighted features: one weighing 0.0 (its outlet) is
+        compared only on the articles found, never listed nor read."""
+        listed = stories.listed_features(probe.features)
+        return [self._keys.story_feature(name) for name in listed]
 
     def _doc_ttl(self) -> float:
         return 2 * self._index.window + self._index.clock_margin
