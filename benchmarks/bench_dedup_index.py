@@ -25,13 +25,10 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import shutil
 import statistics
 import string
 import sys
-import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +36,10 @@ import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.private_redis import private_redis
 from pipelines.dedup import minhash as dedup
 from pipelines.dedup.encoding import DECISION_PIECES, SIGNATURE_PIECES, SKETCH_PIECES, pieces
 from workers.keys import Keys
-from workers.runtime.embedded import EmbeddedRedis
 from workers.state.dedup_index import DedupIndex, IndexConfig
 
 KEYS = Keys("bench")
@@ -50,20 +47,6 @@ CONFIG = dedup.DedupConfig()
 CHUNK = 2000  # documents per loading pipeline
 #: The packed sketch of a 400-word text (396 shingles), as ``random_texts`` makes them.
 SKETCH_BYTES = len(dedup.pack_sketch(dedup.shingle_sketch(" ".join(map(str, range(400))), CONFIG)))
-
-
-@contextmanager
-def private_redis():
-    home = Path(tempfile.mkdtemp(prefix="nf-bench-dedup-"))
-    server = EmbeddedRedis(home)
-    server.start()
-    try:
-        client = redis.Redis.from_url(server.url)
-        client.config_set("appendonly", "no")  # memory and cost, not disk, are measured
-        yield client
-    finally:
-        server.stop()
-        shutil.rmtree(home, ignore_errors=True)
 
 
 def load(client: redis.Redis, index: DedupIndex, start: int, stop: int, rng: random.Random) -> None:
@@ -180,7 +163,7 @@ def measure(client: redis.Redis, baseline: int, size: int) -> dict[str, Any]:
 
 def run(sizes: list[int], sample: int, buckets: int) -> list[dict[str, Any]]:
     rows = []
-    with private_redis() as client:
+    with private_redis("dedup", persist=False) as client:
         index = DedupIndex(client, KEYS, CONFIG, IndexConfig(band_buckets=buckets))
         baseline = int(client.info("memory")["used_memory"])
         rng, text_rng, loaded = random.Random(7), random.Random(8), 0

@@ -20,11 +20,8 @@ Story quality is measured by benchmarks/bench_stories.py.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
-import tempfile
 from collections import Counter, defaultdict
-from contextlib import contextmanager
 from pathlib import Path
 
 import redis
@@ -32,6 +29,7 @@ import redis
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.dedup_labelled_set import Item, build, fillers, same_topic_pairs
+from benchmarks.private_redis import private_redis
 from pipelines.article import Source
 from pipelines.dedup.minhash import (
     DedupConfig,
@@ -41,22 +39,9 @@ from pipelines.dedup.minhash import (
 )
 from pipelines.dedup.stories import StoryConfig, family_keys, story_features
 from workers.keys import Keys
-from workers.runtime.embedded import EmbeddedRedis
 from workers.state.dedup_index import DedupIndex
 
 CLASSES = ("duplicate", "near_duplicate", "revision", "unique")
-
-
-@contextmanager
-def private_redis():
-    home = Path(tempfile.mkdtemp(prefix="nf-bench-quality-"))
-    server = EmbeddedRedis(home)
-    server.start()
-    try:
-        yield redis.Redis.from_url(server.url)
-    finally:
-        server.stop()
-        shutil.rmtree(home, ignore_errors=True)
 
 
 def predicted(decision) -> str:
@@ -219,7 +204,7 @@ def main() -> None:
         "--between", type=int, default=300, help="same-folder articles before the revisions"
     )
     args = parser.parse_args()
-    with private_redis() as client:
+    with private_redis("quality") as client:
         run_dedup(client, DedupConfig(threshold=args.threshold))
         run_revisions_between(client, DedupConfig(threshold=args.threshold), args.between)
 

@@ -33,14 +33,10 @@ import json
 import logging
 import random
 import re
-import shutil
 import sys
-import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -52,10 +48,10 @@ import structlog
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.private_redis import private_redis
 from pipelines.article import Article, Entity, Source, utc_timestamp
 from pipelines.dedup import stories
 from pipelines.extract.extractor import extract
-from workers.runtime.embedded import EmbeddedRedis
 from workers.services import Services
 from workers.settings import Settings
 
@@ -98,20 +94,6 @@ class Base:
     sitename: str | None
     language: str | None
     entities: list[Entity]
-
-
-@contextmanager
-def private_redis() -> Iterator[redis.Redis]:
-    home = Path(tempfile.mkdtemp(prefix="nf-bench-memory-"))
-    server = EmbeddedRedis(home)
-    server.start()
-    try:
-        client = redis.Redis.from_url(server.url)
-        client.config_set("appendonly", "no")  # memory, not disk, is measured
-        yield client
-    finally:
-        server.stop()
-        shutil.rmtree(home, ignore_errors=True)
 
 
 def load_bases(limit: int | None) -> list[Base]:
@@ -296,7 +278,7 @@ def main() -> None:
         f"in {time.monotonic() - started:.0f} s"
     )
     results = []
-    with private_redis() as client:
+    with private_redis("memory", persist=False) as client:
         settings = Settings(prefix="bench")
         services = Services(settings, client)
         baseline = int(client.info("memory")["used_memory"])

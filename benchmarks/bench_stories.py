@@ -26,11 +26,7 @@ import argparse
 import dataclasses
 import itertools
 import random
-import shutil
 import sys
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,11 +35,11 @@ import redis
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.dedup_labelled_set import SHARED, eval_articles
+from benchmarks.private_redis import private_redis
 from pipelines.article import Article, Source
 from pipelines.dedup.minhash import DedupConfig
 from pipelines.dedup.stories import StoryConfig
 from workers.keys import Keys
-from workers.runtime.embedded import EmbeddedRedis
 from workers.stages.dedup import classify_article
 from workers.state.dedup_index import DedupIndex
 
@@ -120,18 +116,6 @@ class Score:
     @property
     def recall(self) -> float:
         return self.tp / max(1, self.tp + self.fn)
-
-
-@contextmanager
-def private_redis() -> Iterator[redis.Redis]:
-    home = Path(tempfile.mkdtemp(prefix="nf-bench-stories-"))
-    server = EmbeddedRedis(home)
-    server.start()
-    try:
-        yield redis.Redis.from_url(server.url)
-    finally:
-        server.stop()
-        shutil.rmtree(home, ignore_errors=True)
 
 
 def story_articles() -> list[tuple[str, Article]]:
@@ -264,7 +248,7 @@ def main() -> None:
     halves = {"dev": half_articles(named, dev), "held-out": half_articles(named, held_out)}
     print(f"dev events: {sorted(dev)}\nheld-out events: {sorted(held_out)}")
     base = StoryConfig()
-    with private_redis() as client:
+    with private_redis("stories") as client:
         print(f"\ncurrent settings: {base}")
         for half, articles in halves.items():
             scores = run(client, articles, base, args.orders)
