@@ -96,6 +96,12 @@ _HEAD_LABELS = {
     # editions of a product ("Chromecast Ultra", "MacBook Pro").
     **dict.fromkeys(("index", "composite", "pro", "ultra", "mini", "max", "lite"), "PRODUCT"),
 }
+#: Words of a sports club's name: "FC Porto", "Manchester United", "Penn State" are
+#: organisations, though the model reads many as people; no person's name has them.
+_CLUB_WORDS = frozenset({"fc", "afc", "cf", "united", "state"})
+_CLUB_PREFIXES = frozenset({"fc", "afc", "cf"})
+#: Last words of a compass-named thing that is no region: "the West Division" of a league.
+_NOT_REGION_HEADS = frozenset({"division", "conference"})
 # A model number as the last word: "Stadia RDR2", "Galaxy S10", "Airbus A380".
 _MODEL_NUMBER_RE = re.compile(r"\s[A-Za-z]+\d+[A-Za-z]?$")
 # Named storms: the model reads "Storm Maren" as a person.
@@ -307,7 +313,8 @@ def repair_label(label: str, name: str, groups: list[_Group], gazetteer: Gazette
     """The voted label corrected by the name's last word, its context and the gazetteer.
 
     A "person" or "organisation" whose last word names a kind of thing ("Davis Cup",
-    "Quay Street") is that kind (see ``_HEAD_LABELS``). A one-word "person" mostly written
+    "Quay Street") is that kind (see ``_HEAD_LABELS``); a club's words ("FC Porto",
+    "Manchester United", "Penn State") make an organisation. A one-word "person" mostly written
     after "the" ("the Duma") is an organisation; a person or organisation mostly written
     after "in", "near"... ("in Brackwater", "at Hollins Ford") a place; a name the
     gazetteer knows is a GPE unless it is a person's name here ("Jackson" with "Michael
@@ -339,14 +346,15 @@ def _compass_region(name: str) -> bool:
     ("the West Midlands", "West Bank", "Northern Cape"): a region people live in and vote
     in, not a part of a continent ("East Asia"), a sea ("North Sea") or an ocean."""
     words = name.split()
-    if len(words) < 2 or not words[0].istitle() or not all(w[0].isupper() for w in words[1:]):
-        return False
+    if len(words) != 2 or not words[0].istitle() or not words[1][0].isupper():
+        return False  # "Eastern Equine Encephalitis" is no region
     compass = words[0].lower().removesuffix("ern")
-    rest = " ".join(words[1:]).lower()
+    rest = words[1].lower()
     return (
         compass in _COMPASS_WORDS
         and rest not in _CONTINENTS_AND_OCEANS
-        and words[-1].lower() not in _HEAD_LABELS
+        and rest not in _HEAD_LABELS
+        and rest not in _NOT_REGION_HEADS
     )
 
 
@@ -364,7 +372,8 @@ def _kind_by_words(name: str, gazetteer: Gazetteer | None) -> str | None:
         return "GPE"
     if any(word.isalpha() and word.islower() and word not in _NAME_JOINERS for word in words):
         return "WORK_OF_ART"
-    return _HEAD_LABELS.get(words[-1].lower())
+    club = words[0].lower() in _CLUB_PREFIXES or words[-1].lower() in _CLUB_WORDS
+    return _HEAD_LABELS.get(words[-1].lower(), "ORG" if club else None)
 
 
 def _written_as_a_place(label: str, group: _Group) -> bool:
@@ -435,21 +444,32 @@ def _agree_with_people(groups: dict[str, _Group], gazetteer: Gazetteer | None) -
             group.votes = Counter({"PERSON": group.count})
 
 
-def _person_clusters(groups: dict[str, _Group]) -> list[tuple[list[_Group], list[_Group]]]:
+def _person_clusters(
+    groups: dict[str, _Group], gazetteer: Gazetteer | None = None
+) -> list[tuple[list[_Group], list[_Group]]]:
     """Full names of one person clustered, each with the bare surnames that join it.
 
     A cluster is (full-name groups, bare-surname groups). Full names join when their
     surnames are equal and first names compatible; a bare surname joins when exactly one
-    cluster has that surname and the bare name is not a place or a nationality.
+    cluster has that surname and the bare name is not a place or a nationality. With a
+    gazetteer, a "place" it does not know, never written after "in" or "near", is the
+    person's surname misread ("that Fleck would prefer" after "Coach P.J. Fleck").
     """
     by_surname = _cluster_full_names(groups)
     for folded, group in groups.items():
         clusters = by_surname.get(folded, [])
         if len(clusters) != 1 or group.tokens != 1:
             continue  # no such person, or two ("Carla Brandt", "Otto Brandt"): left alone
-        if vote_label(group.votes, group.single_token) not in _NOT_A_SURNAME:
+        label = vote_label(group.votes, group.single_token)
+        if label not in _NOT_A_SURNAME or _misread_surname(label, group, gazetteer):
             clusters[0][2].append(group)
     return [(full, bare) for clusters in by_surname.values() for _, full, bare in clusters]
+
+
+def _misread_surname(label: str, group: _Group, gazetteer: Gazetteer | None) -> bool:
+    if label != "GPE" or gazetteer is None or group.after_in:
+        return False
+    return not _known_place(_pick_name(group.forms), gazetteer)
 
 
 def _acronym_clusters(
@@ -541,7 +561,7 @@ def merge_mentions(
     groups = _group_mentions(mentions, gazetteer)
     _agree_with_people(groups, gazetteer)
     merged: set[int] = set()
-    clusters = _person_clusters(groups)
+    clusters = _person_clusters(groups, gazetteer)
     for full, bare in clusters:
         merged.update(id(group) for group in full + bare)
     clusters += _acronym_clusters(groups, merged)

@@ -3,9 +3,11 @@
 Only the model is held in a class (:class:`EntityRecognizer`, one per worker process):
 it skips texts that are not English, reads the text in chunks, checks the headline's
 mentions against the body, and adds the gazetteer's places that NER missed after a word
-like "in" or "of" ("the eastern city of Donetsk"), in a dateline ("VIENNA —") or as a
-postal code ("Harrisburg, PA"). The words around a span say more than the small model
-reads in them: a name before "browser" or "models" is a product, and common words (from
+like "in" or "of" ("the eastern city of Donetsk"), in a dateline ("VIENNA —", or any
+"ST. ALDEN, N.Y. —") or as a postal code ("Harrisburg, PA"). Names on Title Case lines of
+the body (other stories' headlines) count only when the rest of the text names them too.
+The words around a span say more than the small model reads in them: "X, a village" is
+a place, a name before "browser" or "models" is a product, and common words (from
 the model's own lemmatizer tables, :mod:`pipelines.entities.lexicon`) alone on a line
 ("Next Story") or shouted ("ATTEND") are no names. Names and keys are in
 :mod:`pipelines.entities.names`, the merge of mentions into entities in
@@ -129,6 +131,8 @@ class _Reading:
 
     mentions: list[tuple[str, str, str]]
     lowercase: Counter[str] = field(default_factory=Counter)
+    #: Names (not places) on the piece's Title Case lines: other stories' headlines.
+    headlines: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -206,10 +210,12 @@ class EntityRecognizer:
         for plan in plans:
             body: list[Mention] = []
             lowercase: Counter[str] = Counter()
+            heading: list[Mention] = []
             for reading in (next(readings) for _ in plan.body):
                 body += reading.mentions
+                heading += reading.headlines
                 lowercase.update(reading.lowercase)
-            heading: list[Mention] = [m for _ in plan.heading for m in next(readings).mentions]
+            heading += [m for _ in plan.heading for m in next(readings).mentions]
             mentions = confirmed_by_body(heading, body) + body
             merged = merge_mentions(mentions, self.gazetteer, lowercase)
             recognitions.append(Recognition(merged, plan.note))
@@ -256,15 +262,25 @@ class EntityRecognizer:
         # The piece is the doc's text, which spaCy would build anew from the tokens.
         docs = self.nlp.pipe(pieces, batch_size=self.batch_size)
         for piece, doc in zip(pieces, docs, strict=True):
-            ents = doc.ents  # built anew (a Span per entity) on each access
+            ents: Sequence[Span] = doc.ents  # built anew (a Span per entity) on each access
+            datelines: list[Span] = []
+            if self.gazetteer is not None:
+                datelines = _datelines(doc, ents, piece, self.gazetteer)
+                ents = [ent for ent in ents if not any(_inside(ent, d) for d in datelines)]
             found = _entity_mentions(ents, piece, self.lexicon)
+            found += [(span.start, (span.text, "GPE", "")) for span in datelines]
             if self.gazetteer is not None:
                 taken = {i for ent in ents for i in range(ent.start, ent.end)}
+                taken.update(i for span in datelines for i in range(span.start, span.end))
                 found += _missed_places(doc, ents, taken, self.gazetteer)
-                found += _datelines(doc, taken, piece, self.gazetteer)
             found.sort()
             lowercase = Counter(token.text for token in doc if token.is_lower and token.is_alpha)
-            yield _Reading([mention for _, mention in found], lowercase)
+            lines = _headline_lines(piece, self.lexicon)
+            reading = _Reading([], lowercase)
+            for start, mention in found:
+                aside = mention[1] != "GPE" and _on_a_line(doc[start].idx, lines)
+                (reading.headlines if aside else reading.mentions).append(mention)
+            yield reading
 
 
 def _entity_mentions(
@@ -281,7 +297,7 @@ def _entity_mentions(
             before = before_of[ent.start - 1]
         before_of[ent.end] = before
         label = "PRODUCT" if ent.start in products else ent.label_
-        if label in _NAMED_AFTER_A_PLACE_NOUN and _after_a_place_noun(ent.doc, ent.start):
+        if _named_as_a_town(label, ent):
             label = "GPE"
         if label in KEPT_LABELS and not _misread_words(ent, text, lexicon):
             found.append((ent.start, (ent.text, label, before)))
@@ -301,6 +317,18 @@ _NAMED_AFTER_A_PLACE_NOUN = frozenset(
 )
 
 
+#: Labels the model gives a town it does not know, written before ", a village"; not a
+#: location ("Braunau am Inn, a town": the model's "Inn" is the river's name).
+_MISREAD_TOWN_LABELS = _NAMED_AFTER_A_PLACE_NOUN - {"LOC"}
+
+
+def _named_as_a_town(label: str, ent: Span) -> bool:
+    """Whether a place noun around the span says it is a town: "the town of X", "X, a village"."""
+    if label in _NAMED_AFTER_A_PLACE_NOUN and _after_a_place_noun(ent.doc, ent.start):
+        return True
+    return label in _MISREAD_TOWN_LABELS and _before_a_place_noun(ent.doc, ent.start, ent.end)
+
+
 def _after_a_place_noun(doc: Doc, start: int) -> bool:
     """Whether the span at ``start`` follows a lower-case :data:`PLACE_NOUNS` word and "of"."""
     return (
@@ -309,6 +337,31 @@ def _after_a_place_noun(doc: Doc, start: int) -> bool:
         and doc[start - 2].is_lower
         and doc[start - 2].text in PLACE_NOUNS
     )
+
+
+#: Words after "X, a village": where the place is ("southwest of", "in"), or the clause ends.
+_AFTER_AN_APPOSITIVE_PLACE = frozenset({"of", "in", "near", "on", "outside", "just", "about"})
+
+
+def _before_a_place_noun(doc: Doc, start: int, end: int) -> bool:
+    """Whether the span from ``start`` to ``end`` is followed by ", a village ..." (or "a small
+    town"): the place noun ends its phrase, so it is what the span is, not a word before
+    another noun ("Brown, a city official" is a person)."""
+    if end + 2 >= len(doc) or doc[end].text != "," or doc[end + 1].lower_ not in ("a", "an"):
+        return False
+    before = doc[start - 1] if start else None
+    if before is not None and before.is_lower and before.lower_ not in PLACE_CUES:
+        return False  # the end of a longer name: "Inn" of "Braunau am Inn, a town"
+    for i in (end + 2, end + 3):
+        if i < len(doc) and doc[i].is_lower and doc[i].text in PLACE_NOUNS:
+            after = doc[i + 1] if i + 1 < len(doc) else None
+            return (
+                after is None
+                or after.is_punct
+                or after.lower_ in _AFTER_AN_APPOSITIVE_PLACE
+                or after.lower_.endswith(("north", "south", "east", "west"))
+            )
+    return False
 
 
 def _misread_words(ent: Span, text: str, lexicon: Lexicon) -> bool:
@@ -424,21 +477,70 @@ def _region_code(token: Token, gazetteer: Gazetteer) -> Span | None:
 #: A dateline: up to three words in capitals that open a line, then a dash, a colon or
 #: a bracket ("VIENNA — The house...", "NEW DELHI: Their...", "KYIV (Reuters) -").
 _DATELINE_RE = re.compile(r"^[ \t]*([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2})[ \t]*[—–:(,-]", re.M)
+#: A dateline naming its region in short ("BUFFALO, N.Y. —", "ST. JOSEPH, Mich. (AP)"):
+#: a town too small for the gazetteer, and still a place.
+_DATELINE_REGION_RE = re.compile(
+    r"^[ \t]*([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}), "
+    r"(?:[A-Z][a-z]{1,4}\.|(?:[A-Z]\.){2}|[A-Z]{2})[ \t]*[—–(-]",
+    re.M,
+)
 
 
-def _datelines(
-    doc: Doc, taken: set[int], text: str, gazetteer: Gazetteer
-) -> list[tuple[int, tuple[str, str, str]]]:
-    """Known places in the datelines the model does not read, outside its spans:
-    (start token, (text, "GPE", ""))."""
-    found = []
-    for match in _DATELINE_RE.finditer(text):
+def _datelines(doc: Doc, ents: Sequence[Span], text: str, gazetteer: Gazetteer) -> list[Span]:
+    """The places of the text's datelines: a known place, or any name followed by its
+    region's short form. The model's spans inside a dateline are misreadings ("BUFFALO" as
+    a nationality, "ST" of "ST. JOSEPH" alone) and give way; one running past it wins."""
+    found: list[Span] = []
+    for match in (*_DATELINE_REGION_RE.finditer(text), *_DATELINE_RE.finditer(text)):
         span = doc.char_span(match.start(1), match.end(1))
-        if span is None or taken.intersection(range(span.start, span.end)):
+        if span is None or len(span.text) < 4 or any(_inside(s, span) for s in found):
             continue
-        if len(span.text) >= 4 and gazetteer.lookup(fold(span.text)) is not None:
-            found.append((span.start, (span.text, "GPE", "")))
+        if any(e.start < span.end and span.start < e.end and not _inside(e, span) for e in ents):
+            continue
+        if match.re is _DATELINE_REGION_RE or gazetteer.lookup(fold(span.text)) is not None:
+            found.append(span)
     return found
+
+
+def _inside(span: Span, outer: Span) -> bool:
+    return outer.start <= span.start and span.end <= outer.end
+
+
+#: A word of a Title Case line: capitalised, or a number, or short ("of", "in", "a").
+_TITLE_WORD_RE = re.compile(r"^[\W\d]*(?:[A-Z\d]|\w{1,3}\W*$)")
+_CAPITALISED_RE = re.compile(r"^\W*[A-Z][a-z]")  # "Shot", not a ticker's "LOWE'S"
+_MIN_HEADLINE_WORDS = 4
+#: Capitalised common words a headline has ("Man Shot ... Dies"); a line of names has none.
+_MIN_COMMON_WORDS = 2
+
+
+def _headline_lines(text: str, lexicon: Lexicon) -> list[tuple[int, int]]:
+    """(start, end) of the text's lines that are headlines, not sentences: four or more
+    capitalised words, every longer word capitalised, two of them common words (a line of
+    names is no headline), no full stop at the end ("Man Shot at Gas Station Dies at
+    Hospital": links to other stories, where the model misreads most)."""
+    lines = []
+    start = 0
+    for line in text.split("\n"):
+        words = line.split()
+        if (
+            sum(_CAPITALISED_RE.match(word) is not None for word in words) >= _MIN_HEADLINE_WORDS
+            and not line.rstrip().endswith((".", "!", "?", ":", ";", '"', "”", ","))
+            and "©" not in line  # a credit line names its owner
+            and all(_TITLE_WORD_RE.match(word) for word in words)
+            and sum(map(lexicon.knows, _capitalised_words(words))) >= _MIN_COMMON_WORDS
+        ):
+            lines.append((start, start + len(line)))
+        start += len(line) + 1
+    return lines
+
+
+def _capitalised_words(words: list[str]) -> list[str]:
+    return [w.strip("'’\"“”()!?,") for w in words if w[0].isupper() and w[1:].islower()]
+
+
+def _on_a_line(char: int, lines: list[tuple[int, int]]) -> bool:
+    return any(start <= char < end for start, end in lines)
 
 
 def _load_ner(model: str) -> Language:

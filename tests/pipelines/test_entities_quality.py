@@ -209,8 +209,11 @@ def test_quality_floors_on_the_hand_gold(recognizer: EntityRecognizer, shared: P
     documents) PERSON P 0.95 R 0.98 (0.86/0.98; 0.81/0.95), ORG P 0.81 R 0.81
     (0.67/0.80; 0.54/0.78), GPE P 0.96 R 0.97 (0.96/0.93; 0.96/0.87); held-out (17)
     PERSON 0.88/0.95 (0.80/0.97; 0.73/0.95), ORG 0.73/0.82 (0.70/0.82; 0.66/0.82), GPE
-    0.88/0.90 (0.88/0.90; 0.87/0.88). No person split inside a document, and no person
-    given two keys across documents (Yanukovych/Yanukovich had two before issue 4).
+    0.88/0.90 (0.88/0.90; 0.87/0.88). The fourth round grew dev to 49 documents (14
+    eval texts annotated before its rules: sport, business, local news); on all 49 it
+    measured PERSON 0.94/0.97, ORG 0.81/0.74, GPE 0.92/0.97 (before its rules 0.91/0.97,
+    0.79/0.73, 0.90/0.95). No person split inside a document, and no person given two
+    keys across documents (Yanukovych/Yanukovich had two before issue 4).
     """
     from pipelines.entities.scoring import SPLITS, Score, score_document, split_of
 
@@ -219,7 +222,7 @@ def test_quality_floors_on_the_hand_gold(recognizer: EntityRecognizer, shared: P
     for doc, text in _gold_texts(shared).items():
         score_document(scores[split_of(gold[doc])], doc, gold[doc], recognizer(text))
     floors = {
-        "dev": {"PERSON": (0.93, 0.96), "ORG": (0.79, 0.79), "GPE": (0.95, 0.95)},
+        "dev": {"PERSON": (0.92, 0.95), "ORG": (0.79, 0.72), "GPE": (0.90, 0.95)},
         "held-out": {"PERSON": (0.86, 0.93), "ORG": (0.72, 0.80), "GPE": (0.86, 0.89)},
     }
     for split, score in scores.items():

@@ -1,0 +1,92 @@
+"""Entities told by the page's layout and a name's own words (issue 14, fourth round):
+datelines that name their region in short, other stories' headlines on Title Case lines,
+"X, a village", sports clubs, and compass words before no region. Invented texts and
+mentions throughout."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.entities.gazetteer import default_gazetteer
+from pipelines.entities.merge import merge_mentions
+from pipelines.entities.recognizer import EntityRecognizer
+from tests.pipelines.entity_helpers import by_key, only
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return default_gazetteer()
+
+
+def test_a_dateline_with_its_region_in_short_is_one_place(recognizer: EntityRecognizer) -> None:
+    """ "ST. ALDEN, N.Y. —" names one town, though too small for the gazetteer; the model's
+    "ST" and "ALDEN" give way to it."""
+    entities = recognizer("ST. ALDEN, N.Y. — A ferry ran aground near the harbour on Tuesday.")
+    assert only(entities, "gpe:st-alden").label == "GPE"
+    assert "gpe:st" not in by_key(entities) and "gpe:alden" not in by_key(entities)
+
+
+def test_a_town_before_a_village_noun_is_a_place(recognizer: EntityRecognizer) -> None:
+    """ "Millbrook, a village southwest of Ithaca" and "Ashgrove, a town in Kent" are places,
+    whatever the model read in them; "Pell, a city official" stays a person."""
+    entities = recognizer(
+        "Karl Dorn, 55, of Millbrook, a village southwest of Ithaca, pleaded guilty on Monday. "
+        "Ms. Ruth Pell of Ashgrove, a town in Kent, said the bakery would close. "
+        "Ruth Pell, a city official, said so too."
+    )
+    assert only(entities, "gpe:millbrook").label == "GPE"
+    assert only(entities, "gpe:ashgrove").label == "GPE"
+    assert only(entities, "person:pell").label == "PERSON"
+
+
+def test_other_stories_headlines_name_only_what_the_body_names(
+    recognizer: EntityRecognizer,
+) -> None:
+    """A Title Case line between paragraphs is a link to another story: its "Man Shot" is
+    a misreading unless the body names it too; its places stay, and a line of names is
+    no headline."""
+    entities = recognizer(
+        "Police said the driver was arrested on Friday.\n\n"
+        "Man Shot at Harbour Cafe Dies at Hospital\n\n"
+        "The driver, Owen Fitch, was released on bail.\n\n"
+        "Help Shape the Future of Public Transit in Leeds\n\n"
+        "Fitch said he would appeal.\n\n"
+        "Ingrid Calloway, Tomas Vell"
+    )
+    names = {entity.name for entity in entities}
+    assert "Man Shot" not in names and "Future of Public Transit" not in names
+    assert only(entities, "gpe:leeds").label == "GPE"
+    assert only(entities, "person:fitch").name == "Owen Fitch"
+    assert only(entities, "person:calloway").label == "PERSON"
+
+
+@pytest.mark.parametrize("club", ["FC Alden", "Brackwater United", "Carrow State"])
+def test_a_clubs_words_make_it_an_organisation(club: str, gazetteer) -> None:
+    """ "FC", "United" and "State" (a university's teams) name clubs, which the model
+    often reads as people."""
+    [entity] = merge_mentions([(club, "PERSON"), (club, "PERSON")], gazetteer)
+    assert entity.label == "ORG"
+
+
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [
+        ("Eastern Equine Encephalitis", "LOC"),  # a disease, not a region
+        ("West Division", "LOC"),  # of a league
+        ("West Midlands", "GPE"),
+    ],
+)
+def test_a_compass_word_and_one_name_make_a_region(name: str, label: str, gazetteer) -> None:
+    """A compass word and one capitalised name read as a location is a region; more words,
+    or a league's division, are not."""
+    [entity] = merge_mentions([(name, "LOC"), (name, "LOC")], gazetteer)
+    assert entity.label == label
+
+
+def test_a_surname_misread_as_an_unknown_place_joins_its_person(gazetteer) -> None:
+    """ "Fleck" read as a place the gazetteer does not know is P.J. Fleck's surname; one
+    written after "in" stays a place apart."""
+    [fleck] = merge_mentions([("P.J. Fleck", "PERSON"), ("Fleck", "GPE", "that")], gazetteer)
+    assert (fleck.label, fleck.count) == ("PERSON", 2)
+    apart = merge_mentions([("Ora Fenwick", "PERSON"), ("Fenwick", "GPE", "in")], gazetteer)
+    assert sorted(e.label for e in apart) == ["GPE", "PERSON"]
