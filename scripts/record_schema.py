@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from pipelines.article import DUPLICATE, NEAR_DUPLICATE, SCHEMA_VERSION, UNIQUE, Article
-from pipelines.entities.merge import KEPT_LABELS
+from pipelines.entities.mentions import KEPT_LABELS
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "docs" / "record.schema.json"
 

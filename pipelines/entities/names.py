@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # annotations only: the recognizer passes its gazetteer in
     from pipelines.entities.gazetteer import Gazetteer
 
 #: Labels of places: keyed by the gazetteer's canonical name, and (see
-#: :func:`pipelines.entities.merge.vote_label`) preferred to ORG for a single-token name.
+#: :func:`pipelines.entities.labels.vote_label`) preferred to ORG for a single-token name.
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 
 # Titles stripped from the front of any mention, and those (ambiguous: "General Motors",

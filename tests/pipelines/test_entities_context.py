@@ -232,7 +232,7 @@ def test_datelines_and_postal_codes_are_places(recognizer: EntityRecognizer) -> 
 def _kept_spans(recognizer: EntityRecognizer, text: str, spans: list[tuple[str, str]]):
     """The mentions kept of the given (text, label) spans, set on the model's own Doc of
     ``text`` (the spans the small model gives on some pages, where it gives them)."""
-    from pipelines.entities.recognizer import _entity_mentions
+    from pipelines.entities.context import entity_mentions
 
     doc = recognizer.nlp.make_doc(text)
     ents = []
@@ -240,7 +240,7 @@ def _kept_spans(recognizer: EntityRecognizer, text: str, spans: list[tuple[str, 
         start = text.index(words)
         ents.append(doc.char_span(start, start + len(words), label=label))
     doc.ents = ents
-    return [mention[:2] for _, mention in _entity_mentions(doc.ents, text, recognizer.lexicon)]
+    return [mention[:2] for _, mention in entity_mentions(doc.ents, text, recognizer.lexicon)]
 
 
 def test_page_lines_titles_and_shouted_words_are_not_names(

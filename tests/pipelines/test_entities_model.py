@@ -135,7 +135,7 @@ def test_seed_crimea_is_one_place(recognizer: EntityRecognizer, path: Path) -> N
 
 def test_headline_entities_need_the_body_to_name_them():
     """A headline span the body never names is dropped; one it names (or its surname) stays."""
-    from pipelines.entities.recognizer import confirmed_by_body
+    from pipelines.entities.headlines import confirmed_by_body
 
     heading = [("Varga Opens Harbour Talks", "PERSON"), ("Varga", "PERSON"), ("Port Alden", "GPE")]
     body = [("Ilona Varga", "PERSON"), ("Port Alden", "GPE")]

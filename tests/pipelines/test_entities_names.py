@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pipelines.article import Entity
-from pipelines.entities.merge import merge_mentions, vote_label
+from pipelines.entities.labels import vote_label
+from pipelines.entities.merge import merge_mentions
 from pipelines.entities.names import (
     clean_surface,
     entity_key,

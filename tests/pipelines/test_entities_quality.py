@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from pipelines.entities.gazetteer import default_gazetteer
+from pipelines.entities.labels import repair_label
 from pipelines.entities.language import detect_language, primary_subtag
-from pipelines.entities.merge import merge_mentions, repair_label
+from pipelines.entities.merge import merge_mentions
 from pipelines.entities.names import (
     entity_key,
     fold,
@@ -159,9 +160,9 @@ def test_gazetteer_and_context_repair_labels(gazetteer) -> None:
 
 
 def merge_groups_of(mentions):
-    from pipelines.entities.merge import _group_mentions
+    from pipelines.entities.mentions import group_mentions
 
-    return list(_group_mentions(mentions).values())
+    return list(group_mentions(mentions).values())
 
 
 def test_acronym_joins_the_name_it_spells() -> None:

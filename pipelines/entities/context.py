@@ -1,0 +1,174 @@
+"""The words around the model's spans, which say more than the small model reads in them.
+
+Each span gets the word before it (a name coordinated with a mention, "in Kharkiv,
+Luhansk and Donetsk", shares that mention's); a place noun around it makes it a town
+("the town of X", "X, a village"), a word like "browser" or "models" after it a product,
+and common words (from the model's own lemmatizer tables,
+:mod:`pipelines.entities.lexicon`) alone on a line ("Next Story") or shouted ("ATTEND")
+are no names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from pipelines.entities.language import english_stop_words
+from pipelines.entities.lexicon import Lexicon
+from pipelines.entities.mentions import KEPT_LABELS
+from pipelines.entities.names import is_whole_title
+
+if TYPE_CHECKING:  # annotations only: spaCy is imported lazily, when a model is loaded
+    from spacy.tokens import Doc, Span
+
+#: Words after which a place the gazetteer knows is read as one even when NER missed it
+#: ("the eastern city of Donetsk", :mod:`pipelines.entities.missed_places`); a sentence's
+#: first word ("Reading the report") is not.
+PLACE_CUES = frozenset({"in", "at", "near", "from", "of", "to", "into", "outside", "across"})
+#: A name after one of these, right after a mention, shares that mention's word before:
+#: "in Kharkiv, Luhansk and Donetsk" are all "in".
+COORDINATORS = frozenset({"and", "or", ","})
+
+
+def entity_mentions(
+    ents: Sequence[Span], text: str, lexicon: Lexicon
+) -> list[tuple[int, tuple[str, str, str]]]:
+    """(start token, (text, label, word before)) of each kept span of the model's; an
+    organisation or person written as a product ("the Chrome browser") is a PRODUCT."""
+    found: list[tuple[int, tuple[str, str, str]]] = []
+    before_of: dict[int, str] = {}  # end token of a span -> its word before
+    products = _product_spans(ents)
+    for ent in ents:
+        before = _word_before(ent.doc, ent.start)
+        if before in COORDINATORS and ent.start - 1 in before_of:
+            before = before_of[ent.start - 1]
+        before_of[ent.end] = before
+        label = "PRODUCT" if ent.start in products else ent.label_
+        if _named_as_a_town(label, ent):
+            label = "GPE"
+        if label in KEPT_LABELS and not _misread_words(ent, text, lexicon):
+            found.append((ent.start, (ent.text, label, before)))
+    return found
+
+
+#: Nouns of a kind of settlement or region: "the town of X", "the harbour district of X"
+#: name a place X, whatever the model read in it (a person, a building, a company).
+PLACE_NOUNS = frozenset(
+    {"city", "town", "village", "hamlet", "district", "suburb", "county", "province"}
+    | {"region", "state", "municipality", "borough", "island", "capital"}
+)
+#: Labels the model gives to a town it does not know ("the district of Carrowby" as a
+#: nationality); no nationality is written after "the town of".
+_NAMED_AFTER_A_PLACE_NOUN = frozenset(
+    {"PERSON", "ORG", "FAC", "LOC", "NORP", "PRODUCT", "WORK_OF_ART"}
+)
+
+
+#: Labels the model gives a town it does not know, written before ", a village"; not a
+#: location ("Braunau am Inn, a town": the model's "Inn" is the river's name).
+_MISREAD_TOWN_LABELS = _NAMED_AFTER_A_PLACE_NOUN - {"LOC"}
+
+
+def _named_as_a_town(label: str, ent: Span) -> bool:
+    """Whether a place noun around the span says it is a town: "the town of X", "X, a village"."""
+    if label in _NAMED_AFTER_A_PLACE_NOUN and _after_a_place_noun(ent.doc, ent.start):
+        return True
+    return label in _MISREAD_TOWN_LABELS and _before_a_place_noun(ent.doc, ent.start, ent.end)
+
+
+def _after_a_place_noun(doc: Doc, start: int) -> bool:
+    """Whether the span at ``start`` follows a lower-case :data:`PLACE_NOUNS` word and "of"."""
+    return (
+        start >= 2
+        and doc[start - 1].text == "of"
+        and doc[start - 2].is_lower
+        and doc[start - 2].text in PLACE_NOUNS
+    )
+
+
+#: Words after "X, a village": where the place is ("southwest of", "in"), or the clause ends.
+_AFTER_AN_APPOSITIVE_PLACE = frozenset({"of", "in", "near", "on", "outside", "just", "about"})
+
+
+def _before_a_place_noun(doc: Doc, start: int, end: int) -> bool:
+    """Whether the span from ``start`` to ``end`` is followed by ", a village ..." (or "a small
+    town"): the place noun ends its phrase, so it is what the span is, not a word before
+    another noun ("Brown, a city official" is a person)."""
+    if end + 2 >= len(doc) or doc[end].text != "," or doc[end + 1].lower_ not in ("a", "an"):
+        return False
+    before = doc[start - 1] if start else None
+    if before is not None and before.is_lower and before.lower_ not in PLACE_CUES:
+        return False  # the end of a longer name: "Inn" of "Braunau am Inn, a town"
+    for i in (end + 2, end + 3):
+        if i < len(doc) and doc[i].is_lower and doc[i].text in PLACE_NOUNS:
+            after = doc[i + 1] if i + 1 < len(doc) else None
+            return (
+                after is None
+                or after.is_punct
+                or after.lower_ in _AFTER_AN_APPOSITIVE_PLACE
+                or after.lower_.endswith(("north", "south", "east", "west"))
+            )
+    return False
+
+
+def _misread_words(ent: Span, text: str, lexicon: Lexicon) -> bool:
+    """Common words the model read as a name: a shouted verb ("ATTEND the show"), the
+    rest of a title ("State" of "Secretary of State"), or a line of the page's own words
+    ("Next Story", "Ticker Security Last Change"): two or more common words alone on
+    their line; as a person's name only after a stop word ("Tom Brown" may be a byline).
+    """
+    name = ent.text
+    if len(ent) == 1 and name.isupper() and lexicon.only_a_verb_or_adjective(name):
+        return True
+    person = ent.label_ == "PERSON"
+    before_two = ent.doc[ent.start - 2].idx if ent.start >= 2 else None
+    if not person and before_two is not None and is_whole_title(text[before_two : ent.end_char]):
+        return True
+    words = [word for word in name.split() if word.isalpha()]
+    if len(words) < 2 or not all(map(lexicon.knows, words)):
+        return False
+    if person and words[0].lower() not in english_stop_words():
+        return False
+    line_start = text.rfind("\n", 0, ent.start_char) + 1
+    line_end = text.find("\n", ent.end_char) % (len(text) + 1)
+    around = text[line_start : ent.start_char] + text[ent.end_char : line_end]
+    return not any(c.isalnum() for c in around)
+
+
+def _word_before(doc: Doc, start: int) -> str:
+    """The lower-cased word before token ``start``, across an opening bracket or quote:
+    "the President (Obama)" has "president"."""
+    i = start - 1
+    while i >= 0 and (doc[i].is_left_punct or doc[i].is_quote) and i >= start - 2:
+        i -= 1
+    return doc[i].lower_ if i >= 0 else ""
+
+
+#: Nouns after a name that make it a product, not its maker: "the Chrome browser", "the
+#: Stadia port", "MacBook Air models". (Not "users" or "fans": "Twitter users".)
+PRODUCT_NOUNS = frozenset(
+    {"browser", "browsers", "app", "apps", "console", "consoles", "port", "lineup", "line-up"}
+    | {"smartphone", "smartphones", "phone", "phones", "handset", "handsets", "laptop"}
+    | {"laptops", "notebook", "notebooks", "tablet", "tablets", "model", "models", "keyboard"}
+    | {"chip", "chips", "processor", "processors", "headset", "headsets", "firmware"}
+)
+#: Words before a name that make it a product: "the 16-inch MacBook Pro".
+_PRODUCT_BEFORE = frozenset({"inch", "-inch", "inches"})
+_PRODUCT_OR_MAKER = frozenset({"ORG", "PERSON", "PRODUCT"})
+
+
+def _product_spans(ents: Sequence[Span]) -> set[int]:
+    """Start tokens of the organisation or person spans written as products: followed by
+    a :data:`PRODUCT_NOUNS` word, after a size in inches, or coordinated with such a span
+    ("MacBook Pro and MacBook Air models")."""
+    products: set[int] = set()
+    for ent in reversed(ents):  # the last of "X and Y models" is decided first
+        if ent.label_ not in _PRODUCT_OR_MAKER:
+            continue
+        doc = ent.doc
+        after = doc[ent.end].lower_ if ent.end < len(doc) else ""
+        before = doc[ent.start - 1].lower_ if ent.start else ""
+        coordinated = after in COORDINATORS and ent.end + 1 in products
+        if after in PRODUCT_NOUNS or before in _PRODUCT_BEFORE or coordinated:
+            products.add(ent.start)
+    return products

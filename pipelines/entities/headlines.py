@@ -1,0 +1,68 @@
+"""Headlines, where the small model misreads most: the article's title and other stories'.
+
+Title Case misleads the model ("Kerry Begins Talks" as one person): the title's names
+count only when the body names them too, and names on Title Case lines of the body (links
+to other stories) only when the rest of the text does.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.entities.lexicon import Lexicon
+from pipelines.entities.mentions import Mention
+from pipelines.entities.names import normalise_name
+
+#: A word of a Title Case line: capitalised, or a number, or short ("of", "in", "a").
+_TITLE_WORD_RE = re.compile(r"^[\W\d]*(?:[A-Z\d]|\w{1,3}\W*$)")
+_CAPITALISED_RE = re.compile(r"^\W*[A-Z][a-z]")  # "Shot", not a ticker's "LOWE'S"
+_MIN_HEADLINE_WORDS = 4
+#: Capitalised common words a headline has ("Man Shot ... Dies"); a line of names has none.
+_MIN_COMMON_WORDS = 2
+
+
+def headline_lines(text: str, lexicon: Lexicon) -> list[tuple[int, int]]:
+    """(start, end) of the text's lines that are headlines, not sentences: four or more
+    capitalised words, every longer word capitalised, two of them common words (a line of
+    names is no headline), no full stop at the end ("Man Shot at Gas Station Dies at
+    Hospital": links to other stories, where the model misreads most)."""
+    lines = []
+    start = 0
+    for line in text.split("\n"):
+        words = line.split()
+        if (
+            sum(_CAPITALISED_RE.match(word) is not None for word in words) >= _MIN_HEADLINE_WORDS
+            and not line.rstrip().endswith((".", "!", "?", ":", ";", '"', "”", ","))
+            and "©" not in line  # a credit line names its owner
+            and all(_TITLE_WORD_RE.match(word) for word in words)
+            and sum(map(lexicon.knows, _capitalised_words(words))) >= _MIN_COMMON_WORDS
+        ):
+            lines.append((start, start + len(line)))
+        start += len(line) + 1
+    return lines
+
+
+def _capitalised_words(words: list[str]) -> list[str]:
+    return [w.strip("'’\"“”()!?,") for w in words if w[0].isupper() and w[1:].islower()]
+
+
+def on_a_line(char: int, lines: list[tuple[int, int]]) -> bool:
+    return any(start <= char < end for start, end in lines)
+
+
+def confirmed_by_body(heading: list[Mention], body: list[Mention]) -> list[Mention]:
+    """The headline's mentions that the body also names (as a whole name or a surname).
+
+    Title Case headlines mislead the model ("Kerry Begins Talks" as one PERSON);
+    an entity the body never names is far more often such a misreading than news.
+    Without a body, the headline is all there is and is kept whole.
+    """
+    if not body:
+        return heading
+    names = {normalise_name(mention[0], mention[1]) for mention in body}
+    surnames = {name.split()[-1] for name in names if name}
+    return [
+        mention
+        for mention in heading
+        if (name := normalise_name(mention[0], mention[1])) in names or name in surnames
+    ]

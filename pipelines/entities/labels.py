@@ -1,0 +1,207 @@
+"""The label of an entity: its mentions' vote, repaired where the small model misreads.
+
+Each entity's label is the mentions' vote (a single word's GPE or LOC outweighs the
+model's fall-back ORG), repaired by the gazetteer, the words before its mentions and the
+name's own words: its last word ("Davis Cup", "Quay Street"), a club's words ("FC
+Porto"), a model number ("Galaxy S10"), a compass word ("the West Midlands"). The
+mentions of one name agree ("Ingrid Calloway" read as a facility is "Mayor Calloway").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping
+
+from pipelines.entities.gazetteer import Gazetteer
+from pipelines.entities.mentions import JOINING_WORDS, MentionGroup, known_place, pick_name
+from pipelines.entities.names import PLACE_LABELS, fold
+
+#: Tie-break of the label vote, most preferred first.
+LABEL_PRIORITY = (
+    "PERSON",
+    "GPE",
+    "ORG",
+    "LOC",
+    "NORP",
+    "FAC",
+    "EVENT",
+    "PRODUCT",
+    "WORK_OF_ART",
+    "LAW",
+)
+_PRIORITY = {label: rank for rank, label in enumerate(LABEL_PRIORITY)}
+
+# The last word of a name says what kind of thing it names ("Davis Cup", "Quay Street",
+# "Kelder Reservoir"), whatever label the model gave it; these kinds are never people or
+# organisations. (Only ORG and PERSON are relabelled, and not a place the gazetteer knows.)
+_HEAD_LABELS = {
+    **dict.fromkeys(
+        ("cup", "final", "finals", "championship", "championships", "tournament", "games"),
+        "EVENT",
+    ),
+    **dict.fromkeys(
+        ("olympics", "festival", "induction", "awards", "prix", "marathon", "summit"), "EVENT"
+    ),
+    **dict.fromkeys(("election", "elections", "war", "crisis", "expo", "show"), "EVENT"),
+    **dict.fromkeys(
+        ("street", "road", "avenue", "boulevard", "lane", "square", "bridge", "centre"), "FAC"
+    ),
+    **dict.fromkeys(
+        ("center", "hospital", "airport", "station", "stadium", "arena", "auditorium"), "FAC"
+    ),
+    **dict.fromkeys(("prison", "jail", "hotel", "tower", "building", "terminal"), "FAC"),
+    **dict.fromkeys(
+        ("river", "lake", "reservoir", "sea", "ocean", "bay", "mountain", "mountains"), "LOC"
+    ),
+    **dict.fromkeys(("valley", "canal", "forest", "desert", "peninsula", "gulf"), "LOC"),
+    **dict.fromkeys(("charter", "treaty", "constitution", "amendment"), "LAW"),
+    # Stock indexes ("Hang Seng Index", "Shanghai Composite"): traded, not organisations;
+    # editions of a product ("Chromecast Ultra", "MacBook Pro").
+    **dict.fromkeys(("index", "composite", "pro", "ultra", "mini", "max", "lite"), "PRODUCT"),
+}
+#: Words of a sports club's name: "FC Porto", "Manchester United", "Penn State" are
+#: organisations, though the model reads many as people; no person's name has them.
+_CLUB_WORDS = frozenset({"fc", "afc", "cf", "united", "state"})
+_CLUB_PREFIXES = frozenset({"fc", "afc", "cf"})
+#: Last words of a compass-named thing that is no region: "the West Division" of a league.
+_NOT_REGION_HEADS = frozenset({"division", "conference"})
+# A model number as the last word: "Stadia RDR2", "Galaxy S10", "Airbus A380".
+_MODEL_NUMBER_RE = re.compile(r"\s[A-Za-z]+\d+[A-Za-z]?$")
+
+#: Lower-case words that organisations' names have ("Reporters without Borders", "Banco
+#: de la Nación"); any other ("Jewels after Jewels") makes a title, not a name.
+_NAME_JOINERS = JOINING_WORDS | frozenset(
+    {"by", "with", "without", "from", "against", "upon", "under", "over", "a", "an", "or"}
+    | {"du", "des", "la", "le", "les", "da", "di", "del", "della", "do", "dos", "das", "y"}
+    | {"e", "et", "und", "von", "van", "der", "den", "het", "al", "el", "bin", "per", "pour"}
+)
+_COMPASS_WORDS = frozenset(
+    {"north", "south", "east", "west", "central", "northeast", "northwest", "southeast"}
+    | {"southwest", "north-east", "north-west", "south-east", "south-west"}
+)
+#: After a compass word, parts of the world that are no region of a country.
+_CONTINENTS_AND_OCEANS = frozenset(
+    {"africa", "america", "americas", "asia", "europe", "oceania", "antarctica", "pole"}
+    | {"atlantic", "pacific", "arctic", "antarctic", "mediterranean", "caribbean", "baltic"}
+)
+
+#: Labels of one-word names that the model gives to unknown towns ("in Gladstone" as a
+#: product); a single word written after "in" is a place whatever the label.
+_MISREAD_PLACE_LABELS = frozenset({"PERSON", "ORG", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT"})
+
+
+def vote_label(votes: Mapping[str, int], single_token: bool = False) -> str:
+    """The majority label; ties go PERSON > GPE > ORG > the rest.
+
+    The small model's ORG is its fall-back for a capitalised word it does not know
+    ("Crimea" is ORG in most contexts, GPE after "in"): for a single-token name that is
+    not an acronym, one GPE or LOC vote outweighs any number of ORG votes.
+    """
+    if single_token and votes.get("ORG") and any(votes.get(p) for p in PLACE_LABELS):
+        votes = {label: n for label, n in votes.items() if label != "ORG"}
+    return min(votes, key=lambda label: (-votes[label], _PRIORITY.get(label, len(_PRIORITY))))
+
+
+def repair_label(
+    label: str, name: str, groups: list[MentionGroup], gazetteer: Gazetteer | None
+) -> str:
+    """The voted label corrected by the name's last word, its context and the gazetteer.
+
+    A "person" or "organisation" whose last word names a kind of thing ("Davis Cup",
+    "Quay Street") is that kind (see ``_HEAD_LABELS``); a club's words ("FC Porto",
+    "Manchester United", "Penn State") make an organisation. A one-word "person" mostly written
+    after "the" ("the Duma") is an organisation; a person or organisation mostly written
+    after "in", "near"... ("in Brackwater", "at Hollins Ford") a place; a name the
+    gazetteer knows is a GPE unless it is a person's name here ("Jackson" with "Michael
+    Jackson" stays a person) or a city mostly written after "the"; a location named by a
+    compass word and a name ("the West Midlands") is a region, a GPE.
+    """
+    place = gazetteer.lookup(fold(name)) if gazetteer is not None else None
+    head = _kind_by_words(name, gazetteer)
+    if head and label in ("ORG", "PERSON") and place is None:
+        return head if head != "WORK_OF_ART" or label == "ORG" else label
+    alone = len(groups) == 1  # not a person's full name with its bare surname
+    count = sum(group.count for group in groups)
+    mostly_after_the = 2 * sum(group.after_the for group in groups) > count
+    if label == "PERSON" and alone and groups[0].tokens == 1 and mostly_after_the:
+        return "ORG"
+    if label not in ("PERSON", "NORP") and alone and 2 * groups[0].after_title > count:
+        return "PERSON"  # "Ms. Calloway" read as an organisation; not "hit-or-miss Taiwanese"
+    if alone and _written_as_a_place(label, groups[0]):
+        return "GPE"
+    if label == "LOC" and _compass_region(name):
+        return "GPE"
+    if place is None or label in ("GPE", "NORP") or (label == "PERSON" and not alone):
+        return label
+    return label if place.kind == "city" and mostly_after_the else "GPE"
+
+
+def _compass_region(name: str) -> bool:
+    """A name the model reads as a location that is a capitalised compass word and a name
+    ("the West Midlands", "West Bank", "Northern Cape"): a region people live in and vote
+    in, not a part of a continent ("East Asia"), a sea ("North Sea") or an ocean."""
+    words = name.split()
+    if len(words) != 2 or not words[0].istitle() or not words[1][0].isupper():
+        return False  # "Eastern Equine Encephalitis" is no region
+    compass = words[0].lower().removesuffix("ern")
+    rest = words[1].lower()
+    return (
+        compass in _COMPASS_WORDS
+        and rest not in _CONTINENTS_AND_OCEANS
+        and rest not in _HEAD_LABELS
+        and rest not in _NOT_REGION_HEADS
+    )
+
+
+def _kind_by_words(name: str, gazetteer: Gazetteer | None) -> str | None:
+    """The label a name's own words give it, or None: its last word ("Davis Cup"), a
+    model number ("Galaxy S10"), a compass word after a known place ("Yobe North", a
+    part of Yobe), or a lower-case word that joins no name's words ("Jewels after
+    Jewels": a title)."""
+    words = name.split()
+    if len(words) < 2:
+        return None
+    if _MODEL_NUMBER_RE.search(name):
+        return "PRODUCT"
+    if words[-1].lower() in _COMPASS_WORDS and known_place(" ".join(words[:-1]), gazetteer):
+        return "GPE"
+    if any(word.isalpha() and word.islower() and word not in _NAME_JOINERS for word in words):
+        return "WORK_OF_ART"
+    club = words[0].lower() in _CLUB_PREFIXES or words[-1].lower() in _CLUB_WORDS
+    return _HEAD_LABELS.get(words[-1].lower(), "ORG" if club else None)
+
+
+def _written_as_a_place(label: str, group: MentionGroup) -> bool:
+    """A person or organisation (not an acronym) mostly named after "in", "near"...: a
+    place. A name of two or more words needs two such mentions: "faith in Donald Trump"."""
+    if label not in _MISREAD_PLACE_LABELS or pick_name(group.forms).isupper():
+        return False
+    if label not in ("PERSON", "ORG") and group.tokens > 1:
+        return False  # "in Quay Street", "in Red Dead Redemption"
+    after = group.after_in if label == "PERSON" else group.after_in_not_at
+    return 2 * after > group.count and (group.tokens == 1 or after >= 2)
+
+
+def _a_surname(group: MentionGroup) -> bool:
+    """One word that names a person: after a title ("Mayor Calloway"), or read as a person
+    and not mostly after "the" ("the Chronicle")."""
+    if group.tokens != 1:
+        return False
+    person = vote_label(group.votes) == "PERSON" and 2 * group.after_the <= group.count
+    return person or 2 * group.after_title > group.count
+
+
+def agree_with_people(groups: dict[str, MentionGroup], gazetteer: Gazetteer | None) -> None:
+    """A name of two or three capitalised words read as something else whose last word
+    names a person here ("Ingrid Calloway" as a facility, "Mayor Calloway") is that
+    person: the mentions of one name agree on its label."""
+    people = {folded for folded, group in groups.items() if _a_surname(group)}
+    for group in groups.values():
+        words = pick_name(group.forms).split()
+        if not 2 <= len(words) <= 3 or fold(words[-1]) not in people or "PERSON" in group.votes:
+            continue
+        if words[-1].lower() in _HEAD_LABELS or not all(w[:1].isupper() for w in words):
+            continue
+        if not known_place(" ".join(words), gazetteer):
+            group.votes = Counter({"PERSON": group.count})

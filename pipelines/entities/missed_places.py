@@ -1,0 +1,102 @@
+"""Places the gazetteer knows that the model missed, found in the text around its spans.
+
+A known place written after a word like "in" or "of" ("the eastern city of Donetsk"), a
+region's postal code after a place ("Harrisburg, PA"), and a dateline ("VIENNA —", or any
+"ST. ALDEN, N.Y. —", a town too small for the gazetteer) are places, whatever the model
+read there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from pipelines.entities.context import COORDINATORS, PLACE_CUES
+from pipelines.entities.gazetteer import Gazetteer
+from pipelines.entities.names import fold
+
+if TYPE_CHECKING:  # annotations only: spaCy is imported lazily, when a model is loaded
+    from spacy.tokens import Doc, Span, Token
+
+#: Longest place name (in words) looked for after a cue: "Rio de Janeiro".
+_MAX_PLACE_WORDS = 3
+
+
+def missed_places(
+    doc: Doc, ents: Sequence[Span], taken: set[int], gazetteer: Gazetteer
+) -> list[tuple[int, tuple[str, str, str]]]:
+    """Places the gazetteer knows, written after a :data:`PLACE_CUES` word (or after "and"
+    following a place: "Luhansk and Donetsk") and outside every span of the model's:
+    (start token, (text, "GPE", cue))."""
+    place_ends = {  # a place by the model's label or the gazetteer ("Luhansk" as PERSON)
+        ent.end
+        for ent in ents
+        if ent.label_ in ("GPE", "LOC") or fold(ent.text) in gazetteer.places
+    }
+    found = []
+    for cue in doc[:-1]:
+        cued = cue.lower_ in PLACE_CUES or (cue.lower_ in COORDINATORS and cue.i in place_ends)
+        if not cued or cue.i + 1 in taken:
+            continue
+        if (span := _place_after(doc, cue.i + 1, taken, gazetteer)) is not None:
+            found.append((span.start, (span.text, "GPE", cue.lower_)))
+    return found
+
+
+def _place_after(doc: Doc, start: int, taken: set[int], gazetteer: Gazetteer) -> Span | None:
+    """The longest run of capitalised words from ``start`` that names a known place, or
+    after a place and a comma a region's postal code ("Harrisburg, PA")."""
+    if doc[start - 1].text == "," and (code := _region_code(doc[start], gazetteer)):
+        return code
+    end = start
+    while end < min(len(doc), start + _MAX_PLACE_WORDS) and end not in taken:
+        if not doc[end].is_title:
+            break
+        end += 1
+    for stop in range(end, start, -1):
+        span = doc[start:stop]
+        if len(span.text) >= 4 and fold(span.text) in gazetteer.places:
+            return span
+    return None
+
+
+def _region_code(token: Token, gazetteer: Gazetteer) -> Span | None:
+    """The token as a span if it is a region's postal code ("PA", "N.J."), else None."""
+    letters = token.text.replace(".", "")
+    if not (2 <= len(letters) <= 3 and letters.isupper() and letters.isalpha()):
+        return None
+    place = gazetteer.lookup(fold(letters))
+    return token.doc[token.i : token.i + 1] if place and place.kind == "region" else None
+
+
+#: A dateline: up to three words in capitals that open a line, then a dash, a colon or
+#: a bracket ("VIENNA — The house...", "NEW DELHI: Their...", "KYIV (Reuters) -").
+_DATELINE_RE = re.compile(r"^[ \t]*([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2})[ \t]*[—–:(,-]", re.M)
+#: A dateline naming its region in short ("BUFFALO, N.Y. —", "ST. JOSEPH, Mich. (AP)"):
+#: a town too small for the gazetteer, and still a place.
+_DATELINE_REGION_RE = re.compile(
+    r"^[ \t]*([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}), "
+    r"(?:[A-Z][a-z]{1,4}\.|(?:[A-Z]\.){2}|[A-Z]{2})[ \t]*[—–(-]",
+    re.M,
+)
+
+
+def dateline_places(doc: Doc, ents: Sequence[Span], text: str, gazetteer: Gazetteer) -> list[Span]:
+    """The places of the text's datelines: a known place, or any name followed by its
+    region's short form. The model's spans inside a dateline are misreadings ("BUFFALO" as
+    a nationality, "ST" of "ST. JOSEPH" alone) and give way; one running past it wins."""
+    found: list[Span] = []
+    for match in (*_DATELINE_REGION_RE.finditer(text), *_DATELINE_RE.finditer(text)):
+        span = doc.char_span(match.start(1), match.end(1))
+        if span is None or len(span.text) < 4 or any(inside(s, span) for s in found):
+            continue
+        if any(e.start < span.end and span.start < e.end and not inside(e, span) for e in ents):
+            continue
+        if match.re is _DATELINE_REGION_RE or gazetteer.lookup(fold(span.text)) is not None:
+            found.append(span)
+    return found
+
+
+def inside(span: Span, outer: Span) -> bool:
+    return outer.start <= span.start and span.end <= outer.end
