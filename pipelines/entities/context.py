@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from pipelines.entities.language import english_stop_words
 from pipelines.entities.lexicon import Lexicon
 from pipelines.entities.mentions import KEPT_LABELS
-from pipelines.entities.names import is_whole_title
+from pipelines.entities.titles import is_whole_title
 
 if TYPE_CHECKING:  # annotations only: spaCy is imported lazily, when a model is loaded
     from spacy.tokens import Doc, Span

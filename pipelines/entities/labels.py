@@ -13,9 +13,10 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 
+from pipelines.entities.folding import fold
 from pipelines.entities.gazetteer import Gazetteer
+from pipelines.entities.keys import PLACE_LABELS
 from pipelines.entities.mentions import JOINING_WORDS, MentionGroup, known_place, pick_name
-from pipelines.entities.names import PLACE_LABELS, fold
 
 #: Tie-break of the label vote, most preferred first.
 LABEL_PRIORITY = (

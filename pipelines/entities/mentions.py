@@ -15,18 +15,11 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from pipelines.entities.folding import fold
 from pipelines.entities.gazetteer import Gazetteer
-from pipelines.entities.names import (
-    PLACE_LABELS,
-    clean_surface,
-    fold,
-    is_name,
-    is_title,
-    normalise_name,
-    place_core,
-    without_legal_form,
-    without_trailing_titles,
-)
+from pipelines.entities.keys import PLACE_LABELS, place_core, without_legal_form
+from pipelines.entities.names import clean_surface, is_name, normalise_name
+from pipelines.entities.titles import is_title, without_trailing_titles
 
 #: Labels kept; dates, times, numbers, money, percentages, ordinals... are dropped.
 KEPT_LABELS = frozenset(

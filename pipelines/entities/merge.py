@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 
 from pipelines.article import Entity
 from pipelines.entities.gazetteer import Gazetteer
+from pipelines.entities.keys import entity_key
 from pipelines.entities.labels import agree_with_people, repair_label, vote_label
 from pipelines.entities.mentions import (
     Mention,
@@ -26,13 +27,7 @@ from pipelines.entities.mentions import (
     known_place,
     pick_name,
 )
-from pipelines.entities.names import (
-    entity_key,
-    first_names_compatible,
-    given_names,
-    initials,
-    person_parts,
-)
+from pipelines.entities.names import first_names_compatible, given_names, initials, person_parts
 
 # Labels of a bare name that is not a person's surname, even when a person has it.
 _NOT_A_SURNAME = frozenset({"GPE", "LOC", "FAC", "NORP"})

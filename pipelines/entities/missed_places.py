@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from pipelines.entities.context import COORDINATORS, PLACE_CUES
+from pipelines.entities.folding import fold
 from pipelines.entities.gazetteer import Gazetteer
-from pipelines.entities.names import fold
 
 if TYPE_CHECKING:  # annotations only: spaCy is imported lazily, when a model is loaded
     from spacy.tokens import Doc, Span, Token

@@ -1,194 +1,21 @@
-"""Names in entity mentions: tidying a mention into a name, and the keys names are known by.
+"""Names in entity mentions: tidying a mention into a name, and a person's name into its parts.
 
-A mention is cleaned (:func:`clean_surface`), stripped of titles (:func:`normalise_name`)
-and folded to a lowercase ASCII identity (:func:`fold`); :func:`entity_key` turns a name
-into the cross-article key that the shared registry stores. No model is needed here.
+A mention is cleaned (:func:`clean_surface`), stripped of titles (:func:`normalise_name`,
+with the word lists of :mod:`pipelines.entities.titles`) and folded to a lowercase ASCII
+identity (:func:`pipelines.entities.folding.fold`); a person's name is split into first
+name and surname (:func:`person_parts`). The keys names are known by are in
+:mod:`pipelines.entities.keys`. No model is needed here.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from difflib import SequenceMatcher
-from typing import TYPE_CHECKING
 
-from pipelines.article import Entity
-from pipelines.entities.folding import fold as fold  # re-exported: callers import it from here
+from pipelines.entities.folding import fold
 from pipelines.entities.language import english_stop_words
+from pipelines.entities.titles import without_role, without_titles
 
-if TYPE_CHECKING:  # annotations only: the recognizer passes its gazetteer in
-    from pipelines.entities.gazetteer import Gazetteer
-
-#: Labels of places: keyed by the gazetteer's canonical name, and (see
-#: :func:`pipelines.entities.labels.vote_label`) preferred to ORG for a single-token name.
-PLACE_LABELS = frozenset({"GPE", "LOC"})
-
-# Titles stripped from the front of any mention, and those (ambiguous: "General Motors",
-# "Queen Mary University") stripped only from a mention labelled PERSON.
-_TITLES = (
-    "mr",
-    "mrs",
-    "ms",
-    "mx",
-    "dr",
-    "prof",
-    "professor",
-    "sen",
-    "senator",
-    "rep",
-    "representative",
-    "gov",
-    "governor",
-    "president",
-    "vice president",
-    "prime minister",
-    "deputy prime minister",
-    "foreign minister",
-    "defense minister",
-    "defence minister",
-    "finance minister",
-    "minister",
-    "secretary of state",
-    "secretary general",
-    "secretary-general",
-    "secretary",
-    "chancellor",
-    "ambassador",
-    "sir",
-    "dame",
-    "rev",
-    "reverend",
-    "gen",
-    "lt",
-    "col",
-    "capt",
-    "sgt",
-    "adm",
-    "mayor",
-    "premier",
-    "sheikh",
-    "councillor",
-    "councilor",
-    "councilman",
-    "councilwoman",
-    "alderman",
-    "commissioner",
-    "attorney general",
-    "inspector general",
-    "inspector-general",
-    "foreign secretary",
-    "home secretary",
-    "defense secretary",
-    "defence secretary",
-    "interior minister",
-    "state senator",
-    "hon",
-    "rt hon",
-    "rt",
-    "mp",
-)
-_PERSON_TITLES = (
-    "general",
-    "colonel",
-    "captain",
-    "admiral",
-    "major",
-    "king",
-    "queen",
-    "prince",
-    "princess",
-    "lord",
-    "lady",
-    "judge",
-    "justice",
-    "saint",
-    "pope",
-    "miss",
-    "speaker",
-    "chairman",
-    "chairwoman",
-    "chief",
-    "coach",
-    "spokesman",
-    "spokeswoman",
-    "leader",
-    "senate leader",
-    "senate president",
-    "ceo",
-    # Occupations written like titles before a name ("Harbourmaster Tomas Vell"); none is
-    # a common first name (Mason, Hunter, Taylor... are left out).
-    "deputy",
-    "acting",
-    "assistant",
-    "chief executive",
-    "chief inspector",
-    "detective",
-    "inspector",
-    "superintendent",
-    "constable",
-    "sergeant",
-    "sheriff",
-    "officer",
-    "fire officer",
-    "coroner",
-    "headteacher",
-    "headmaster",
-    "headmistress",
-    "harbourmaster",
-    "harbormaster",
-    "postmaster",
-    "director",
-    "editor",
-    "correspondent",
-    "reporter",
-    "analyst",
-    "economist",
-    "strategist",
-    "trader",
-    "lawyer",
-    "attorney",
-    "solicitor",
-    "barrister",
-    "engineer",
-    "architect",
-    "lecturer",
-    "researcher",
-    "scientist",
-    "meteorologist",
-    "forecaster",
-    "agronomist",
-    "hydrologist",
-    "historian",
-    "nurse",
-    "doctor",
-    "surgeon",
-    "pastor",
-    "bishop",
-    "archbishop",
-    "rabbi",
-    "imam",
-    "cardinal",
-    "founder",
-    "co-founder",
-    "spokesperson",
-    "negotiator",
-    "organiser",
-    "organizer",
-    "supervisor",
-    "warden",
-    "skipper",
-    "firefighter",
-    "paramedic",
-)
-
-
-def _title_re(titles: Iterable[str]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(t) for t in sorted(titles, key=len, reverse=True))
-    return re.compile(rf"^(?:(?:{alternatives})\.?\s+)+", re.IGNORECASE)
-
-
-_TITLE_RE = _title_re(_TITLES)
-_PERSON_TITLE_RE = _title_re(_TITLES + _PERSON_TITLES)
 _THE_RE = re.compile(r"^the\s+", re.IGNORECASE)
 _POSSESSIVE_RE = re.compile(r"['’]s$")  # a trailing lone ' goes with the punctuation
 _WS_RE = re.compile(r"\s+")
@@ -197,11 +24,6 @@ _TRAIL_RE = re.compile(r"[\W_]+$")
 # A final "." that belongs to the name: "U.S.", "Sergey V.", "Acme Inc.", "Jr.".
 _KEEP_DOT_RE = re.compile(r"(?:(?:^|[\s.])[A-Za-z]|\b(?:Jr|Sr|Inc|Co|Corp|Ltd|Bros|St|Mt))\.$")
 _URL_RE = re.compile(r"(?:https?:|www\.|\.(?:com|org|net)\b)", re.IGNORECASE)  # not "AC/DC"
-# Legal forms after a company's name; "Lowe's Companies Inc." is Lowe's.
-_LEGAL_FORM_RE = re.compile(
-    r"(?:-(?:companies|company|group|holdings))?"
-    r"-(?:inc|incorporated|corp|corporation|co|ltd|limited|llc|plc|ag|sa|gmbh)$"
-)
 _INITIAL_RE = re.compile(r"^[A-Za-z]\.?$")
 # A bracket opened and never closed in a mention ("Shanghai Composite (SHCOMP"): the model
 # cut the span inside the brackets, which are no part of the name.
@@ -217,39 +39,10 @@ SHARE_TARGETS = frozenset(
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # "pro-Kiev", "anti-Kremlin", "ex-Soviet": adjectives built on a name, not the name.
 _PREFIXED_RE = re.compile(r"^(?:pro|anti|ex|non|post|pre|neo)-", re.IGNORECASE)
-# Romanisations of one Slavic ending: Yanukovych/Yanukovich, Zelenskyy/Zelenskiy/Zelenskii.
-_TRANSLIT_ENDINGS = (
-    (re.compile(r"ych$"), "ich"),
-    (re.compile(r"(?<=[a-z])(?:iy|yy|ii|ij|yj)$"), "y"),
-)
 # An East Asian name written surname first: "Ban Ki-moon", "Kim Jong-un" (a hyphenated
 # given name with a lower-case second half).
 _GIVEN_NAME_LAST_RE = re.compile(r"^[A-Z][a-z]+-[a-z]+$")
 _INITIALS_SKIP = frozenset({"of", "and", "the", "for", "&", "de", "on", "in"})
-# Lower-case words that belong to a person's name ("Charles de Gaulle", "Osama bin Laden");
-# any other lower-case word in a PERSON span is a role before the name ("Fisheries officer").
-_NAME_PARTICLES = frozenset(
-    {"de", "da", "di", "del", "della", "der", "den", "des", "du", "do", "dos", "das", "van"}
-    | {"von", "la", "le", "bin", "ibn", "binti", "al", "el", "ul", "y", "e", "ter", "ten", "zu"}
-)
-_PARTICLE_PREFIX_RE = re.compile(r"^(?:al|el|ul|ad|as|ash|at|az|ben|bin|d|l)[-’']")
-
-# --- places: a direction or a generic word around a place's name ---------------------
-# "southern Ukraine", "north-west England", "Greater London": Ukraine, England, London.
-_DIRECTION_RE = re.compile(
-    r"^((?:north|south)(?:[- ]?(?:east|west))?(?:ern)?|(?:east|west)(?:ern)?|central|greater)\s+",
-    re.IGNORECASE,
-)
-# "Zabul province", "the Donetsk region": a lower-case generic word is no part of the name.
-# "Inner Mongolia Autonomous Region", "Macau Special Administrative Region": the status
-# of a region, written capitalised, is no part of its name either.
-_GENERIC_PLACE_SUFFIX_RE = re.compile(
-    r"\s+(?:province|region|oblast|governorate|prefecture|district"
-    r"|(?:Autonomous|Special Administrative) (?:Region|Republic|Prefecture|Oblast|Okrug))$"
-)
-# Continents keep their compass word: "South America" is not the United States ("America").
-_CONTINENTS = frozenset({"america", "americas", "africa", "asia", "europe", "oceania"})
-
 
 # --- normalising -------------------------------------------------------------------------
 
@@ -275,72 +68,13 @@ def normalise_name(text: str, label: str = "") -> str:
     Empty when nothing but a title is left ("the President").
     """
     name = _THE_RE.sub("", clean_surface(text))
-    titles = _PERSON_TITLE_RE if label == "PERSON" else _TITLE_RE
-    stripped = titles.sub("", name + " ").strip()
-    if label == "PERSON" and stripped:  # titles first: "Secretary of State" has an "of"
-        stripped = titles.sub("", without_role(stripped) + " ").strip()
+    person = label == "PERSON"
+    stripped = without_titles(name, person)
+    if person and stripped:  # titles first: "Secretary of State" has an "of"
+        stripped = without_titles(without_role(stripped), person)
     if not stripped and len(name) <= 3:  # "Sen" (Amartya Sen), not a lone "Sen."
         return name
     return _strip_punctuation(stripped) if stripped else ""
-
-
-def is_title(word: str) -> bool:
-    """Whether a word is a title that goes before a person's name ("ms.", "Mayor")."""
-    return bool(_PERSON_TITLE_RE.match(word + " "))
-
-
-def is_whole_title(words: str) -> bool:
-    """Whether the words are a title and nothing else ("Secretary of State")."""
-    match = _PERSON_TITLE_RE.match(words + " ")
-    return match is not None and match.end() == len(words) + 1
-
-
-def without_trailing_titles(name: str) -> str:
-    """An organisation's name less a title written after it: "House of Representatives
-    Speaker" (before the speaker's name) is the House of Representatives."""
-    tokens = name.split()
-    while len(tokens) > 1 and is_title(tokens[-1]):
-        tokens.pop()
-    return " ".join(tokens)
-
-
-def without_role(name: str) -> str:
-    """A person's name less a role written before it in lower case: "Fisheries officer
-    Callum Rennie" is Callum Rennie ("Charles de Gaulle" keeps its particle)."""
-    tokens = name.split()
-    last_lower = max((i for i, token in enumerate(tokens[:-1]) if _is_role_word(token)), default=-1)
-    return " ".join(tokens[last_lower + 1 :]) if last_lower >= 0 else name
-
-
-def _is_role_word(token: str) -> bool:
-    return (
-        token[0].islower()
-        and token.lower() not in _NAME_PARTICLES
-        and not _PARTICLE_PREFIX_RE.match(token)
-    )
-
-
-def place_core(name: str, gazetteer: Gazetteer | None) -> str:
-    """The place a place name points into: "southern Ukraine", "the Donetsk region" and
-    "Greater London" are Ukraine, Donetsk and London.
-
-    A lower-case compass word is never part of a name and always goes. A capitalised one
-    is part of the name ("South Africa", "West Midlands", "Western Cape") unless the whole
-    is no known place and the rest is a known country ("Eastern or Southern Ukraine"), or,
-    after "Greater", a known city. Continents keep theirs ("South America").
-    """
-    name = _GENERIC_PLACE_SUFFIX_RE.sub("", name) or name
-    match = _DIRECTION_RE.match(name)
-    rest = name[match.end() :] if match else ""
-    if not match or not rest or fold(rest) in _CONTINENTS:
-        return name
-    if match.group(1).islower():
-        return rest
-    if gazetteer is None or gazetteer.lookup(fold(name)) is not None:
-        return name
-    place = gazetteer.lookup(fold(rest))
-    wanted = "city" if match.group(1).lower() == "greater" else "country"
-    return rest if place is not None and place.kind == wanted else name
 
 
 def is_name(name: str) -> bool:
@@ -403,13 +137,6 @@ def first_names_compatible(a: str, b: str) -> bool:
     return SequenceMatcher(None, a, b).ratio() >= 0.8
 
 
-def transliteration_fold(folded: str) -> str:
-    """One spelling for the romanisations of a folded name: "yanukovych" -> "yanukovich"."""
-    for pattern, replacement in _TRANSLIT_ENDINGS:
-        folded = pattern.sub(replacement, folded)
-    return folded
-
-
 def given_names(name: str) -> set[str]:
     """Folded names before the surname, initials left out: "Tomas Peter Vell" has
     {"tomas", "peter"}, so that it can join "Tomas Vell" and "Peter Vell"."""
@@ -426,52 +153,3 @@ def initials(name: str) -> str:
     return "".join(
         w[0].upper() for w in words if w.lower() not in _INITIALS_SKIP and w[0].isalpha()
     )
-
-
-# --- keys --------------------------------------------------------------------------------
-
-
-def canonical_place(name: str, gazetteer: Gazetteer | None) -> str | None:
-    """The gazetteer's name for a place ("Kiev" -> "Kyiv"), None if it is not one."""
-    place = gazetteer.lookup(fold(name)) if gazetteer is not None else None
-    return place.name if place is not None else None
-
-
-def entity_key(label: str, name: str, gazetteer: Gazetteer | None = None) -> str:
-    """The cross-article identity: "person:<surname>" or "<label>:<folded name>".
-
-    Surnames are folded over transliteration variants; places take the gazetteer's
-    canonical name, so "Kiev" and "Kyiv", "U.S." and "United States" key alike.
-    """
-    if label == "PERSON":
-        return "person:" + transliteration_fold(person_parts(name)[1])
-    if label in PLACE_LABELS and (canonical := canonical_place(name, gazetteer)):
-        name = canonical
-    folded = fold(name)
-    return f"{label.lower()}:{without_legal_form(folded) if label == 'ORG' else folded}"
-
-
-def without_legal_form(folded: str) -> str:
-    """A folded company name less its legal form: "home-depot-inc" -> "home-depot"."""
-    return _LEGAL_FORM_RE.sub("", folded) or folded
-
-
-def normalise_key(key: str) -> str:
-    """A key as a person may type it, folded as keys are: "person:Yanukovych" ->
-    "person:yanukovich"; "GPE:New York" -> "gpe:new-york"."""
-    label, _, name = key.strip().partition(":")
-    if label.lower() == "person":
-        return "person:" + transliteration_fold(fold(name))
-    return f"{label.lower()}:{fold(name)}"
-
-
-def variant_keys(entity: Entity) -> set[str]:
-    """The keys the entity's other spellings would get on their own ("org:un" for the
-    United Nations, "gpe:kiev" for Kyiv): aliases for the shared registry."""
-    keys = {
-        entity_key(entity.label, name)
-        for mention in entity.mentions
-        if (name := normalise_name(mention, entity.label)) and fold(name)
-    }
-    keys.discard(entity.key)
-    return keys

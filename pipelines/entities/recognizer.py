@@ -5,9 +5,9 @@ it skips texts that are not English, reads the text in chunks and runs each chun
 through the rules of the text around them: the words around a span
 (:mod:`pipelines.entities.context`), places the model missed
 (:mod:`pipelines.entities.missed_places`) and headlines
-(:mod:`pipelines.entities.headlines`). Names and keys are in
-:mod:`pipelines.entities.names`, the merge of mentions into entities in
-:mod:`pipelines.entities.merge`.
+(:mod:`pipelines.entities.headlines`). Names are in :mod:`pipelines.entities.names`
+(titles in :mod:`pipelines.entities.titles`), keys in :mod:`pipelines.entities.keys`,
+the merge of mentions into entities in :mod:`pipelines.entities.merge`.
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import cast
 
 from pipelines.article import Entity
-from pipelines.entities.names import first_names_compatible, fold, normalise_name, person_parts
+from pipelines.entities.folding import fold
+from pipelines.entities.names import first_names_compatible, normalise_name, person_parts
 
 SCORED_LABELS = ("PERSON", "ORG", "GPE")
 

@@ -49,7 +49,7 @@ def test_a_bracket_left_open_is_no_part_of_the_name() -> None:
 
 
 def test_a_whole_title_is_told_from_a_name_that_starts_with_one() -> None:
-    from pipelines.entities.names import is_whole_title
+    from pipelines.entities.titles import is_whole_title
 
     assert is_whole_title("Secretary of State")
     assert not is_whole_title("General Motors")

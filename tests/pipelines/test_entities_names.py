@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from pipelines.article import Entity
+from pipelines.entities.folding import fold
+from pipelines.entities.keys import entity_key
 from pipelines.entities.labels import vote_label
 from pipelines.entities.merge import merge_mentions
 from pipelines.entities.names import (
     clean_surface,
-    entity_key,
     first_names_compatible,
-    fold,
     normalise_name,
     person_parts,
 )

@@ -8,18 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.entities.folding import fold
 from pipelines.entities.gazetteer import default_gazetteer
+from pipelines.entities.keys import entity_key, transliteration_fold, variant_keys
 from pipelines.entities.labels import repair_label
 from pipelines.entities.language import detect_language, primary_subtag
 from pipelines.entities.merge import merge_mentions
-from pipelines.entities.names import (
-    entity_key,
-    fold,
-    initials,
-    normalise_name,
-    transliteration_fold,
-    variant_keys,
-)
+from pipelines.entities.names import initials, normalise_name
 from pipelines.entities.recognizer import EntityRecognizer, skip_reason
 
 # --- issue 4: titles, events, prefixes, transliteration, places, language, the gold -------

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from pipelines.entities.folding import fold
 from pipelines.entities.gazetteer import Place, default_gazetteer
 from pipelines.entities.merge import merge_mentions
-from pipelines.entities.names import fold
 
 
 @pytest.fixture(scope="module")

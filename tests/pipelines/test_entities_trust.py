@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from pipelines.entities.gazetteer import default_gazetteer
+from pipelines.entities.keys import place_core
 from pipelines.entities.merge import merge_mentions
-from pipelines.entities.names import normalise_name, place_core
+from pipelines.entities.names import normalise_name
 from pipelines.entities.recognizer import EntityRecognizer
 from pipelines.entities.scoring import SPLITS, Score, gold_texts, score_document, split_of
 from tests.pipelines.entity_helpers import only

@@ -1,6 +1,6 @@
 """The shared registry of known entities in Redis: keys, their spellings, counts, first seen.
 
-Keys are computed by the pure code (pipelines/entities/names.py), the same in every worker.
+Keys are computed by the pure code (pipelines/entities/keys.py), the same in every worker.
 The registry adds what one article cannot know: aliases learnt from articles that name an
 entity both ways ("UN" beside "United Nations"), so that a later article with only "UN"
 gets the key ``org:united-nations``. An alias is set once (HSETNX): the first writer wins
@@ -25,7 +25,7 @@ from typing import Any
 import redis
 
 from pipelines.article import Entity
-from pipelines.entities.names import normalise_key, variant_keys
+from pipelines.entities.keys import normalise_key, variant_keys
 from workers.keys import Keys
 
 #: Alias hops followed when resolving (an alias of an alias); guards against a cycle.
