@@ -21,6 +21,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from pipelines.extract.vocabulary import CALL_TO_ACTION, DATELINE, SOCIAL_NETWORK
+
 #: What sites put between the headline and the site or section name in <title>.
 _TITLE_SEPARATOR = re.compile(r"\s+[|:\-–—·•»]+\s+")
 
@@ -60,39 +62,10 @@ TAIL_LABEL_LINES = 2
 MAX_LABEL_LINE_WORDS = 5
 MAX_LABEL_LINE_CHARS = 40
 
-#: Calls to action, subscriptions, social links and comment prompts at the end of a page,
-#: in the languages newsflow meets most (a few words each: subscribe, newsletter, sign up,
-#: click here, comments, share, follow us, download the app).
-_CALL_TO_ACTION_WORDS = (
-    # English
-    r"subscribe\w*|subscribing|newsletters?|sign(?:ing)? up|click here|tell us|comments?"
-    r"|share (?:this|it)\b|like this (?:story|article)|download (?:our|the) app"
-    r"|follow (?:us|him|her|them|@)|on (?:twitter|facebook|instagram|linkedin)\b"
-    # German, French, Spanish, Portuguese, Italian, Dutch
-    r"|abonnier\w*|anmelden|kommentar\w*|teilen\b|folgen sie uns|folge uns|hier klicken"
-    r"|abonnez|s'abonner|abonne-toi|inscrivez-vous|commentaires?\b|commenter\b|partager"
-    r"|suivez-nous|cliquez ici"
-    r"|suscr[ií]b\w*|comentarios?\b|comentar\b|compart[ei]\w*|s[ií]guenos|haz clic"
-    r"|assine\b|inscreva-se|coment[aá]rios?\b|partilh\w*|siga-nos|clique aqui"
-    r"|iscriviti|abbonati|commenti\b|commenta\b|condividi|seguici|clicca qui"
-    r"|abonneer|schrijf je in|reacties|reageer|deel dit|volg ons|klik hier"
-    # Russian
-    r"|подпис\w*|комментар\w*|поделит\w*"
-)
-#: The same in scripts written without spaces (Japanese, Chinese), matched anywhere.
-_CALL_TO_ACTION_CJK = (
-    "コメント|シェア|フォロー|購読|ニュースレター|评论|評論|分享|关注我们|訂閱|订阅"
-)
-_CALL_TO_ACTION = re.compile(rf"\b(?:{_CALL_TO_ACTION_WORDS})|{_CALL_TO_ACTION_CJK}", re.IGNORECASE)
+#: A call to action (vocabulary.CALL_TO_ACTION) in a line of at most this many words.
 MAX_CALL_TO_ACTION_WORDS = 40
 
-#: Social networks, named the same in every language: a short line naming one, and ending
-#: no sentence, at the end of a page is a "follow us" or share line.
-_SOCIAL_NETWORK = re.compile(
-    r"\b(?:twitter|facebook|instagram|linkedin|whatsapp|telegram|youtube|tiktok|pinterest"
-    r"|mastodon|bluesky|weibo|wechat|vkontakte)\b|微博|微信",
-    re.IGNORECASE,
-)
+#: A line naming a social network (vocabulary.SOCIAL_NETWORK) of at most this many words.
 MAX_SOCIAL_LINE_WORDS = 12
 
 #: What separates the items of a tag list or a row of links.
@@ -106,18 +79,7 @@ _BARE_ADDRESS = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 _ADDRESS = re.compile(r"https?://|\bwww\.\w|(?<!\w)@\w")
 MAX_ADDRESS_LINE_WORDS = 15
 
-#: A time of day, a numeric date, a date written out (day, month, year in any language:
-#: "14. März 2021", "3 de janeiro de 2018"; CJK "2021年3月14日"), a reading time,
-#: "updated"/"published" in the languages of _CALL_TO_ACTION: the date and byline lines
-#: above an article.
-_DATELINE = re.compile(
-    r"\b(\d{1,2}:\d{2}|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}|\d+\s*min(?:ute|uto)?s?\b"
-    r"|\d{1,2}\.?\s+(?:de\s+)?[^\W\d_]{3,}\.?,?\s+(?:de\s+)?\d{4}\b"
-    r"|updated|published|aktualisiert|veröffentlicht|mis à jour|publié|actualizado"
-    r"|publicado|atualizado|aggiornato|pubblicato|bijgewerkt|gepubliceerd|обновлено"
-    r"|опубликовано)|\d{4}年\d{1,2}月|更新|公開|发布|發布",
-    re.IGNORECASE,
-)
+#: A date or byline line (vocabulary.DATELINE) above the article is at most this long.
 MAX_DATELINE_WORDS = 12
 
 
@@ -313,7 +275,7 @@ def _is_dateline(line: str) -> bool:
     return (
         len(bare.split()) <= MAX_DATELINE_WORDS
         and not _FULL_STOP.search(bare)
-        and bool(_DATELINE.search(bare))
+        and bool(DATELINE.search(bare))
     )
 
 
@@ -327,12 +289,12 @@ def _is_tail_junk(line: str, links: PageLinks, last: bool) -> bool:
         (last and _is_label(line))
         or _is_tag_list(line)
         or _is_link_list(line, links)
-        or (words <= MAX_CALL_TO_ACTION_WORDS and bool(_CALL_TO_ACTION.search(line)))
+        or (words <= MAX_CALL_TO_ACTION_WORDS and bool(CALL_TO_ACTION.search(line)))
         or (words <= MAX_ADDRESS_LINE_WORDS and bool(_ADDRESS.search(line)))
         or (
             words <= MAX_SOCIAL_LINE_WORDS
             and not _FULL_STOP.search(line)
-            and bool(_SOCIAL_NETWORK.search(line))
+            and bool(SOCIAL_NETWORK.search(line))
         )
     )
 
