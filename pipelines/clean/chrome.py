@@ -29,124 +29,14 @@ from pipelines.clean.lines import (
     plain_words,
     words,
 )
-
-_SOCIAL_NETWORKS = frozenset(
-    {
-        "twitter",
-        "facebook",
-        "reddit",
-        "pinterest",
-        "whatsapp",
-        "linkedin",
-        "tumblr",
-        "telegram",
-        "messenger",
-        "flipboard",
-        "pocket",
-        "mastodon",
-        "bluesky",
-        "threads",
-        "weibo",
-        "wechat",
-        "vk",
-        "x",
-    }
-)
-_SHARE_VERBS = frozenset(
-    {"share", "shares", "tweet", "email", "e-mail", "mail", "print", "sms"}
-    # German, French, Spanish, Portuguese, Italian, Dutch, Russian, Japanese, Chinese
-    | {"teilen", "drucken", "partager", "imprimer", "compartir", "imprimir", "compartilhar"}
-    | {"partilhar", "condividi", "stampa", "delen", "printen", "поделиться", "シェア", "分享"}
-)
-_SHARE_WORDS = _SOCIAL_NETWORKS | _SHARE_VERBS
-_SHARE_FILLERS = frozenset(
-    {"on", "to", "via", "this", "article", "story", "page", "copy", "link"}
-    | {"auf", "artikel", "sur", "article", "en", "artículo", "no", "artigo", "su", "op"}
+from pipelines.clean.vocabulary import (
+    CALL_TO_ACTION_OPENINGS,
+    CALLS_TO_ACTION,
+    SHARE_FILLERS,
+    SHARE_WORDS,
+    TEASER_LABEL,
 )
 
-# Whole lines that only steer the reader around the site (compared without punctuation).
-_CALLS_TO_ACTION = frozenset(
-    {
-        "advertisement",
-        "advertisements",
-        "advert",
-        "sponsored",
-        "sponsored content",
-        "next story",
-        "previous story",
-        "next article",
-        "previous article",
-        "read more",
-        "read next",
-        "continue reading",
-        "skip to content",
-        "skip to main content",
-        "back to top",
-        "show comments",
-        "view comments",
-        "load more",
-        "most read",
-        "most popular",
-        "more stories",
-        "related stories",
-        "related articles",
-        "related",
-        "recommended",
-        "you may also like",
-        "trending now",
-        "top stories",
-        "subscribe",
-        "subscribe now",
-        "sign up",
-        "newsletter",
-        "watch now",
-        "click here",
-    }
-    # The commonest of them in other languages: read more, read also, advertisement,
-    # related articles, subscribe.
-    | {"weiterlesen", "mehr lesen", "mehr zum thema", "lesen sie auch", "anzeige", "werbung"}
-    | {"lire la suite", "lire aussi", "à lire aussi", "publicité", "articles liés"}
-    | {"leer más", "lee también", "publicidad", "artículos relacionados", "suscríbete"}
-    | {"leia mais", "leia também", "publicidade", "continue lendo", "assine"}
-    | {"leggi anche", "continua a leggere", "pubblicità", "articoli correlati", "iscriviti"}
-    | {"lees meer", "lees ook", "advertentie", "lees verder"}
-    | {"читать далее", "читайте также", "реклама", "подписаться"}
-    | {"続きを読む", "関連記事", "広告", "阅读更多", "相关文章", "相關文章", "广告", "廣告"}
-)
-# Openings that make a short unpunctuated line a call to action whatever follows.
-_CALL_TO_ACTION_OPENINGS = (
-    "read more",
-    "read the full",
-    "continue reading",
-    "click here",
-    "sign up for",
-    "subscribe to",
-    "follow us",
-    "skip to",
-    "share this",
-    "download the",
-    "get the app",
-    "listen to this",
-    "next story",
-    "previous story",
-    "story continues",
-    "article continues",
-    *("jetzt abonnieren", "lesen sie mehr", "hier klicken", "folgen sie uns", "lire la suite"),
-    *("abonnez-vous", "suivez-nous", "cliquez ici", "leer más", "suscríbete", "síguenos"),
-    *("haz clic", "leia mais", "assine", "siga-nos", "clique aqui", "leggi anche"),
-    *("iscriviti", "seguici", "clicca qui", "lees meer", "volg ons", "klik hier"),
-    *("читать далее", "подпишитесь", "подписывайтесь"),
-)
-
-_TEASER_LABEL = re.compile(
-    r"^(?:opinion|related|related stories|related story|related article|also read|read also"
-    r"|read more|see also|more|watch|video|photos|gallery|in pictures|listen|podcast"
-    r"|recommended|don[’']t miss|must read|further reading|editor[’']s picks?"
-    r"|lesen sie auch|mehr zum thema|auch interessant|lire aussi|à lire aussi|voir aussi"
-    r"|lee también|ver también|leia também|veja também|leggi anche|lees ook"
-    r"|читайте также|関連記事|相关阅读|相关文章)\s*[:|：]\s*\S",
-    re.IGNORECASE,
-)
 _CREDIT_LABEL = re.compile(
     r"^[(\[]?\s*(?:sources?|photo|photos|photograph|image|images|picture|pictures|credits?"
     r"|caption|file photo|illustration)\s*:",
@@ -182,26 +72,26 @@ def is_share_bar(text: str) -> bool:
     tokens = [word for word in letter_words(text) if not word.isdigit()]  # share counts
     return (
         0 < len(tokens) <= 2 * LIMITS.chrome_max_words
-        and all(word in _SHARE_WORDS or word in _SHARE_FILLERS for word in tokens)
-        and any(word in _SHARE_WORDS for word in tokens)
+        and all(word in SHARE_WORDS or word in SHARE_FILLERS for word in tokens)
+        and any(word in SHARE_WORDS for word in tokens)
     )
 
 
 def is_call_to_action(text: str) -> bool:
     phrase = " ".join(letter_words(text))
-    if phrase in _CALLS_TO_ACTION:
+    if phrase in CALLS_TO_ACTION:
         return True
     return (
         len(words(text)) <= LIMITS.chrome_max_words
         and not ends_sentence(text)
-        and phrase.startswith(_CALL_TO_ACTION_OPENINGS)
+        and phrase.startswith(CALL_TO_ACTION_OPENINGS)
     )
 
 
 def is_labelled_teaser(text: str) -> bool:
     # "Opinion: ...", "RELATED: ...": a headline behind a label, never a full stop.
     return (
-        bool(_TEASER_LABEL.match(text))
+        bool(TEASER_LABEL.match(text))
         and len(words(text)) <= LIMITS.label_max_words
         and not text.endswith(".")
     )
