@@ -13,9 +13,20 @@ from pipelines.dedup.minhash import (
     estimate_similarity,
     exact_fingerprint,
     normalise_text,
+    pack_sketch,
+    shingle_sketch,
     signature,
+    sketch_similarity,
+    unpack_sketch,
 )
-from pipelines.dedup.stories import StoryConfig, family_keys, story_features, story_similarity
+from pipelines.dedup.stories import (
+    OUTLET,
+    StoryConfig,
+    family_keys,
+    listed_features,
+    story_features,
+    story_similarity,
+)
 from tests.fuzz.budget import fuzz
 
 DEDUP = DedupConfig()
@@ -58,12 +69,33 @@ def test_text_fingerprints(text: str) -> None:
 
 
 @fuzz(short=100)
-@given(st.lists(entity, max_size=6), words)
-def test_story_features(entities: list[Entity], text: str) -> None:
-    """Any entities and text: positive weights; a feature set is its own story."""
-    features = story_features(entities, text, STORIES)
-    assert all(weight > 0 for weight in features.values())
-    assert story_similarity(features, features) == (1.0 if features else 0.0)
+@given(words)
+def test_shingle_sketches(text: str) -> None:
+    """Any text: its sketch survives storage and is wholly like itself."""
+    sketch = shingle_sketch(text, DEDUP)
+    stored = unpack_sketch(pack_sketch(sketch))
+    assert stored is not None and sketch_similarity(stored, sketch) == 1.0
+
+
+@fuzz(short=200)
+@example(b"\x01\x00\x00\x00\x00")
+@given(st.binary(max_size=64))
+def test_stored_sketches_that_are_damaged(data: bytes) -> None:
+    """Any bytes where a sketch should be: a sketch or None (the estimate decides), no error."""
+    sketch = unpack_sketch(data)
+    if sketch is not None:
+        assert 0.0 <= sketch_similarity(sketch, shingle_sketch("a b c d e f", DEDUP)) <= 1.0
+
+
+@fuzz(short=100)
+@given(st.lists(entity, max_size=6), words, source, address)
+def test_story_features(entities: list[Entity], text: str, source: Source, url: str | None) -> None:
+    """Any entities, text, source and URL: positive weights but the outlet's; a feature set
+    is its own story."""
+    features = story_features(entities, text, STORIES, source=source, url=url)
+    assert all(weight > 0 for weight in listed_features(features).values())
+    assert all(features[name] == 0 for name in features if name.startswith(OUTLET))
+    assert story_similarity(features, features) == (1.0 if listed_features(features) else 0.0)
 
 
 @fuzz(short=200)
