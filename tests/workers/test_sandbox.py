@@ -222,3 +222,14 @@ def test_too_slow_page_goes_to_dead_and_the_worker_goes_on(
     [dead] = entries(redis_client, keys.dead)
     assert dead["id"] == stuck.article_id and dead["stage"] == "extract"
     assert dead["error"] == "too slow: extraction took over 1 s (NEWSFLOW_EXTRACT_TIMEOUT)"
+
+
+def test_warm_up_starts_a_child_before_the_first_page(sandbox_of):
+    """A worker warms its sandbox before taking messages: a child is idle and serves the
+    first page (no new process for it)."""
+    sandbox = sandbox_of()
+    sandbox.warm_up()
+    warmed = sandbox.children()
+    assert len(warmed) == 1
+    sandbox(PAGE, "html", None, 10_000_000)
+    assert sandbox.children() == warmed

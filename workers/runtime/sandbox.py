@@ -120,6 +120,11 @@ class Sandbox:
             raise Rejected(value)
         raise RuntimeError(value)
 
+    def warm_up(self) -> None:
+        """Start a child now, so that the first page does not wait (and stay exposed to a
+        kill of the worker) while the fork server starts and imports the extractor."""
+        self._checkin(self._checkout())
+
     def close(self) -> None:
         """Stop the idle children (a call in flight keeps its own until it ends)."""
         with self._lock:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dramatiq
 
 from pipelines.article import Article
-from pipelines.dedup import stories
+from pipelines.dedup import stories, word_rarity
 from pipelines.dedup.policy import Decision
 from workers.services import process_services
 from workers.stages import chain
@@ -22,6 +22,12 @@ def dedup(article_id: str) -> None:
 
     if advance(article_id, "dedup", step):
         chain.pass_on("dedup", article_id)
+
+
+def warm_up() -> None:
+    """Load the word frequencies story features are weighed by before the worker takes
+    messages, not while an article waits."""
+    word_rarity.rarity("")
 
 
 def classify_article(index: DedupIndex, article: Article) -> Decision:

@@ -139,3 +139,9 @@ def _start_sandbox() -> Sandbox:
 
 #: The extraction children of this process, started on first use.
 _sandbox = once_per_process(_start_sandbox)
+
+
+def warm_up() -> None:
+    """Start an extraction child before the worker takes messages: a page must not wait
+    (and be exposed to a kill) for the second or so a fresh child takes."""
+    _sandbox().warm_up()
