@@ -79,7 +79,10 @@ DEDUP_FIELDS: dict[str, dict[str, Any]] = {
     "of": {**NULLABLE_ID, "description": "the earlier article this one duplicates, else null"},
     "similarity": {
         "anyOf": [{"type": "number", "minimum": 0, "maximum": 1}, {"type": "null"}],
-        "description": "estimated Jaccard similarity with `of`: 1.0 for a duplicate",
+        "description": (
+            "Jaccard similarity with `of` (estimated; exact near the threshold): "
+            "1.0 for a duplicate"
+        ),
     },
     "revision_of": {
         **NULLABLE_ID,

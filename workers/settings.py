@@ -135,9 +135,9 @@ class Settings(BaseSettings):
     processes: Annotated[
         int, Field(ge=0), Accepts("a whole number of processes, or 0 for one per core")
     ] = 0
-    #: Estimated Jaccard similarity from which an article is a near duplicate.
+    #: Jaccard similarity (exact near the line) from which an article is a near duplicate.
     near_duplicate_threshold: Similarity = 0.8
-    #: Estimated Jaccard similarity from which an article of the same source family
+    #: Jaccard similarity from which an article of the same source family
     #: (URL, folder, headline) is a revision of an earlier one (`dedup.revision_of`).
     revision_threshold: Similarity = 0.2
     #: Dedup compares an article with those indexed in the last 1 to 2 windows.

@@ -39,7 +39,7 @@ def describe(article_id: str, decision: dict[str, Any]) -> list[str]:
     lines.append(f"revision_of  {decision.get('revision_of') or '-'}")
     story, joined = decision["story"], decision.get("story_similarity")
     lines.append(f"story        {story}" + (f" (joined, similarity {joined})" if joined else ""))
-    lines.append("compared with (estimated Jaccard similarity of the texts):")
+    lines.append("compared with (Jaccard similarity of the texts, exact near the threshold):")
     lines += [f"  {i}  {s:.4f}  {r}" for i, s, r in decision.get("compared") or []] or ["  none"]
     lines.append("story candidates (weighted overlap of entities and terms):")
     lines += [f"  {i}  {s:.4f}" for i, s in decision.get("story_candidates") or []] or ["  none"]
