@@ -29,3 +29,21 @@ def intake(services):
     from workers.stages.chain import start
 
     return services.intake(start)
+
+
+@pytest.fixture(scope="module")
+def seed_articles(seeds):
+    """The five seeds as the entities stage leaves them: clean text and entities."""
+    from pipelines.article import Article, Source
+    from pipelines.entities.recognizer import EntityRecognizer
+    from pipelines.extract.extractor import extract
+
+    recognizer = EntityRecognizer()
+    out = []
+    for n, path in enumerate(seeds):
+        found = extract(path.read_bytes(), "text")
+        source = Source(type="file", path=f"/inbox/outlet-{n}/{path.name}")
+        article = Article.from_extracted(f"{n + 3:016x}", source, found, None)
+        article.entities = recognizer(article.text, article.title, None)
+        out.append(article)
+    return out

@@ -1,5 +1,6 @@
-"""Helpers of the dedup index tests (tests/workers/test_dedup_index.py, tests/cli/test_why.py):
-an index on the session's Redis, real articles, and an edited copy of one."""
+"""Helpers of the dedup index tests (tests/workers/test_dedup_index.py, test_dedup_versions.py,
+tests/cli/test_why.py): an index on the session's Redis, real articles, a folder's source
+families, and an edited copy of one."""
 
 from __future__ import annotations
 
@@ -28,6 +29,14 @@ def new_index(**options):  # type: ignore[no-untyped-def]
 
     client = redis.Redis.from_url(os.environ["NEWSFLOW_REDIS_URL"])
     return DedupIndex(client, Keys("nftest"), DedupConfig(), **options)
+
+
+def family(folder: str) -> list[str]:
+    """The source families of a file in the inbox folder ``folder``."""
+    from pipelines.article import Source
+    from pipelines.dedup.stories import family_keys
+
+    return family_keys(Source(type="file", path=f"/inbox/{folder}/x.txt"), None, None)
 
 
 def edit_one_sentence(text: str, words: tuple[str, ...] = ("an", "editor", "later")) -> str:
