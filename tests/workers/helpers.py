@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -28,6 +30,18 @@ def running_worker(threads: int = 2) -> Iterator[None]:
         yield
     finally:
         worker.stop(timeout=30_000)
+
+
+def worker_process(threads: int = 2, heartbeat_timeout_ms: int = 2000) -> subprocess.Popen[bytes]:
+    """A real worker process on the session's Redis, as `newsflow worker` starts it."""
+    from workers.runtime.supervisor import start_workers
+
+    os.environ["NEWSFLOW_HEARTBEAT_TIMEOUT_MS"] = str(heartbeat_timeout_ms)
+    try:
+        [process] = start_workers(1, threads, os.environ["NEWSFLOW_REDIS_URL"], "WARNING")
+    finally:
+        del os.environ["NEWSFLOW_HEARTBEAT_TIMEOUT_MS"]
+    return process
 
 
 def entries(client: redis.Redis, stream: str) -> list[dict[str, Any]]:

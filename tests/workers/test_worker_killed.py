@@ -4,30 +4,18 @@ the clock, not by the chance of dramatiq's maintenance (left at its default here
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import time
 
 import pytest
 
-from tests.workers.helpers import entries, wait_for_entries
+from tests.workers.helpers import entries, wait_for_entries, worker_process
 from workers.keys import Keys
 
 KEYS = Keys("nftest")
 ARTICLES, DEAD = KEYS.articles, KEYS.dead
 COPIES = 12
-
-
-def start_worker(threads: int = 2):
-    from workers.runtime.supervisor import start_workers
-
-    os.environ["NEWSFLOW_HEARTBEAT_TIMEOUT_MS"] = "2000"
-    try:
-        [process] = start_workers(1, threads, os.environ["NEWSFLOW_REDIS_URL"], "WARNING")
-    finally:
-        del os.environ["NEWSFLOW_HEARTBEAT_TIMEOUT_MS"]
-    return process
 
 
 def test_killed_worker_loses_nothing_and_duplicates_nothing(redis_client, intake, seeds, tmp_path):
@@ -38,7 +26,7 @@ def test_killed_worker_loses_nothing_and_duplicates_nothing(redis_client, intake
         shutil.copy(seeds[n % len(seeds)], path)
         paths.append(path)
     ids = {intake.offer_file(p).article_id for p in paths}
-    first = start_worker()
+    first = worker_process()
     try:
         # Kill it once some articles are between stages: others are queued, fetched or running.
         deadline = time.monotonic() + 120
@@ -49,7 +37,7 @@ def test_killed_worker_loses_nothing_and_duplicates_nothing(redis_client, intake
         first.send_signal(signal.SIGKILL)
         first.wait()
         assert redis_client.xlen(ARTICLES) < COPIES, "the worker finished before it was killed"
-        second = start_worker()
+        second = worker_process()
         try:
             # Ample for the seeds, short for dramatiq's chance maintenance at its default (1
             # in 1,000 commands, a few an idle second); the timed one comes within seconds.

@@ -14,14 +14,18 @@ from typing import Any
 import dramatiq
 import orjson
 import redis
+import structlog
 from dramatiq.brokers.redis import MAINTENANCE_COMMAND_BLACKLIST, RedisBroker, _RedisConsumer
 from dramatiq.errors import ConnectionClosed
 from dramatiq.middleware import CurrentMessage, Retries
 
 from workers.keys import Keys
 from workers.runtime.connection import redis_url
-from workers.runtime.middleware import StageLogging, WaitOutRedis
+from workers.runtime.held_messages import HeldMessages
+from workers.runtime.middleware import REDIS_AWAY, StageLogging, WaitOutRedis
 from workers.settings import get_settings
+
+log = structlog.get_logger("newsflow.broker")
 
 #: Longest an idle consumer waits on its wake list (seconds). Each wait ends in a fetch,
 #: which renews the worker's heartbeat and may run maintenance: so it stays far under the
@@ -52,8 +56,9 @@ class OrjsonEncoder(dramatiq.Encoder):
 
 
 class TimelyRedisBroker(RedisBroker):
-    """dramatiq's Redis broker, with its maintenance on a clock as well as by chance, and
-    idle consumers woken by new messages instead of polling.
+    """dramatiq's Redis broker, with its maintenance on a clock as well as by chance, idle
+    consumers woken by new messages instead of polling, and messages stranded in a live
+    worker's ack set taken back.
 
     Maintenance puts the messages of a worker whose heartbeat stopped (a process
     killed, a host gone) back in their queue. dramatiq runs it by chance, for a
@@ -69,18 +74,29 @@ class TimelyRedisBroker(RedisBroker):
     then fetches again. A token carries nothing: messages move only by dramatiq's own
     fetch, so a token missed or left over costs time or one empty fetch, never a message.
     ``wakeups=False`` keeps dramatiq's polling (a Redis proxy without blocking commands).
+
+    Stranded messages (held_messages.py): every ``reclaim_interval`` seconds, before a
+    fetch, a consumer hands back the ids of its queue's ack set that this process does
+    not hold.
     """
 
     def __init__(
         self,
         *,
         maintenance_interval: float,
+        reclaim_interval: float | None = None,
         wakeups: bool = True,
         wake_wait: float = WAKE_WAIT_SECONDS,
         **options: Any,
     ) -> None:
         super().__init__(**options)
         self.maintenance_interval = maintenance_interval
+        #: By default one heartbeat timeout: a stranded message waits about as long as
+        #: one of a dead worker.
+        self.reclaim_interval = reclaim_interval or max(1.0, self.heartbeat_timeout / 1000)
+        self.held = HeldMessages()
+        self._last_reclaim: dict[str, float] = {}
+        self._consumers: dict[str, _RedisConsumer] = {}
         self._last_maintenance = threading.local()
         self.wakeups = wakeups
         self.wake_wait = _wait_within_socket_timeout(wake_wait, self.client)
@@ -90,7 +106,67 @@ class TimelyRedisBroker(RedisBroker):
 
     @property
     def consumer_class(self) -> type[_RedisConsumer]:
-        return WakeableConsumer if self.wakeups and self.wake_wait > 0 else _RedisConsumer
+        return WakeableConsumer
+
+    @property
+    def waits_for_wakes(self) -> bool:
+        return self.wakeups and self.wake_wait > 0
+
+    def consume(self, queue_name: str, prefetch: int = 1, timeout: int = 5000) -> Any:
+        consumer = super().consume(queue_name, prefetch, timeout)
+        earlier = self._consumers.get(queue_name)
+        if earlier is not None:
+            # dramatiq restarts a consumer after an error: the new one starts empty, and
+            # on a connection error the thread's delay queue is emptied too.
+            if queue_name.endswith(".DQ"):
+                self.held.forget(queue_name)
+            else:
+                self.held.forget(queue_name, earlier.message_cache)
+        self._consumers[queue_name] = consumer
+        return consumer
+
+    def ack_set_key(self, queue_name: str) -> str:
+        """dramatiq's set of the ids of ``queue_name`` this process has taken (dispatch.lua)."""
+        return f"{self.namespace}:__acks__.{self.broker_id}.{queue_name}"
+
+    def do_fetch(self, queue_name: str, count: int) -> Any:
+        now = time.monotonic()
+        if now - self._last_reclaim.setdefault(queue_name, now) >= self.reclaim_interval:
+            self._last_reclaim[queue_name] = now
+            self.take_back_stranded(queue_name)
+        payloads = self._dispatch("fetch")(queue_name, count)
+        self.held.took(queue_name, payloads)
+        return payloads
+
+    def take_back_stranded(self, queue_name: str) -> int:
+        """Hand back the ids Redis counts as this process's that it does not hold."""
+        in_ack_set = [m.decode() for m in self.client.smembers(self.ack_set_key(queue_name))]
+        stranded = self.held.stranded(queue_name, in_ack_set)
+        if stranded:
+            # dispatch.lua's requeue moves only ids still in the set: one acknowledged
+            # meanwhile by a worker thread stays acknowledged.
+            self.do_requeue(queue_name, *stranded)
+            self.wake(queue_name)
+            log.warning("stranded_messages_handed_back", queue=queue_name, count=len(stranded))
+        return len(stranded)
+
+    def do_ack(self, queue_name: str, message_id: str) -> Any:
+        try:
+            return self._dispatch("ack")(queue_name, message_id)
+        finally:
+            self.held.let_go(queue_name, [message_id])
+
+    def do_nack(self, queue_name: str, message_id: str) -> Any:
+        try:
+            return self._dispatch("nack")(queue_name, message_id)
+        finally:
+            self.held.let_go(queue_name, [message_id])
+
+    def do_requeue(self, queue_name: str, *message_ids: str) -> Any:
+        try:
+            return self._dispatch("requeue")(queue_name, *message_ids)
+        finally:
+            self.held.let_go(queue_name, message_ids)
 
     def wake_key(self, queue_name: str) -> str:
         return f"{self.namespace}:wake:{queue_name}"
@@ -143,7 +219,11 @@ class TimelyRedisBroker(RedisBroker):
 class WakeableConsumer(_RedisConsumer):  # type: ignore[misc]
     """A Redis consumer that, when its queue is empty, waits on the queue's wake list
     instead of sleeping blind; dramatiq's own consumer for everything else (the
-    prefetched messages, a full prefetch, a stopping worker)."""
+    prefetched messages, a full prefetch, a stopping worker, wake-ups turned off).
+
+    Every error of Redis being away (a timeout too, which redis-py does not count as a
+    connection error) is raised as dramatiq's ConnectionClosed: dramatiq then retries an
+    ack until it is done, and restarts the consumer without a critical traceback."""
 
     broker: TimelyRedisBroker
 
@@ -154,20 +234,24 @@ class WakeableConsumer(_RedisConsumer):  # type: ignore[misc]
         self._due: dict[str, int] = {}
 
     def __next__(self) -> dramatiq.MessageProxy | None:
-        if self.message_cache or self.outstanding_message_count >= self.prefetch:
+        try:
+            return self._next()
+        except REDIS_AWAY as error:
+            raise ConnectionClosed(error) from None
+
+    def _next(self) -> dramatiq.MessageProxy | None:
+        full = self.message_cache or self.outstanding_message_count >= self.prefetch
+        if full or not self.broker.waits_for_wakes:
             return self._next_from_dramatiq()
         if self.broker.stopping.is_set():
             self.timeout = min(self.timeout, STOPPING_POLL_MS)
             return self._next_from_dramatiq()
-        try:
-            room = self.prefetch - self.outstanding_message_count
-            fetched = self.broker.do_fetch(self.queue_name, room)
-            if fetched:
-                self.message_cache = fetched
-                return self._next_from_dramatiq()
-            self._wait_for_wake()
-        except redis.ConnectionError as error:
-            raise ConnectionClosed(error) from None
+        room = self.prefetch - self.outstanding_message_count
+        fetched = self.broker.do_fetch(self.queue_name, room)
+        if fetched:
+            self.message_cache = fetched
+            return self._next_from_dramatiq()
+        self._wait_for_wake()
         return None  # the worker's consumer thread checks its stop, then asks again
 
     def _next_from_dramatiq(self) -> dramatiq.MessageProxy | None:
@@ -190,15 +274,24 @@ class WakeableConsumer(_RedisConsumer):  # type: ignore[misc]
 
     def ack(self, message: dramatiq.MessageProxy) -> None:
         self._due.pop(message.message_id, None)
-        super().ack(message)
+        try:
+            super().ack(message)
+        except REDIS_AWAY as error:
+            raise ConnectionClosed(error) from None
 
     def nack(self, message: dramatiq.MessageProxy) -> None:
         self._due.pop(message.message_id, None)
-        super().nack(message)
+        try:
+            super().nack(message)
+        except REDIS_AWAY as error:
+            raise ConnectionClosed(error) from None
 
     def requeue(self, messages: Iterable[dramatiq.MessageProxy]) -> None:
         handed_back = list(messages)  # dramatiq passes a generator: read it once
-        super().requeue(handed_back)
+        try:
+            super().requeue(handed_back)
+        except REDIS_AWAY as error:  # dramatiq's restart of a consumer expects only this
+            raise ConnectionClosed(error) from None
         if handed_back:
             self.broker.wake(self.queue_name)
 
