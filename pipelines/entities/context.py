@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from pipelines.entities.language import english_stop_words
 from pipelines.entities.lexicon import Lexicon
 from pipelines.entities.mentions import KEPT_LABELS
-from pipelines.entities.titles import is_whole_title
+from pipelines.entities.titles import is_title, is_whole_title
 
 if TYPE_CHECKING:  # annotations only: spaCy is imported lazily, when a model is loaded
     from spacy.tokens import Doc, Span
@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # annotations only: spaCy is imported lazily, when a model is
 #: first word ("Reading the report") is not.
 PLACE_CUES = frozenset({"in", "at", "near", "from", "of", "to", "into", "outside", "across"})
 #: A name after one of these, right after a mention, shares that mention's word before:
-#: "in Kharkiv, Luhansk and Donetsk" are all "in".
+#: "in Kharkiv, Luhansk and Donetsk" are all "in" (but not a title).
 COORDINATORS = frozenset({"and", "or", ","})
 
 
@@ -41,7 +41,10 @@ def entity_mentions(
     for ent in ents:
         before = _word_before(ent.doc, ent.start)
         if before in COORDINATORS and ent.start - 1 in before_of:
-            before = before_of[ent.start - 1]
+            # A preposition covers a list ("in Kharkiv, Luhansk and Donetsk"); a title
+            # names one person ("Sen. Cory Booker, Hawaii Rep. Tulsi Gabbard").
+            shared = before_of[ent.start - 1]
+            before = before if is_title(shared) else shared
         before_of[ent.end] = before
         label = "PRODUCT" if ent.start in products else ent.label_
         if _named_as_a_town(label, ent):

@@ -57,6 +57,16 @@ _HEAD_LABELS = {
     ),
     **dict.fromkeys(("valley", "canal", "forest", "desert", "peninsula", "gulf"), "LOC"),
     **dict.fromkeys(("charter", "treaty", "constitution", "amendment"), "LAW"),
+    # Newspapers ("Hartford Courant", "Kansas City Star"): read as people and places.
+    **dict.fromkeys(
+        ("herald", "courant", "gazette", "tribune", "chronicle", "journal", "times", "post"),
+        "ORG",
+    ),
+    **dict.fromkeys(
+        ("observer", "examiner", "inquirer", "sentinel", "dispatch", "courier", "register"),
+        "ORG",
+    ),
+    **dict.fromkeys(("star", "globe", "telegraph", "bulletin", "newspaper", "news"), "ORG"),
     # Stock indexes ("Hang Seng Index", "Shanghai Composite"): traded, not organisations;
     # editions of a product ("Chromecast Ultra", "MacBook Pro").
     **dict.fromkeys(("index", "composite", "pro", "ultra", "mini", "max", "lite"), "PRODUCT"),
@@ -87,6 +97,10 @@ _CONTINENTS_AND_OCEANS = frozenset(
     | {"atlantic", "pacific", "arctic", "antarctic", "mediterranean", "caribbean", "baltic"}
 )
 
+_MISREAD_AS_PLACE = frozenset(
+    {("GPE", "ORG"), ("FAC", "ORG"), ("GPE", "FAC"), ("GPE", "EVENT"), ("GPE", "LOC")}
+)
+
 #: Labels of one-word names that the model gives to unknown towns ("in Gladstone" as a
 #: product); a single word written after "in" is a place whatever the label.
 _MISREAD_PLACE_LABELS = frozenset({"PERSON", "ORG", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT"})
@@ -110,7 +124,8 @@ def repair_label(
     """The voted label corrected by the name's last word, its context and the gazetteer.
 
     A "person" or "organisation" whose last word names a kind of thing ("Davis Cup",
-    "Quay Street") is that kind (see ``_HEAD_LABELS``); a club's words ("FC Porto",
+    "Quay Street") is that kind (see ``_HEAD_LABELS``), as is a "place" whose last
+    word makes it no town ("Kansas City Star", "Moscone Center"); a club's words ("FC Porto",
     "Manchester United", "Penn State") make an organisation. A one-word "person" mostly written
     after "the" ("the Duma") is an organisation; a person or organisation mostly written
     after "in", "near"... ("in Brackwater", "at Hollins Ford") a place; a name the
@@ -119,8 +134,13 @@ def repair_label(
     compass word and a name ("the West Midlands") is a region, a GPE.
     """
     place = gazetteer.lookup(fold(name)) if gazetteer is not None else None
+    if place is not None and place.kind == "city" and name.isupper():
+        place = None  # "DACA" is no spelling of Dhaka ("Daca"): a city's names are words
     head = _kind_by_words(name, gazetteer)
-    if head and label in ("ORG", "PERSON") and place is None:
+    # A "place" whose last word makes it an organisation ("the Kansas City Star") or a
+    # building ("Moscone Center"), or a building that is a newspaper ("Hartford Courant").
+    misread = label in ("ORG", "PERSON") or (label, head) in _MISREAD_AS_PLACE
+    if head and misread and place is None:
         return head if head != "WORK_OF_ART" or label == "ORG" else label
     alone = len(groups) == 1  # not a person's full name with its bare surname
     count = sum(group.count for group in groups)

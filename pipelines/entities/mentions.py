@@ -154,10 +154,12 @@ def _has_capital(name: str) -> bool:
     return any(word[0].isupper() for word in name.split())
 
 
-def _group_key(folded: str, gazetteer: Gazetteer | None) -> str:
+def _group_key(name: str, folded: str, gazetteer: Gazetteer | None) -> str:
     """Spellings of one place ("U.S.", "US", "United States") share a group."""
     place = gazetteer.lookup(folded) if gazetteer is not None else None
-    return fold(place.name) if place is not None else without_legal_form(folded)
+    if place is not None and not (place.kind == "city" and name.isupper()):
+        return fold(place.name)
+    return without_legal_form(folded)  # "DACA" is no spelling of Dhaka ("Daca")
 
 
 def group_mentions(
@@ -204,7 +206,7 @@ def _add(
     before: str,
     gazetteer: Gazetteer | None,
 ) -> None:
-    key = _group_key(folded, gazetteer)
+    key = _group_key(name, folded, gazetteer)
     group = groups.get(key)
     if group is None:
         group = groups[key] = MentionGroup(first=position)

@@ -1,9 +1,9 @@
 """Places the gazetteer knows that the model missed, found in the text around its spans.
 
 A known place written after a word like "in" or "of" ("the eastern city of Donetsk"), a
-region's postal code after a place ("Harrisburg, PA"), and a dateline ("VIENNA —", or any
-"ST. ALDEN, N.Y. —", a town too small for the gazetteer) are places, whatever the model
-read there.
+region's postal code after a place ("Harrisburg, PA"), a dateline ("VIENNA —", or any
+"ST. ALDEN, N.Y. —", a town too small for the gazetteer) and the state of a member of
+Congress ("Rep. David McKinley, R-W.Va.") are places, whatever the model read there.
 """
 
 from __future__ import annotations
@@ -95,6 +95,27 @@ def dateline_places(doc: Doc, ents: Sequence[Span], text: str, gazetteer: Gazett
             continue
         if match.re is _DATELINE_REGION_RE or gazetteer.lookup(fold(span.text)) is not None:
             found.append(span)
+    return found
+
+
+#: A party and a state after a member of Congress: "R-W.Va.", "D-Minn.", "(R-Texas)".
+_PARTY_STATE_RE = re.compile(r"(?<![\w-])[RDI]-([A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?)(?=[,;)])")
+
+
+def party_states(
+    doc: Doc, taken: set[int], text: str, gazetteer: Gazetteer
+) -> list[tuple[int, tuple[str, str, str]]]:
+    """The states of "R-W.Va."-style labels, outside the model's spans: (start token,
+    (state as written, "GPE", "")). The model reads the run of letters as no name."""
+    found = []
+    for match in _PARTY_STATE_RE.finditer(text):
+        span = doc.char_span(match.start(), match.end(1), alignment_mode="expand")
+        state = match.group(1)
+        if span is None or any(i in taken for i in range(span.start, span.end)):
+            continue
+        place = gazetteer.lookup(fold(state))
+        if place is not None and place.kind == "region":
+            found.append((span.start, (state, "GPE", "")))
     return found
 
 

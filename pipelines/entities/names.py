@@ -16,7 +16,8 @@ from pipelines.entities.folding import fold
 from pipelines.entities.language import english_stop_words
 from pipelines.entities.titles import without_role, without_titles
 
-_THE_RE = re.compile(r"^the\s+", re.IGNORECASE)
+# "the" in any case; a lower-case "a" or "an" the model took in ("a White House official").
+_THE_RE = re.compile(r"^(?:(?i:the)|an?)\s+")
 _POSSESSIVE_RE = re.compile(r"['’]s$")  # a trailing lone ' goes with the punctuation
 _WS_RE = re.compile(r"\s+")
 _LEAD_RE = re.compile(r"^[\W_]+")
@@ -43,6 +44,13 @@ _PREFIXED_RE = re.compile(r"^(?:pro|anti|ex|non|post|pre|neo)-", re.IGNORECASE)
 # given name with a lower-case second half).
 _GIVEN_NAME_LAST_RE = re.compile(r"^[A-Z][a-z]+-[a-z]+$")
 _INITIALS_SKIP = frozenset({"of", "and", "the", "for", "&", "de", "on", "in"})
+#: A score or tally after a name in a results list: "6-4", "1-0", "3–2".
+_SCORE_RE = re.compile(r"^\(?\d+[-–]\d+\)?[.,;:]?$")
+#: Any word with a digit: a person's or a place's name has none ("12", "2016", "6-2").
+_FIGURE_RE = re.compile(r"^\S*\d\S*$")
+_NEVER_NUMBERED = frozenset({"PERSON", "GPE", "LOC", "NORP"})
+#: Lower-case words no name ends in: the model ran on into the next words.
+_DANGLING_WORDS = frozenset({"and", "or", "of", "the", "for", "to", "in", "on", "at", "&"})
 
 # --- normalising -------------------------------------------------------------------------
 
@@ -63,11 +71,12 @@ def clean_surface(text: str) -> str:
 
 
 def normalise_name(text: str, label: str = "") -> str:
-    """The name in a mention: :func:`clean_surface` less a leading "the " and titles.
+    """The name in a mention: :func:`clean_surface` less a leading article, titles, and
+    what follows a name in a results list (:func:`without_trailing_figures`).
 
     Empty when nothing but a title is left ("the President").
     """
-    name = _THE_RE.sub("", clean_surface(text))
+    name = without_trailing_figures(_THE_RE.sub("", clean_surface(text)), label)
     person = label == "PERSON"
     stripped = without_titles(name, person)
     if person and stripped:  # titles first: "Secretary of State" has an "of"
@@ -75,6 +84,19 @@ def normalise_name(text: str, label: str = "") -> str:
     if not stripped and len(name) <= 3:  # "Sen" (Amartya Sen), not a lone "Sen."
         return name
     return _strip_punctuation(stripped) if stripped else ""
+
+
+def without_trailing_figures(name: str, label: str = "") -> str:
+    """A name less the score, count or year the model ran into it ("Nicolas Jarry 6-4",
+    "Adrianna Knight 12", "Melbourne 1-0", "Holcomb's 2016") and a joining word left
+    dangling ("the Sabres and"). Only a score goes from an organisation's name, whose
+    number can be its own ("Channel 4", "Formula 1")."""
+    words = name.split()
+    figure = _FIGURE_RE if label in _NEVER_NUMBERED else _SCORE_RE
+    kept = len(words)
+    while kept > 1 and (figure.match(words[kept - 1]) or words[kept - 1] in _DANGLING_WORDS):
+        kept -= 1
+    return name if kept == len(words) else clean_surface(" ".join(words[:kept]))
 
 
 def is_name(name: str) -> bool:

@@ -25,7 +25,12 @@ from pipelines.entities.language import detect_language, primary_subtag
 from pipelines.entities.lexicon import load_lexicon
 from pipelines.entities.mentions import Mention
 from pipelines.entities.merge import merge_mentions
-from pipelines.entities.missed_places import dateline_places, inside, missed_places
+from pipelines.entities.missed_places import (
+    dateline_places,
+    inside,
+    missed_places,
+    party_states,
+)
 
 if TYPE_CHECKING:  # annotations only: spaCy is imported lazily, when a model is loaded
     from spacy.language import Language
@@ -261,6 +266,7 @@ class EntityRecognizer:
                 taken = {i for ent in ents for i in range(ent.start, ent.end)}
                 taken.update(i for span in datelines for i in range(span.start, span.end))
                 found += missed_places(doc, ents, taken, self.gazetteer)
+                found += party_states(doc, taken, piece, self.gazetteer)
             found.sort()
             lowercase = Counter(token.text for token in doc if token.is_lower and token.is_alpha)
             lines = headline_lines(piece, self.lexicon)
