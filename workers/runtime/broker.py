@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Iterable
 from typing import Any
 
 import dramatiq
@@ -16,13 +15,13 @@ import orjson
 import redis
 import structlog
 from dramatiq.brokers.redis import MAINTENANCE_COMMAND_BLACKLIST, RedisBroker, _RedisConsumer
-from dramatiq.errors import ConnectionClosed
 from dramatiq.middleware import CurrentMessage, Retries
 
 from workers.keys import Keys
 from workers.runtime.connection import redis_url
 from workers.runtime.held_messages import HeldMessages
-from workers.runtime.middleware import REDIS_AWAY, StageLogging, WaitOutRedis
+from workers.runtime.middleware import StageLogging, WaitOutRedis
+from workers.runtime.wakeable_consumer import WakeableConsumer
 from workers.settings import get_settings
 
 log = structlog.get_logger("newsflow.broker")
@@ -37,9 +36,6 @@ WAKE_WAIT_SECONDS = 2.0
 WAKE_TOKENS_KEPT = 16
 #: Seconds kept between a blocking wait and redis-py's socket timeout, if one is set.
 SOCKET_MARGIN_SECONDS = 0.5
-#: While a worker stops, its consumers poll instead of blocking, this often at most (ms),
-#: so that each sees its stop within this long.
-STOPPING_POLL_MS = 100
 
 
 class OrjsonEncoder(dramatiq.Encoder):
@@ -214,86 +210,6 @@ class TimelyRedisBroker(RedisBroker):
             self._last_maintenance.at = now
             return 1
         return super()._should_do_maintenance(command)
-
-
-class WakeableConsumer(_RedisConsumer):  # type: ignore[misc]
-    """A Redis consumer that, when its queue is empty, waits on the queue's wake list
-    instead of sleeping blind; dramatiq's own consumer for everything else (the
-    prefetched messages, a full prefetch, a stopping worker, wake-ups turned off).
-
-    Every error of Redis being away (a timeout too, which redis-py does not count as a
-    connection error) is raised as dramatiq's ConnectionClosed: dramatiq then retries an
-    ack until it is done, and restarts the consumer without a critical traceback."""
-
-    broker: TimelyRedisBroker
-
-    def __init__(self, broker: TimelyRedisBroker, *args: Any) -> None:
-        super().__init__(broker, *args)
-        #: When each delayed message taken from a delay queue (.DQ) is due (ms since the
-        #: epoch): the wait ends then, for the worker to move it to its queue on time.
-        self._due: dict[str, int] = {}
-
-    def __next__(self) -> dramatiq.MessageProxy | None:
-        try:
-            return self._next()
-        except REDIS_AWAY as error:
-            raise ConnectionClosed(error) from None
-
-    def _next(self) -> dramatiq.MessageProxy | None:
-        full = self.message_cache or self.outstanding_message_count >= self.prefetch
-        if full or not self.broker.waits_for_wakes:
-            return self._next_from_dramatiq()
-        if self.broker.stopping.is_set():
-            self.timeout = min(self.timeout, STOPPING_POLL_MS)
-            return self._next_from_dramatiq()
-        room = self.prefetch - self.outstanding_message_count
-        fetched = self.broker.do_fetch(self.queue_name, room)
-        if fetched:
-            self.message_cache = fetched
-            return self._next_from_dramatiq()
-        self._wait_for_wake()
-        return None  # the worker's consumer thread checks its stop, then asks again
-
-    def _next_from_dramatiq(self) -> dramatiq.MessageProxy | None:
-        message = super().__next__()
-        if message is not None and message.options.get("eta") is not None:
-            self._due[message.message_id] = int(message.options["eta"])
-        return message
-
-    def _wait_for_wake(self) -> None:
-        wait = self.broker.wake_wait
-        if self._due:
-            wait = min(wait, (min(self._due.values()) - time.time() * 1000) / 1000)
-        if wait < 0.01:
-            return  # a delayed message is due now (and BLPOP reads a timeout of 0 as forever)
-        keys = [self.broker.wake_key(self.queue_name), self.broker.stop_key]
-        # Holds one connection of the client's pool while it waits: one per idle consumer.
-        # On a socket timeout, the next fetch tells whether Redis is still there.
-        with contextlib.suppress(redis.TimeoutError):
-            self.broker.client.blpop(keys, timeout=wait)
-
-    def ack(self, message: dramatiq.MessageProxy) -> None:
-        self._due.pop(message.message_id, None)
-        try:
-            super().ack(message)
-        except REDIS_AWAY as error:
-            raise ConnectionClosed(error) from None
-
-    def nack(self, message: dramatiq.MessageProxy) -> None:
-        self._due.pop(message.message_id, None)
-        try:
-            super().nack(message)
-        except REDIS_AWAY as error:
-            raise ConnectionClosed(error) from None
-
-    def requeue(self, messages: Iterable[dramatiq.MessageProxy]) -> None:
-        handed_back = list(messages)  # dramatiq passes a generator: read it once
-        try:
-            super().requeue(handed_back)
-        except REDIS_AWAY as error:  # dramatiq's restart of a consumer expects only this
-            raise ConnectionClosed(error) from None
-        if handed_back:
-            self.broker.wake(self.queue_name)
 
 
 class _ReleaseBlockedConsumers(dramatiq.Middleware):
