@@ -69,16 +69,29 @@ def _person_clusters(
 
     A cluster is (full-name groups, bare-surname groups). Full names join when their
     surnames are equal and first names compatible; a bare surname joins when exactly one
-    cluster has that surname and the bare name is not a place or a nationality. With a
+    cluster has that surname and the bare name is not a place or a nationality; a bare
+    "person" that is no one's surname joins the one cluster with that first name. With a
     gazetteer, a "place" it does not know, never written after "in" or "near", is the
     person's surname misread ("that Fleck would prefer" after "Coach P.J. Fleck").
     """
     by_surname = _cluster_full_names(groups)
+    by_given: dict[str, list[_Cluster]] = {}
+    for clusters in by_surname.values():
+        for cluster in clusters:
+            for given in cluster[0]:
+                by_given.setdefault(given, []).append(cluster)
     for folded, group in groups.items():
+        if group.tokens != 1:
+            continue
         clusters = by_surname.get(folded, [])
-        if len(clusters) != 1 or group.tokens != 1:
-            continue  # no such person, or two ("Carla Brandt", "Otto Brandt"): left alone
         label = vote_label(group.votes, group.single_token)
+        if not clusters and label in ("PERSON", "ORG") and len(by_given.get(folded, [])) == 1:
+            # "LeBron" after "LeBron James", "Steve" after "Steve Jobs": the one person
+            # of the text with that first name.
+            by_given[folded][0][2].append(group)
+            continue
+        if len(clusters) != 1:
+            continue  # no such person, or two ("Carla Brandt", "Otto Brandt"): left alone
         if label not in _NOT_A_SURNAME or _misread_surname(label, group, gazetteer):
             clusters[0][2].append(group)
     return [(full, bare) for clusters in by_surname.values() for _, full, bare in clusters]

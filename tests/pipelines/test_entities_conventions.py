@@ -102,3 +102,16 @@ def test_a_places_last_word_can_say_it_is_none(name: str, label: str, repaired: 
     group = MentionGroup(first=0)
     group.add(0, name, name, label, "the")
     assert repair_label(label, name, [group], default_gazetteer()) == repaired
+
+
+def test_a_first_name_alone_is_the_one_person_who_has_it(recognizer: EntityRecognizer):
+    """ "Marta" after "Marta Kowalczyk" is her; with two people of one first name, neither."""
+    text = (
+        'Marta Kowalczyk opened the harbour wall on Monday. "We owe Marta a great deal," '
+        "the council said. Later Marta thanked the builders.\n\n"
+        "Olek Brandt and Olek Sayer, two of the builders, spoke too. Olek left early."
+    )
+    keys = by_key(recognizer(text))
+    marta = keys["person:kowalczyk"][0]
+    assert "Marta" in marta.mentions and "person:marta" not in keys, sorted(keys)
+    assert all("Olek" not in e.mentions for k in ("person:brandt", "person:sayer") for e in keys[k])
