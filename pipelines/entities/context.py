@@ -37,6 +37,7 @@ def entity_mentions(
     organisation or person written as a product ("the Chrome browser") is a PRODUCT."""
     found: list[tuple[int, tuple[str, str, str]]] = []
     before_of: dict[int, str] = {}  # end token of a span -> its word before
+    ents = joined_agencies(ents, lexicon)
     products = _product_spans(ents)
     for ent in ents:
         before = _word_before(ent.doc, ent.start)
@@ -52,6 +53,46 @@ def entity_mentions(
         if label in KEPT_LABELS and not _misread_words(ent, text, lexicon):
             found.append((ent.start, (ent.text, label, before)))
     return found
+
+
+def joined_agencies(ents: Sequence[Span], lexicon: Lexicon) -> list[Span]:
+    """The model's spans, an agency it cut at its "and" made whole again: "Customs" and
+    "Border Protection" are "Customs and Border Protection": both halves are made of
+    common words (a name of words, not "Apple and Google Maps"), the second of two or
+    more, the last a field a government body looks after (``AGENCY_HEADS``).
+    """
+    joined: list[Span] = []
+    for ent in ents:
+        first = joined[-1] if joined else None
+        if first is not None and _halves_of_one_agency(first, ent, lexicon):
+            whole = ent.doc.char_span(first.start_char, ent.end_char, label="ORG")
+            if whole is not None:
+                joined[-1] = whole
+                continue
+        joined.append(ent)
+    return joined
+
+
+def _halves_of_one_agency(first: Span, second: Span, lexicon: Lexicon) -> bool:
+    if first.label_ != "ORG" or second.label_ != "ORG" or second.start != first.end + 1:
+        return False
+    if first.doc[first.end].lower_ not in ("and", "&") or len(second) < 2:
+        return False
+    words = [t.text for t in (*first, *second)]
+    if words[-1].lower() not in AGENCY_HEADS:
+        return False
+    return all(w[:1].isupper() and w.isalpha() and lexicon.knows(w) for w in words)
+
+
+#: Last words of a government body's name that joins two fields with "and" ("Customs and
+#: Border Protection", "Health and Human Services", "Revenue and Customs").
+AGENCY_HEADS = frozenset(
+    {"protection", "enforcement", "services", "security", "affairs", "resources", "welfare"}
+    | {"development", "safety", "justice", "defense", "defence", "trade", "commerce", "labor"}
+    | {"labour", "education", "energy", "environment", "transportation", "transport"}
+    | {"agriculture", "prevention", "control", "management", "administration", "customs"}
+    | {"immigration", "revenue", "excise", "fisheries", "forestry", "planning", "housing"}
+)
 
 
 #: Nouns of a kind of settlement or region: "the town of X", "the harbour district of X"

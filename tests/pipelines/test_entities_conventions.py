@@ -115,3 +115,22 @@ def test_a_first_name_alone_is_the_one_person_who_has_it(recognizer: EntityRecog
     marta = keys["person:kowalczyk"][0]
     assert "Marta" in marta.mentions and "person:marta" not in keys, sorted(keys)
     assert all("Olek" not in e.mentions for k in ("person:brandt", "person:sayer") for e in keys[k])
+
+
+def test_an_agency_cut_at_its_and_is_made_whole(recognizer: EntityRecognizer):
+    """The model's "Customs" and "Border Protection" are one agency; "Apple" and "Google
+    Maps" stay two names."""
+    from pipelines.entities.context import joined_agencies
+
+    def spans(text: str, *names: str):
+        doc = recognizer.nlp.make_doc(text)
+        return [doc.char_span(text.index(n), text.index(n) + len(n), label="ORG") for n in names]
+
+    agency = spans(
+        "Officers of Customs and Border Protection came.", "Customs", "Border Protection"
+    )
+    assert [s.text for s in joined_agencies(agency, recognizer.lexicon)] == [
+        "Customs and Border Protection"
+    ]
+    names = spans("Both Apple and Google Maps declined.", "Apple", "Google Maps")
+    assert [s.text for s in joined_agencies(names, recognizer.lexicon)] == ["Apple", "Google Maps"]
