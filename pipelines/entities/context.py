@@ -50,6 +50,8 @@ def entity_mentions(
         label = "PRODUCT" if ent.start in products else ent.label_
         if _named_as_a_town(label, ent):
             label = "GPE"
+        elif label in _MISREAD_ORGANISATION_LABELS and _after_an_organisation_noun(ent):
+            label = "ORG"
         if label in KEPT_LABELS and not _misread_words(ent, text, lexicon):
             found.append((ent.start, (ent.text, label, before)))
     return found
@@ -111,6 +113,29 @@ _NAMED_AFTER_A_PLACE_NOUN = frozenset(
 #: Labels the model gives a town it does not know, written before ", a village"; not a
 #: location ("Braunau am Inn, a town": the model's "Inn" is the river's name).
 _MISREAD_TOWN_LABELS = _NAMED_AFTER_A_PLACE_NOUN - {"LOC"}
+
+
+#: Nouns of a kind of organisation: "the website Gossipgist", "firms such as Alden", "the
+#: retailer Ulta Beauty" name an organisation, whatever the model read in the name.
+ORGANISATION_NOUNS = frozenset(
+    {"company", "firm", "startup", "start-up", "website", "site", "newspaper", "magazine"}
+    | {"retailer", "chain", "brand", "band", "agency", "outlet", "network", "publisher"}
+    | {"broadcaster", "bank", "lender", "insurer", "carrier", "airline", "automaker"}
+    | {"carmaker", "manufacturer", "conglomerate", "charity", "nonprofit", "club", "studio"}
+)
+_MISREAD_ORGANISATION_LABELS = frozenset({"PERSON", "GPE", "FAC", "LOC", "WORK_OF_ART"})
+
+
+def _after_an_organisation_noun(ent: Span) -> bool:
+    """Whether the span follows "the <organisation noun>" ("the website Gossipgist") or
+    "<organisation nouns> such as" ("firms such as Alden")."""
+    doc, start = ent.doc, ent.start
+    if start >= 1 and doc[start - 1].text in ORGANISATION_NOUNS:
+        return start >= 2 and doc[start - 2].lower_ in ("the", "a", "an")
+    if start >= 3 and doc[start - 2].lower_ == "such" and doc[start - 1].lower_ == "as":
+        noun = doc[start - 3].text
+        return noun.endswith("s") and noun[:-1] in ORGANISATION_NOUNS
+    return False
 
 
 def _named_as_a_town(label: str, ent: Span) -> bool:

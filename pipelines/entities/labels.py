@@ -36,7 +36,7 @@ _PRIORITY = {label: rank for rank, label in enumerate(LABEL_PRIORITY)}
 # The last word of a name says what kind of thing it names ("Davis Cup", "Quay Street",
 # "Kelder Reservoir"), whatever label the model gave it; these kinds are never people or
 # organisations. (Only ORG and PERSON are relabelled, and not a place the gazetteer knows.)
-_HEAD_LABELS = {
+HEAD_LABELS = {
     **dict.fromkeys(
         ("cup", "final", "finals", "championship", "championships", "tournament", "games"),
         "EVENT",
@@ -124,7 +124,7 @@ def repair_label(
     """The voted label corrected by the name's last word, its context and the gazetteer.
 
     A "person" or "organisation" whose last word names a kind of thing ("Davis Cup",
-    "Quay Street") is that kind (see ``_HEAD_LABELS``), as is a "place" whose last
+    "Quay Street") is that kind (see ``HEAD_LABELS``), as is a "place" whose last
     word makes it no town ("Kansas City Star", "Moscone Center"); a club's words ("FC Porto",
     "Manchester United", "Penn State") make an organisation. A one-word "person" mostly written
     after "the" ("the Duma") is an organisation; a person or organisation mostly written
@@ -170,7 +170,7 @@ def _compass_region(name: str) -> bool:
     return (
         compass in _COMPASS_WORDS
         and rest not in _CONTINENTS_AND_OCEANS
-        and rest not in _HEAD_LABELS
+        and rest not in HEAD_LABELS
         and rest not in _NOT_REGION_HEADS
     )
 
@@ -190,7 +190,7 @@ def _kind_by_words(name: str, gazetteer: Gazetteer | None) -> str | None:
     if any(word.isalpha() and word.islower() and word not in _NAME_JOINERS for word in words):
         return "WORK_OF_ART"
     club = words[0].lower() in _CLUB_PREFIXES or words[-1].lower() in _CLUB_WORDS
-    return _HEAD_LABELS.get(words[-1].lower(), "ORG" if club else None)
+    return HEAD_LABELS.get(words[-1].lower(), "ORG" if club else None)
 
 
 def _written_as_a_place(label: str, group: MentionGroup) -> bool:
@@ -222,7 +222,7 @@ def agree_with_people(groups: dict[str, MentionGroup], gazetteer: Gazetteer | No
         words = pick_name(group.forms).split()
         if not 2 <= len(words) <= 3 or fold(words[-1]) not in people or "PERSON" in group.votes:
             continue
-        if words[-1].lower() in _HEAD_LABELS or not all(w[:1].isupper() for w in words):
+        if words[-1].lower() in HEAD_LABELS or not all(w[:1].isupper() for w in words):
             continue
         if not known_place(" ".join(words), gazetteer):
             group.votes = Counter({"PERSON": group.count})

@@ -2,7 +2,8 @@
 
 Mentions are grouped by folded name (:mod:`pipelines.entities.mentions`); a person's full
 names cluster by surname with compatible first names, and a bare surname joins the one
-such cluster; an acronym joins the one longer name whose initials it spells. Each
+such cluster; an acronym joins the one longer name whose initials it spells, and a
+short name the one organisation whose name starts with it ("Alden", "Alden Capital"). Each
 entity's label is decided in :mod:`pipelines.entities.labels`. A one-word "person" named
 once and after no title is a misread word and dropped.
 
@@ -17,9 +18,10 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from pipelines.article import Entity
+from pipelines.entities.folding import fold
 from pipelines.entities.gazetteer import Gazetteer
 from pipelines.entities.keys import entity_key
-from pipelines.entities.labels import agree_with_people, repair_label, vote_label
+from pipelines.entities.labels import HEAD_LABELS, agree_with_people, repair_label, vote_label
 from pipelines.entities.mentions import (
     Mention,
     MentionGroup,
@@ -33,6 +35,22 @@ from pipelines.entities.names import first_names_compatible, given_names, initia
 _NOT_A_SURNAME = frozenset({"GPE", "LOC", "FAC", "NORP"})
 
 _ACRONYM_RE = re.compile(r"^(?:[A-Z]\.?){2,6}$")
+#: Last words of what an organisation runs or holds under its name, not a longer name of
+#: it: "UEFA Nations League", "U.S. House Intelligence Committee", "AFC West".
+_NOT_A_LONGER_NAME = frozenset(
+    {"league", "conference", "division", "series", "tour", "open", "trophy", "committee"}
+    | {"subcommittee", "desk", "office", "unit", "bureau", "panel", "caucus", "chapter"}
+    | {"branch", "wing", "west", "east", "north", "south"}
+)
+#: Words after a place's name in the name of one of its bodies: "Berrien County Health
+#: Department", "Brackwater Fire and Rescue Service" are not "Berrien County"'s or
+#: "Brackwater"'s longer names.
+_BODIES_OF_A_PLACE = frozenset(
+    {"county", "city", "borough", "town", "village", "council", "police", "fire", "state"}
+    | {"department", "university", "college", "school", "schools", "district", "board"}
+    | {"health", "public", "regional", "municipal", "metropolitan", "area", "chamber"}
+    | {"port", "harbour", "harbor", "airport", "hospital", "water", "transit", "community"}
+)
 
 # A person being clustered: (given names seen, full-name groups, bare surnames).
 _Cluster = tuple[set[str], list[MentionGroup], list[MentionGroup]]
@@ -124,6 +142,37 @@ def _acronym_clusters(
     return clusters
 
 
+def _short_name_clusters(
+    groups: dict[str, MentionGroup], merged: set[int], gazetteer: Gazetteer | None
+) -> list[tuple[list[MentionGroup], list[MentionGroup]]]:
+    """A name that is the first words of the one organisation's longer name in the
+    article ("Alden" after "Alden Capital", "New Media" after "New Media Investment
+    Group"), and not a place ("New York" of "New York Times"): (full, short) pairs."""
+    by_prefix: dict[str, list[MentionGroup]] = {}
+    for group in groups.values():
+        words = pick_name(group.forms).split()
+        if id(group) in merged or len(words) < 2 or vote_label(group.votes) != "ORG":
+            continue
+        last = words[-1].lower()
+        if HEAD_LABELS.get(last, "ORG") != "ORG" or last in _NOT_A_LONGER_NAME:
+            continue  # "United Nations Charter", "UEFA Nations League": not UEFA's longer name
+        for cut in range(1, len(words)):
+            if words[cut].lower() not in _BODIES_OF_A_PLACE:  # "Brackwater Borough Council"
+                by_prefix.setdefault(fold(" ".join(words[:cut])), []).append(group)
+    clusters = []
+    for folded, group in groups.items():
+        longer = by_prefix.get(folded, [])
+        if id(group) in merged or len(longer) != 1 or longer[0] is group:
+            continue
+        if id(longer[0]) in merged or vote_label(group.votes) == "NORP":
+            continue  # "Russian" of "Russian Defense Ministry" is a nationality
+        if group.after_in or known_place(pick_name(group.forms), gazetteer):
+            continue  # "in Brackwater": a place, whose fire service has its name
+        clusters.append((longer, [group]))
+        merged.update((id(group), id(longer[0])))
+    return clusters
+
+
 def _entity(
     full: list[MentionGroup], bare: list[MentionGroup], gazetteer: Gazetteer | None = None
 ) -> tuple[int, Entity] | None:
@@ -196,6 +245,7 @@ def merge_mentions(
     for full, bare in clusters:
         merged.update(id(group) for group in full + bare)
     clusters += _acronym_clusters(groups, merged)
+    clusters += _short_name_clusters(groups, merged, gazetteer)
     clusters += [([g], []) for g in groups.values() if id(g) not in merged]
     entities = [e for full, bare in clusters if (e := _entity(full, bare, gazetteer))]
     if lowercase:

@@ -134,3 +134,26 @@ def test_an_agency_cut_at_its_and_is_made_whole(recognizer: EntityRecognizer):
     ]
     names = spans("Both Apple and Google Maps declined.", "Apple", "Google Maps")
     assert [s.text for s in joined_agencies(names, recognizer.lexicon)] == ["Apple", "Google Maps"]
+
+
+def test_a_short_name_is_the_one_organisation_whose_name_starts_with_it():
+    """ "Alden" after "Alden Capital" is the firm; a town, a nationality or the body that a
+    committee belongs to keep their own entities."""
+    from pipelines.entities.gazetteer import default_gazetteer
+    from pipelines.entities.merge import merge_mentions
+
+    mentions = [
+        ("Alden Capital", "ORG", "firm"),
+        ("Alden", "GPE", ""),  # the model's "place"
+        ("Brackwater Borough Council", "ORG", "the"),
+        ("Brackwater", "GPE", "in"),
+        ("Russian Defense Ministry", "ORG", "the"),
+        ("Russian", "NORP", ""),
+        ("U.S. House Intelligence Committee", "ORG", "the"),
+        ("U.S. House", "ORG", "the"),
+    ]
+    keys = by_key(merge_mentions(mentions, default_gazetteer()))
+    assert keys["org:alden-capital"][0].mentions == ["Alden Capital", "Alden"]
+    assert "gpe:alden" not in keys
+    for kept in ("gpe:brackwater", "norp:russian", "org:us-house"):
+        assert kept in keys, sorted(keys)
