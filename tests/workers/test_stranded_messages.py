@@ -8,8 +8,13 @@ restarted it after an error.
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import time
+from pathlib import Path
+
+import pytest
 
 from tests.workers.helpers import entries, wait_for_entries, wait_until, worker_process
 from workers.keys import Keys
@@ -70,3 +75,49 @@ def test_messages_prefetched_by_a_restarted_consumer_are_handed_back(redis_clien
 
     broker.do_ack("extract", given.options["redis_message_id"])
     assert redis_client.scard(broker.ack_set_key("extract")) == 0
+
+
+def test_a_redis_that_stops_answering_reads_as_redis_away():
+    """A Redis frozen mid-conversation (SIGSTOP) times the consumer's commands out: each
+    is raised as dramatiq's ConnectionClosed, so dramatiq retries an ack until Redis is
+    back instead of logging a bug and dropping it, and restarts a consumer quietly."""
+    import tempfile
+
+    import dramatiq
+    from dramatiq.errors import ConnectionClosed
+
+    from workers.runtime.broker import TimelyRedisBroker
+    from workers.runtime.embedded import EmbeddedRedis
+
+    home = Path(tempfile.mkdtemp(prefix="nf-stall-", dir="/tmp"))
+    server = EmbeddedRedis(home)
+    server.start()
+    pid = server._server_pid()
+    try:
+        broker = TimelyRedisBroker(
+            url=f"{server.url}?socket_timeout=0.5",
+            namespace="nfstall",
+            heartbeat_timeout=60_000,
+            maintenance_interval=3600.0,
+        )
+        message = dramatiq.Message(
+            queue_name="q", actor_name="noop", args=(), kwargs={}, options={}
+        )
+        broker.enqueue(message)
+        consumer = broker.consume("q", prefetch=1, timeout=100)
+        taken = next(consumer)
+        assert taken is not None
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            with pytest.raises(ConnectionClosed):
+                consumer.ack(taken)
+            with pytest.raises(ConnectionClosed):
+                next(consumer)
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        consumer.ack(taken)  # what dramatiq's retry does once Redis answers
+        assert broker.client.scard(broker.ack_set_key("q")) == 0
+        assert broker.client.hlen("nfstall:q.msgs") == 0
+    finally:
+        server.stop()
+        shutil.rmtree(home, ignore_errors=True)

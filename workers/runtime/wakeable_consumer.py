@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import dramatiq
@@ -41,10 +41,8 @@ class WakeableConsumer(_RedisConsumer):  # type: ignore[misc]
         self._due: dict[str, int] = {}
 
     def __next__(self) -> dramatiq.MessageProxy | None:
-        try:
+        with redis_away_as_closed():
             return self._next()
-        except REDIS_AWAY as error:
-            raise ConnectionClosed(error) from None
 
     def _next(self) -> dramatiq.MessageProxy | None:
         full = self.message_cache or self.outstanding_message_count >= self.prefetch
@@ -81,23 +79,27 @@ class WakeableConsumer(_RedisConsumer):  # type: ignore[misc]
 
     def ack(self, message: dramatiq.MessageProxy) -> None:
         self._due.pop(message.message_id, None)
-        try:
+        with redis_away_as_closed():
             super().ack(message)
-        except REDIS_AWAY as error:
-            raise ConnectionClosed(error) from None
 
     def nack(self, message: dramatiq.MessageProxy) -> None:
         self._due.pop(message.message_id, None)
-        try:
+        with redis_away_as_closed():
             super().nack(message)
-        except REDIS_AWAY as error:
-            raise ConnectionClosed(error) from None
 
     def requeue(self, messages: Iterable[dramatiq.MessageProxy]) -> None:
         handed_back = list(messages)  # dramatiq passes a generator: read it once
-        try:
+        with redis_away_as_closed():
             super().requeue(handed_back)
-        except REDIS_AWAY as error:  # dramatiq's restart of a consumer expects only this
-            raise ConnectionClosed(error) from None
         if handed_back:
             self.broker.wake(self.queue_name)
+
+
+@contextlib.contextmanager
+def redis_away_as_closed() -> Iterator[None]:
+    """Redis being away (a timeout too) raised as dramatiq's ConnectionClosed, the one
+    error its consumer thread expects from a consumer."""
+    try:
+        yield
+    except REDIS_AWAY as error:
+        raise ConnectionClosed(error) from None
