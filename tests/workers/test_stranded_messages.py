@@ -3,7 +3,8 @@ the same: the worker hands it back by itself (workers/runtime/held_messages.py).
 
 Two ways it happens, both reproduced here on a real Redis: a fetch whose reply was lost (the
 multi-host test's cut link did it), and messages a consumer had prefetched when dramatiq
-restarted it after an error.
+restarted it after an error. And the consumer reads a Redis that stops answering as Redis
+away, as dramatiq expects of it.
 """
 
 from __future__ import annotations
