@@ -10,7 +10,6 @@ canonical name (:func:`canonical_place`), a company less its legal form
 from __future__ import annotations
 
 import re
-from functools import cache
 from typing import TYPE_CHECKING
 
 from pipelines.article import Entity
@@ -58,9 +57,8 @@ def place_core(name: str, gazetteer: Gazetteer | None) -> str:
 
     A lower-case compass word is never part of a name and always goes. A capitalised one
     is part of the name ("South Africa", "West Midlands", "Western Cape") unless the whole
-    is no known place and the rest is a known country or US state ("Southern Ukraine",
-    "Southern California", "West Texas"), or, after "Greater", a known city. Continents
-    keep theirs ("South America").
+    is no known place and the rest is a known country ("Eastern or Southern Ukraine"), or,
+    after "Greater", a known city. Continents keep theirs ("South America").
     """
     name = _GENERIC_PLACE_SUFFIX_RE.sub("", name) or name
     match = _DIRECTION_RE.match(name)
@@ -72,22 +70,8 @@ def place_core(name: str, gazetteer: Gazetteer | None) -> str:
     if gazetteer is None or gazetteer.lookup(fold(name)) is not None:
         return name
     place = gazetteer.lookup(fold(rest))
-    if place is None:
-        return name
-    if match.group(1).lower() == "greater":
-        return rest if place.kind == "city" else name
-    us_state = place.kind == "region" and fold(place.name) in _us_state_names()
-    return rest if place.kind == "country" or us_state else name
-
-
-@cache
-def _us_state_names() -> frozenset[str]:
-    """US states, whose parts are named by a compass word ("West Texas", "Southern
-    California"); elsewhere a capitalised one starts a region's own name ("West
-    Midlands" is no part of Zimbabwe's Midlands)."""
-    import us
-
-    return frozenset(fold(state.name) for state in us.states.STATES)
+    wanted = "city" if match.group(1).lower() == "greater" else "country"
+    return rest if place is not None and place.kind == wanted else name
 
 
 # --- keys --------------------------------------------------------------------------------

@@ -211,7 +211,7 @@ def test_quality_floors_on_the_hand_gold(recognizer: EntityRecognizer, shared: P
     0.79/0.73, 0.90/0.95). The fifth round grew dev to 73 documents (24 eval texts
     annotated by hand before its rules: box scores, hockey and tennis roundups, politics,
     business, science); on all 73 it measured PERSON 0.92/0.84, ORG 0.75/0.70, GPE
-    0.89/0.96 (before its rules 0.87/0.81, 0.74/0.69, 0.87/0.94). No person given two keys
+    0.88/0.96 (before its rules 0.87/0.81, 0.74/0.69, 0.87/0.94). No person given two keys
     across documents (Yanukovych/Yanukovich had two before issue 4); the players and
     people the model reads once as a person and once as an organisation or place in one
     text (six in the sports and entertainment texts) stay a known weakness.
