@@ -1,10 +1,15 @@
-"""Fixtures of the runtime tests: the process's services on the session's Redis."""
+"""Fixtures of the runtime tests: the process's services on the session's Redis, and a web
+server on loopback that the workers may fetch from (modules with a server of their own,
+confined otherwise, define their own `server`)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
+
+from tests.workers.http_server import LoopbackServer, confine_to_loopback, loopback_server
 
 
 @pytest.fixture
@@ -47,3 +52,23 @@ def seed_articles(seeds):
         article.entities = recognizer(article.text, article.title, None)
         out.append(article)
     return out
+
+
+@pytest.fixture
+def connections(monkeypatch) -> list[str]:
+    """Nothing in the test resolves or connects beyond loopback; the worker's own fetcher
+    (built from the settings) may fetch 127.0.0.1 at full speed."""
+    from workers.settings import get_settings
+
+    monkeypatch.setenv("NEWSFLOW_FETCH_ALLOW", "127.0.0.1")
+    monkeypatch.setenv("NEWSFLOW_FETCH_HOST_DELAY", "0")
+    get_settings.cache_clear()
+    yield confine_to_loopback(monkeypatch)
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def server(connections) -> Iterator[LoopbackServer]:
+    with loopback_server() as running:
+        yield running

@@ -7,6 +7,7 @@ import os
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -42,6 +43,12 @@ def worker_process(threads: int = 2, heartbeat_timeout_ms: int = 2000) -> subpro
     finally:
         del os.environ["NEWSFLOW_HEARTBEAT_TIMEOUT_MS"]
     return process
+
+
+def page_bytes(eval_pages: list[Path], count: int) -> list[bytes]:
+    """The bytes of the first ``count`` real article pages."""
+    assert len(eval_pages) >= count, eval_pages
+    return [p.read_bytes() for p in eval_pages[:count]]
 
 
 def entries(client: redis.Redis, stream: str) -> list[dict[str, Any]]:

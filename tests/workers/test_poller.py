@@ -1,20 +1,22 @@
-"""The feed poller and URL inputs end to end: a real HTTP server on loopback serving real
-feeds (../shared/eval/feeds), invented ones and real article pages (../shared/eval/extraction),
-the real intake, Redis and a real dramatiq worker."""
+"""The feed poller end to end: a real HTTP server on loopback serving real feeds
+(../shared/eval/feeds), invented ones and real article pages (../shared/eval/extraction), the
+real intake, Redis and a real dramatiq worker. URL inputs are in test_url_inputs.py."""
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 
 from pipelines.feeds import parse_feed
 from tests.workers.feed_helpers import rss
-from tests.workers.helpers import entries, running_worker, settle, wait_for_entries
-from tests.workers.http_server import LoopbackServer, confine_to_loopback, loopback_server
+from tests.workers.helpers import (
+    entries,
+    page_bytes,
+    running_worker,
+    settle,
+    wait_for_entries,
+    wait_until,
+)
 from workers.inputs.poller import Poller
 from workers.keys import Keys
 from workers.state.feeds import FeedRegistry
@@ -27,26 +29,6 @@ KEYS = Keys("nftest")
 ARTICLES, DEAD = KEYS.articles, KEYS.dead
 QUEUE = KEYS.dramatiq_queue("extract")
 INTERVAL = 600
-
-
-@pytest.fixture
-def connections(monkeypatch) -> list[str]:
-    """Nothing in this module resolves or connects beyond loopback; the worker's own fetcher
-    (built from the settings) may fetch 127.0.0.1 at full speed."""
-    from workers.settings import get_settings
-
-    monkeypatch.setenv("NEWSFLOW_FETCH_ALLOW", "127.0.0.1")
-    monkeypatch.setenv("NEWSFLOW_FETCH_HOST_DELAY", "0")
-    get_settings.cache_clear()
-    yield confine_to_loopback(monkeypatch)
-    monkeypatch.undo()
-    get_settings.cache_clear()
-
-
-@pytest.fixture
-def server(connections) -> Iterator[LoopbackServer]:
-    with loopback_server() as running:
-        yield running
 
 
 def _poller(
@@ -64,12 +46,6 @@ def _poller(
     return Poller(redis_client, KEYS, registry, fetcher, intake, 4, max_new_items, lease_seconds)
 
 
-def _pages(eval_pages: list[Path], count: int) -> list[bytes]:
-    """The bytes of the first ``count`` real article pages."""
-    assert len(eval_pages) >= count, eval_pages
-    return [p.read_bytes() for p in eval_pages[:count]]
-
-
 #: An invented page with no <title>, no headline and no date: the feed item fills them in.
 BARE_PAGE = (
     "<html><body><main><article>"
@@ -81,14 +57,6 @@ BARE_PAGE = (
     )
     + "</article></main></body></html>"
 ).encode()
-
-
-def _wait_until(condition, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail("the condition did not come true in time")
-        time.sleep(0.05)
 
 
 def _force_due(redis_client, feed_url: str) -> None:
@@ -103,7 +71,7 @@ def test_new_items_flow_to_the_stream_exactly_once(
     """Items are fetched, extracted and published once: not again on a 304, not from a
     second feed listing the same links under new GUIDs and tracking parameters, not
     after a restart. The feed's metadata fills what the page lacks."""
-    pages = _pages(eval_pages, 3)
+    pages = page_bytes(eval_pages, 3)
     links = [server.route(f"/news/{n}.html", body=page) for n, page in enumerate(pages)]
     links.append(server.route("/news/ferry.html", body=BARE_PAGE))
     items = [(f"Story {n}", link + "?utm_source=rss", f"g-{n}") for n, link in enumerate(links[:3])]
@@ -292,7 +260,7 @@ def test_a_long_poll_keeps_its_lease_and_a_dead_pollers_lease_runs_out(
     first.registry.add(slow)
     polling = threading.Thread(target=first.poll_due)
     polling.start()
-    _wait_until(lambda: server.hits("/slow.xml"))
+    wait_until("the slow feed to be asked for", lambda: server.hits("/slow.xml"))
     time.sleep(0.9)  # three lease times: only renewals keep it
     assert first.registry.lease(slow, 0.3) is None
     polling.join()
@@ -302,77 +270,8 @@ def test_a_long_poll_keeps_its_lease_and_a_dead_pollers_lease_runs_out(
     first.registry.add(left)
     assert first.registry.lease(left, 0.3)  # as a poller killed mid-poll leaves it
     assert first.poll_due() == [] and server.hits("/left.xml") == []
-    _wait_until(lambda: first.poll_due() != [])
+    wait_until("the dead poller's lease to run out", lambda: first.poll_due() != [])
     assert len(server.hits("/left.xml")) == 1
-
-
-def test_urls_pages_and_refusals_end_in_their_stream(
-    redis_client, server, intake, eval_pages, tmp_path
-) -> None:
-    """A `.urls` list and single URLs: pages are published; a redirect to the metadata
-    address, a PDF and a 404 go to `dead` with their reason; a 503 with Retry-After is
-    retried by dramatiq until the page comes."""
-    page = _pages(eval_pages, 1)[0]
-    listed = server.route("/listed.html", body=page)
-    flaky = server.route("/flaky.html", status=503, headers={"Retry-After": "1"}, body=b"later")
-    (tmp_path / "reading.urls").write_text(f"# to read\n{listed}\n\nnot a url\n")
-    with running_worker():
-        offers = intake.offer_path(tmp_path / "reading.urls")
-        offers.append(
-            intake.offer_url(server.redirect("/sneaky", "http://169.254.169.254/latest/"))
-        )
-        offers.append(
-            intake.offer_url(
-                server.route("/doc.pdf", body=b"%PDF-1.4", content_type="application/pdf")
-            )
-        )
-        offers.append(intake.offer_url(server.url("/missing")))
-        offers.append(intake.offer_url(flaky))
-        _wait_until(lambda: len(server.hits("/flaky.html")) >= 2)  # refused, then retried
-        server.route("/flaky.html", body=page.replace(b"<body", b"<body data-v=2", 1))
-        wait_for_entries(redis_client, [ARTICLES, DEAD], 6)
-    assert all(o.queued for o in offers[:1] + offers[2:])
-    dead = {e["source"]["url"]: e for e in entries(redis_client, DEAD)}
-    published = {e["data"]["source"]["url"]: e["data"] for e in entries(redis_client, ARTICLES)}
-    assert sorted(published) == sorted([listed, flaky])
-    assert published[listed]["source"]["type"] == "url"
-    assert dead["not a url"]["stage"] == "intake"
-    assert dead[server.url("/sneaky")]["error"].startswith("refused: 169.254.169.254")
-    assert dead[server.url("/doc.pdf")]["error"].startswith("not HTML")
-    assert dead[server.url("/missing")]["error"].startswith("HTTP 404")
-    assert len(server.hits("/flaky.html")) >= 2
-
-
-def test_a_busy_host_delays_a_page_without_failing_it(
-    redis_client, server, intake, eval_pages, monkeypatch
-) -> None:
-    """While other processes hold every slot of a host, a page goes back in the queue
-    (fetching nothing, spending no retry), then is fetched once and published."""
-    from workers.settings import get_settings
-
-    monkeypatch.setenv("NEWSFLOW_FETCH_HOST_WAIT", "0.1")
-    get_settings.cache_clear()
-    url = server.route("/busy-host.html", body=_pages(eval_pages, 1)[0])
-    expires = (time.time() + 3) * 1000
-    redis_client.zadd(KEYS.host_slots("127.0.0.1"), {"other-1": expires, "other-2": expires})
-    with running_worker():
-        intake.offer_url(url)
-        wait_for_entries(redis_client, [ARTICLES, DEAD], 1)
-    assert entries(redis_client, DEAD) == [] and len(entries(redis_client, ARTICLES)) == 1
-    assert len(server.hits("/busy-host.html")) == 1
-
-
-def test_url_lists() -> None:
-    """A `.urls` list: one URL a line, blanks and comments skipped; a Windows `.url`
-    shortcut: its URL= line only."""
-    from workers.inputs.intake import urls_in
-
-    assert urls_in("# reading\nhttps://a.example/1\n\n  https://b.example/2  \n") == [
-        "https://a.example/1",
-        "https://b.example/2",
-    ]
-    shortcut = "[InternetShortcut]\r\nURL=https://a.example/story\r\nIconIndex=0\r\n"
-    assert urls_in(shortcut) == ["https://a.example/story"]
 
 
 def test_a_poll_queues_at_most_the_cap_and_the_next_ones_soon(redis_client, server, intake) -> None:
