@@ -219,12 +219,23 @@ def _precise_text(tree: HtmlElement, url: str | None, page_text: int, links: Pag
         # Without the fallbacks: in recall mode they changed no result on the eval pages.
         recall = _extract(tree, url, focus="recall")
         # A menu or a section front: precision mode leaves a stray line of it, the
-        # recall run shows what the page is made of.
-        _reject_menu(_lines(recall), links)
+        # recall run shows what the page is made of. A short post in the page's one
+        # <article> is no stray line, however much navigation surrounds it.
+        if not in_sole_article(_lines(text), tree):
+            _reject_menu(_lines(recall), links)
         below_page = len(text) < MIN_PARAGRAPH_SHARE * page_text
         if below_page and len(recall) > MIN_RECALL_GAIN * len(text):
             text = recall
     return text
+
+
+def in_sole_article(lines: list[str], tree: HtmlElement) -> bool:
+    """Whether ``lines`` (some) all come from the page's only <article> element."""
+    articles = tree.xpath("//article")
+    if not lines or len(articles) != 1:
+        return False
+    inside = squash(articles[0].text_content())
+    return all(line.removeprefix("- ") in inside for line in lines)
 
 
 def _extract(

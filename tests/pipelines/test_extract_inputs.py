@@ -80,6 +80,25 @@ class TestRejections:
         with pytest.raises(Rejected, match=r"^no article found: "):
             extract(page(body).encode(), "html")
 
+    @pytest.mark.parametrize("post", ["<h2>Still</h2><p>Short today. Rain.</p>", "<p>Rain.</p>"])
+    def test_short_post_among_navigation(self, post):
+        """A blog post of a line or two in the page's one <article>, with more menu,
+        blogroll and social links around it than text in it, is the article, not a menu
+        (bare trafilatura returns the whole page's text there)."""
+        tags = ("birds", "tides", "walks")
+        menu = "".join(f"<li><a href='/tag/{t}.html'>{t}</a></li>" for t in tags)
+        roll = "".join(f"<li><a href='https://example.org/{n}'>Link {n}</a></li>" for n in range(6))
+        body = (
+            f"<header><h1><a href='/'>Marsh Notes</a></h1><nav><ul>{menu}</ul></nav></header>"
+            "<article><h1><a href='/gone.html'>Gone fishing</a></h1>"
+            f"<div class='entry-content'>{post}</div></article>"
+            f"<aside><h2>links</h2><ul>{roll}</ul></aside><footer>Powered by a generator</footer>"
+        )
+
+        text = extract(page(body).encode(), "html").text
+
+        assert text.endswith("Rain.") and "Link" not in text and "birds" not in text
+
     def test_page_without_body_text(self):
         """A page with an empty body yields nothing and is rejected as such."""
         html = "<html><head><title>Soon</title></head><body><div></div><div></div></body></html>"
