@@ -13,9 +13,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from pipelines.entities.gazetteer import Gazetteer
+from pipelines.entities.labels import COMPASS_WORDS
 from pipelines.entities.language import english_stop_words
 from pipelines.entities.lexicon import Lexicon
-from pipelines.entities.mentions import KEPT_LABELS
+from pipelines.entities.mentions import KEPT_LABELS, known_place
+from pipelines.entities.people_names import given_names
 from pipelines.entities.titles import is_title, is_whole_title
 
 if TYPE_CHECKING:  # annotations only: spaCy is imported lazily, when a model is loaded
@@ -25,16 +28,19 @@ if TYPE_CHECKING:  # annotations only: spaCy is imported lazily, when a model is
 #: ("the eastern city of Donetsk", :mod:`pipelines.entities.missed_places`); a sentence's
 #: first word ("Reading the report") is not.
 PLACE_CUES = frozenset({"in", "at", "near", "from", "of", "to", "into", "outside", "across"})
+#: Words before a name that make it no person's: a place's cues and an article.
+_NOT_BEFORE_A_PERSON = frozenset({"in", "at", "near", "outside", "a", "an"})
 #: A name after one of these, right after a mention, shares that mention's word before:
 #: "in Kharkiv, Luhansk and Donetsk" are all "in" (but not a title).
 COORDINATORS = frozenset({"and", "or", ","})
 
 
 def entity_mentions(
-    ents: Sequence[Span], text: str, lexicon: Lexicon
+    ents: Sequence[Span], text: str, lexicon: Lexicon, gazetteer: Gazetteer | None = None
 ) -> list[tuple[int, tuple[str, str, str]]]:
     """(start token, (text, label, word before)) of each kept span of the model's; an
-    organisation or person written as a product ("the Chrome browser") is a PRODUCT."""
+    organisation or person written as a product ("the Chrome browser") is a PRODUCT, and
+    an "organisation" named as a person is named ("Britney Spears") a person."""
     found: list[tuple[int, tuple[str, str, str]]] = []
     before_of: dict[int, str] = {}  # end token of a span -> its word before
     ents = joined_agencies(ents, lexicon)
@@ -52,9 +58,25 @@ def entity_mentions(
             label = "GPE"
         elif label in _MISREAD_ORGANISATION_LABELS and _after_an_organisation_noun(ent):
             label = "ORG"
+        elif label == "ORG" and _person_read_as_organisation(ent.text, before, lexicon, gazetteer):
+            label = "PERSON"
         if label in KEPT_LABELS and not _misread_words(ent, text, lexicon):
             found.append((ent.start, (ent.text, label, before)))
     return found
+
+
+def _person_read_as_organisation(
+    name: str, before: str, lexicon: Lexicon, gazetteer: Gazetteer | None
+) -> bool:
+    """An "organisation" named as a person is ("Diego Schwartzman", "Britney Spears"): not
+    one that starts with a place ("Indiana House", "West Ham"), is written where a place
+    is ("in Forest Hill") or after an article ("a Forest Hill hotel")."""
+    first = name.split()[0]
+    if before in _NOT_BEFORE_A_PERSON or first.lower() in COMPASS_WORDS:
+        return False
+    if known_place(first, gazetteer) or known_place(name, gazetteer):
+        return False
+    return given_names().person_shaped(name, lexicon)
 
 
 def joined_agencies(ents: Sequence[Span], lexicon: Lexicon) -> list[Span]:

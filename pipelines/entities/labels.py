@@ -52,6 +52,7 @@ HEAD_LABELS = {
         ("center", "hospital", "airport", "station", "stadium", "arena", "auditorium"), "FAC"
     ),
     **dict.fromkeys(("prison", "jail", "hotel", "tower", "building", "terminal"), "FAC"),
+    **dict.fromkeys(("pavilion", "amphitheatre", "amphitheater", "theatre", "theater"), "FAC"),
     **dict.fromkeys(
         ("river", "lake", "reservoir", "sea", "ocean", "bay", "mountain", "mountains"), "LOC"
     ),
@@ -67,6 +68,17 @@ HEAD_LABELS = {
         "ORG",
     ),
     **dict.fromkeys(("star", "globe", "telegraph", "bulletin", "newspaper", "news"), "ORG"),
+    # Companies and institutions named after people ("Dick Clark Productions", "Walt
+    # Disney Studios", "Ceres Robotics Inc."): read as people.
+    **dict.fromkeys(
+        ("productions", "studios", "records", "entertainment", "pictures", "media"), "ORG"
+    ),
+    **dict.fromkeys(("holdings", "partners", "ventures", "capital", "labs", "group"), "ORG"),
+    **dict.fromkeys(("inc", "inc.", "corp", "corp.", "corporation", "llc", "ltd", "ltd."), "ORG"),
+    **dict.fromkeys(("plc", "gmbh", "company", "foundation", "institute", "association"), "ORG"),
+    **dict.fromkeys(("airlines", "motors", "industries", "technologies", "robotics"), "ORG"),
+    **dict.fromkeys(("aerospace", "pharmaceuticals", "therapeutics", "enterprises"), "ORG"),
+    **dict.fromkeys(("university", "college"), "ORG"),
     # Stock indexes ("Hang Seng Index", "Shanghai Composite"): traded, not organisations;
     # editions of a product ("Chromecast Ultra", "MacBook Pro").
     **dict.fromkeys(("index", "composite", "pro", "ultra", "mini", "max", "lite"), "PRODUCT"),
@@ -87,7 +99,7 @@ _NAME_JOINERS = JOINING_WORDS | frozenset(
     | {"du", "des", "la", "le", "les", "da", "di", "del", "della", "do", "dos", "das", "y"}
     | {"e", "et", "und", "von", "van", "der", "den", "het", "al", "el", "bin", "per", "pour"}
 )
-_COMPASS_WORDS = frozenset(
+COMPASS_WORDS = frozenset(
     {"north", "south", "east", "west", "central", "northeast", "northwest", "southeast"}
     | {"southwest", "north-east", "north-west", "south-east", "south-west"}
 )
@@ -168,7 +180,7 @@ def _compass_region(name: str) -> bool:
     compass = words[0].lower().removesuffix("ern")
     rest = words[1].lower()
     return (
-        compass in _COMPASS_WORDS
+        compass in COMPASS_WORDS
         and rest not in _CONTINENTS_AND_OCEANS
         and rest not in HEAD_LABELS
         and rest not in _NOT_REGION_HEADS
@@ -185,7 +197,7 @@ def _kind_by_words(name: str, gazetteer: Gazetteer | None) -> str | None:
         return None
     if _MODEL_NUMBER_RE.search(name):
         return "PRODUCT"
-    if words[-1].lower() in _COMPASS_WORDS and known_place(" ".join(words[:-1]), gazetteer):
+    if words[-1].lower() in COMPASS_WORDS and known_place(" ".join(words[:-1]), gazetteer):
         return "GPE"
     if any(word.isalpha() and word.islower() and word not in _NAME_JOINERS for word in words):
         return "WORK_OF_ART"

@@ -89,7 +89,7 @@ def _person_clusters(
     surnames are equal and first names compatible; a bare surname joins when exactly one
     cluster has that surname and the bare name is not a place or a nationality; a bare
     "person" that is no one's surname joins the one cluster with that first name. With a
-    gazetteer, a "place" it does not know, never written after "in" or "near", is the
+    gazetteer, a "place" it does not know, seldom written after "in" or "near", is the
     person's surname misread ("that Fleck would prefer" after "Coach P.J. Fleck").
     """
     by_surname = _cluster_full_names(groups)
@@ -116,7 +116,8 @@ def _person_clusters(
 
 
 def _misread_surname(label: str, group: MentionGroup, gazetteer: Gazetteer | None) -> bool:
-    if label != "GPE" or gazetteer is None or group.after_in:
+    # Mostly after "in", "near"...: a place; once ("talks between Sondland and Taylor"): no.
+    if label != "GPE" or gazetteer is None or 2 * group.after_in >= group.count:
         return False
     return not known_place(pick_name(group.forms), gazetteer)
 

@@ -91,11 +91,68 @@ def dateline_places(doc: Doc, ents: Sequence[Span], text: str, gazetteer: Gazett
         span = doc.char_span(match.start(1), match.end(1))
         if span is None or len(span.text) < 4 or any(inside(s, span) for s in found):
             continue
-        if any(e.start < span.end and span.start < e.end and not inside(e, span) for e in ents):
+        if any(overlap(e, span) and not inside(e, span) for e in ents):
             continue
         if match.re is _DATELINE_REGION_RE or gazetteer.lookup(fold(span.text)) is not None:
             found.append(span)
     return found
+
+
+#: A place and its region's postal code, as listings and addresses write them ("Wantagh,
+#: NY @ Jones Beach Theater", "Holmdel, N.J."): up to three capitalised words, a comma, and
+#: two capitals (or two initials) that end there.
+_PLACE_CODE_RE = re.compile(
+    r"(?<![\w'’.-])((?:[A-Z][\w'’.-]*[ \t]){0,2}[A-Z][\w'’-]*), ((?:[A-Z]\.){2}|[A-Z]{2})(?![\w.])"
+)
+#: What the model's spans may run into beside a place code: "NC @ PNC Music Pavilion".
+_SPAN_EDGES = frozenset({"@", "|", "•", "·", "-", "–", "—", "(", ")", ","})
+
+
+def coded_places(doc: Doc, text: str, gazetteer: Gazetteer) -> list[Span]:
+    """The places written with a region's postal code ("Bristow, VA") and the codes, each
+    a span: a town too small for the gazetteer is a place when its region says so."""
+    found = []
+    for match in _PLACE_CODE_RE.finditer(text):
+        region = gazetteer.lookup(fold(match.group(2).replace(".", "")))
+        if region is None or region.kind != "region":
+            continue
+        for group in (1, 2):
+            span = doc.char_span(match.start(group), match.end(group))
+            if span is not None:
+                found.append(span)
+    return found
+
+
+def outside_of(ents: Sequence[Span], places: Sequence[Span]) -> list[Span]:
+    """The model's spans with what they share with ``places`` cut away, and the symbols
+    left at their edges: "NC @ PNC Music Pavilion" keeps "PNC Music Pavilion", "GA @"
+    nothing."""
+    kept = []
+    for ent in ents:
+        tokens = [t.i for t in ent if not any(p.start <= t.i < p.end for p in places)]
+        if len(tokens) == len(ent):
+            kept.append(ent)
+            continue
+        run = _longest_run(tokens)
+        while run and (ent.doc[run[0]].is_space or ent.doc[run[0]].text in _SPAN_EDGES):
+            run = run[1:]
+        while run and (ent.doc[run[-1]].is_space or ent.doc[run[-1]].text in _SPAN_EDGES):
+            run = run[:-1]
+        if run:
+            first, last = ent.doc[run[0]], ent.doc[run[-1]]
+            span = ent.doc.char_span(first.idx, last.idx + len(last), label=ent.label_)
+            kept.append(span if span is not None else ent)
+    return kept
+
+
+def _longest_run(indexes: list[int]) -> list[int]:
+    """The longest run of consecutive numbers in a sorted list."""
+    best: list[int] = []
+    run: list[int] = []
+    for i in indexes:
+        run = [*run, i] if run and i == run[-1] + 1 else [i]
+        best = run if len(run) > len(best) else best
+    return best
 
 
 #: A party and a state after a member of Congress: "R-W.Va.", "D-Minn.", "(R-Texas)".
@@ -121,3 +178,7 @@ def party_states(
 
 def inside(span: Span, outer: Span) -> bool:
     return outer.start <= span.start and span.end <= outer.end
+
+
+def overlap(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end

@@ -26,9 +26,11 @@ from pipelines.entities.lexicon import load_lexicon
 from pipelines.entities.mentions import Mention
 from pipelines.entities.merge import merge_mentions
 from pipelines.entities.missed_places import (
+    coded_places,
     dateline_places,
-    inside,
     missed_places,
+    outside_of,
+    overlap,
     party_states,
 )
 
@@ -256,15 +258,17 @@ class EntityRecognizer:
         docs = self.nlp.pipe(pieces, batch_size=self.batch_size)
         for piece, doc in zip(pieces, docs, strict=True):
             ents: Sequence[Span] = doc.ents  # built anew (a Span per entity) on each access
-            datelines: list[Span] = []
+            places: list[Span] = []  # read from the text's layout, whatever the model read
             if self.gazetteer is not None:
-                datelines = dateline_places(doc, ents, piece, self.gazetteer)
-                ents = [ent for ent in ents if not any(inside(ent, d) for d in datelines)]
-            found = entity_mentions(ents, piece, self.lexicon)
-            found += [(span.start, (span.text, "GPE", "")) for span in datelines]
+                places = dateline_places(doc, ents, piece, self.gazetteer)
+                coded = coded_places(doc, piece, self.gazetteer)
+                places += [span for span in coded if not any(overlap(span, p) for p in places)]
+                ents = outside_of(ents, places)
+            found = entity_mentions(ents, piece, self.lexicon, self.gazetteer)
+            found += [(span.start, (span.text, "GPE", "")) for span in places]
             if self.gazetteer is not None:
                 taken = {i for ent in ents for i in range(ent.start, ent.end)}
-                taken.update(i for span in datelines for i in range(span.start, span.end))
+                taken.update(i for span in places for i in range(span.start, span.end))
                 found += missed_places(doc, ents, taken, self.gazetteer)
                 found += party_states(doc, taken, piece, self.gazetteer)
             found.sort()

@@ -85,11 +85,15 @@ def test_a_compass_word_and_one_name_make_a_region(name: str, label: str, gazett
 
 def test_a_surname_misread_as_an_unknown_place_joins_its_person(gazetteer) -> None:
     """ "Fleck" read as a place the gazetteer does not know is P.J. Fleck's surname; one
-    written after "in" stays a place apart."""
+    written after "in" stays a place apart, one written so once of four times does not."""
     [fleck] = merge_mentions([("P.J. Fleck", "PERSON"), ("Fleck", "GPE", "that")], gazetteer)
     assert (fleck.label, fleck.count) == ("PERSON", 2)
     apart = merge_mentions([("Ora Fenwick", "PERSON"), ("Fenwick", "GPE", "in")], gazetteer)
     assert sorted(e.label for e in apart) == ["GPE", "PERSON"]
+    # Once after "between" of many mentions: "the call between Marwick and Ortiz".
+    surname = [("Marwick", "GPE", word) for word in ("yet", "between", "with", "when")]
+    [marwick] = merge_mentions([("Lena Marwick", "PERSON"), *surname], gazetteer)
+    assert (marwick.label, marwick.count) == ("PERSON", 5)
 
 
 def test_a_state_in_the_ap_abbreviation_is_keyed_as_the_state(
