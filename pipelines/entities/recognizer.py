@@ -33,6 +33,7 @@ from pipelines.entities.missed_places import (
     overlap,
     party_states,
 )
+from pipelines.entities.people_names import given_names
 
 if TYPE_CHECKING:  # annotations only: spaCy is imported lazily, when a model is loaded
     from spacy.language import Language
@@ -154,6 +155,7 @@ class EntityRecognizer:
             raise ValueError(f"gazetteer_mode must be one of {GAZETTEER_MODES}")
         self.nlp = _load_ner(model)
         self.lexicon = load_lexicon(self.nlp.path)
+        given_names()  # read now, with the model, rather than in the first article's time
         gazetteer = default_gazetteer() if gazetteer_mode != "none" else None
         if gazetteer is not None and gazetteer_mode in ("ruler", "both"):
             _add_place_ruler(self.nlp, gazetteer)
