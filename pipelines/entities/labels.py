@@ -53,6 +53,7 @@ HEAD_LABELS = {
     ),
     **dict.fromkeys(("prison", "jail", "hotel", "tower", "building", "terminal"), "FAC"),
     **dict.fromkeys(("pavilion", "amphitheatre", "amphitheater", "theatre", "theater"), "FAC"),
+    **dict.fromkeys(("telescope", "observatory"), "FAC"),
     **dict.fromkeys(
         ("river", "lake", "reservoir", "sea", "ocean", "bay", "mountain", "mountains"), "LOC"
     ),
@@ -82,6 +83,8 @@ HEAD_LABELS = {
     # Stock indexes ("Hang Seng Index", "Shanghai Composite"): traded, not organisations;
     # editions of a product ("Chromecast Ultra", "MacBook Pro").
     **dict.fromkeys(("index", "composite", "pro", "ultra", "mini", "max", "lite"), "PRODUCT"),
+    # Craft and editions: "Polar Exploration Rover", "the Founder's Edition".
+    **dict.fromkeys(("rover", "lander", "spacecraft", "satellite", "edition"), "PRODUCT"),
 }
 #: Words of a sports club's name: "FC Porto", "Manchester United", "Penn State" are
 #: organisations, though the model reads many as people; no person's name has them.
@@ -89,6 +92,11 @@ _CLUB_WORDS = frozenset({"fc", "afc", "cf", "united", "state"})
 _CLUB_PREFIXES = frozenset({"fc", "afc", "cf"})
 #: Last words of a compass-named thing that is no region: "the West Division" of a league.
 _NOT_REGION_HEADS = frozenset({"division", "conference"})
+#: Parts of a competition named by a letter: "Group A", "Path C", "Pool B".
+_LETTERED_PARTS = frozenset(
+    {"group", "pool", "path", "division", "round", "stage", "phase", "section", "zone", "tier"}
+)
+_LETTER_RE = re.compile(r"^[A-Z]\.?$")
 # A model number as the last word: "Stadia RDR2", "Galaxy S10", "Airbus A380".
 _MODEL_NUMBER_RE = re.compile(r"\s[A-Za-z]+\d+[A-Za-z]?$")
 
@@ -189,14 +197,16 @@ def _compass_region(name: str) -> bool:
 
 def _kind_by_words(name: str, gazetteer: Gazetteer | None) -> str | None:
     """The label a name's own words give it, or None: its last word ("Davis Cup"), a
-    model number ("Galaxy S10"), a compass word after a known place ("Yobe North", a
-    part of Yobe), or a lower-case word that joins no name's words ("Jewels after
-    Jewels": a title)."""
+    model number ("Galaxy S10"), a part of a competition ("Group A"), a compass word
+    after a known place ("Yobe North", a part of Yobe), or a lower-case word that joins
+    no name's words ("Jewels after Jewels": a title)."""
     words = name.split()
     if len(words) < 2:
         return None
     if _MODEL_NUMBER_RE.search(name):
         return "PRODUCT"
+    if len(words) == 2 and words[0].lower() in _LETTERED_PARTS and _LETTER_RE.match(words[1]):
+        return "EVENT"
     if words[-1].lower() in COMPASS_WORDS and known_place(" ".join(words[:-1]), gazetteer):
         return "GPE"
     if any(word.isalpha() and word.islower() and word not in _NAME_JOINERS for word in words):

@@ -1,13 +1,17 @@
 """People the small model reads as organisations, and companies it reads as people
 (issue 14, sixth round, from 16 more dev texts): a name whose first word is a given name
 and whose last word is no common word is a person's; a name ending in a company's word
-("Productions", "Inc.") is an organisation's. Invented texts."""
+("Productions", "Inc.") is an organisation's, in a venue's or a craft's a building or a
+product. Invented texts."""
 
 from __future__ import annotations
 
 import pytest
 
+from pipelines.entities.gazetteer import default_gazetteer
+from pipelines.entities.labels import repair_label
 from pipelines.entities.lexicon import load_lexicon
+from pipelines.entities.mentions import MentionGroup
 from pipelines.entities.people_names import given_names
 from pipelines.entities.recognizer import EntityRecognizer
 
@@ -65,3 +69,23 @@ def test_the_given_names_cover_many_languages():
     names = given_names().names
     assert len(names) > 10_000
     assert {"Diego", "Nikolaj", "Jeanine", "Aleksander", "Colton"} <= names
+
+
+@pytest.mark.parametrize(
+    ("name", "label", "repaired"),
+    [
+        ("Dick Clark Productions", "PERSON", "ORG"),  # a company named after its founder
+        ("Orla Brennan Holdings", "PERSON", "ORG"),
+        ("Lantern Music Pavilion", "ORG", "FAC"),  # a venue
+        ("Hubble Space Telescope", "ORG", "FAC"),
+        ("Polar Exploration Rover", "ORG", "PRODUCT"),  # a craft
+        ("Group A", "ORG", "EVENT"),  # a part of a competition
+        ("Path C", "PERSON", "EVENT"),
+        ("Group Hartmann", "ORG", "ORG"),  # a name after the word, not a letter
+    ],
+)
+def test_last_words_of_companies_venues_and_craft(name: str, label: str, repaired: str):
+    group = MentionGroup(first=0)
+    group.add(0, name, name, label, "the")
+
+    assert repair_label(label, name, [group], default_gazetteer()) == repaired
