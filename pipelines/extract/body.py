@@ -82,6 +82,8 @@ _BLOCK_TAGS = (
     *("p", "div", "section", "article", "aside", "blockquote", "pre", "table", "form"),
     *("ul", "ol", "dl", "li", "h1", "h2", "h3", "h4", "h5", "h6"),
 )
+#: Elements of inline code: a command, a key, a variable in a sentence.
+_INLINE_CODE = ("code", "kbd", "samp", "tt", "var")
 _TABLE_PARTS = ("table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption")
 
 
@@ -96,6 +98,8 @@ def body_lines(tree: HtmlElement, url: str | None, links: PageLinks) -> list[str
     Layout tables in ``tree`` are turned into blocks in place.
     """
     unwrap_layout_tables(tree)
+    inline_code_as_text(tree)
+    drop_empty_anchors(tree)
     prose = page_prose(tree)
     if prose.in_divs:
         # trafilatura's precision and balanced modes lose the text around inline elements
@@ -142,6 +146,33 @@ def unwrap_layout_tables(tree: HtmlElement) -> int:
     for part in parts:
         part.tag = "div"
     return len(layout)
+
+
+def inline_code_as_text(tree: HtmlElement) -> int:
+    """Turn inline code (``<code>``, ``<kbd>``... outside ``<pre>``) into plain spans, in
+    place: trafilatura treats each as a code block, and in a paragraph of prose its
+    recall mode then drops the words after the second one ("<code>sftp</code> is like
+    <code>ftp</code>. <code>sftp</code> can copy..." loses the second sentence).
+
+    Returns how many elements were turned.
+    """
+    inline = [el for el in tree.iter(*_INLINE_CODE) if next(el.iterancestors("pre"), None) is None]
+    for element in inline:
+        element.tag = "span"
+    return len(inline)
+
+
+def drop_empty_anchors(tree: HtmlElement) -> int:
+    """Remove the links that hold nothing (``<a id="x"></a>``: index terms, named targets),
+    in place, their tail text kept: in recall mode trafilatura drops a list item that
+    starts with one ("<li><a class="indexterm"></a><div>the owner (u);</div></li>").
+
+    Returns how many were removed.
+    """
+    empty = [a for a in tree.iter("a") if len(a) == 0 and not (a.text or "").strip()]
+    for anchor in empty:
+        anchor.drop_tree()
+    return len(empty)
 
 
 @dataclass(frozen=True, slots=True)

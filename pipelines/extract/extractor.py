@@ -23,6 +23,7 @@ from pipelines.article import Extracted, Rejected
 from pipelines.clean.cleaner import clean_text
 from pipelines.extract.body import body_lines
 from pipelines.extract.cleanup import PageLinks, tidy
+from pipelines.extract.joiners import restore, shield
 from pipelines.extract.metadata import read_metadata
 
 #: File suffix -> kind of input.
@@ -137,7 +138,7 @@ def _extract_text(data: bytes, url: str | None) -> Extracted:
 def _extract_html(data: bytes, url: str | None) -> Extracted:
     # Decoded here rather than by trafilatura, which ignores the page's declared
     # charset and guesses (often wrongly, e.g. cp1250 for short French pages).
-    html = xml_safe(_decode(data, declared=_declared_charset(data)), data)
+    html = shield(xml_safe(_decode(data, declared=_declared_charset(data)), data))
     tree = trafilatura.load_html(html)
     if tree is None:
         raise Rejected("not HTML: the page has no HTML markup (a plain text file should be .txt)")
@@ -152,11 +153,11 @@ def _extract_html(data: bytes, url: str | None) -> Extracted:
     if not paragraphs:
         raise Rejected("no article found: the page's main text is only its headline")
     return Extracted(
-        text="\n".join(paragraphs),
-        title=meta.title,
-        author=meta.author,
+        text=restore("\n".join(paragraphs)),
+        title=meta.title and restore(meta.title),
+        author=meta.author and restore(meta.author),
         published=meta.published,
-        sitename=meta.sitename,
+        sitename=meta.sitename and restore(meta.sitename),
         language=meta.language,
         url=meta.url or url,
     )

@@ -64,6 +64,82 @@ class TestManualPages:
 
         assert got.text.splitlines() == [plain(p) for p in MANUAL_PARAGRAPHS]
 
+    def test_text_after_a_second_inline_code_is_kept(self):
+        """A sentence opening with a command after another ("<code>sftp</code> ... like
+        <code>ftp</code>. <code>sftp</code> can...") stays whole: trafilatura's recall mode
+        ended the paragraph there."""
+        commands = (
+            "<code>sftp</code> ist ein Befehl wie <code>ftp</code>. <code>sftp</code> kann viele"
+            " Dateien in einer Sitzung übertragen und sie auf dem fernen Rechner umbenennen."
+        )
+        got = extract(manual_page([*MANUAL_PARAGRAPHS, commands]).encode(), "html")
+
+        assert got.text.splitlines()[-1] == plain(commands)
+
+    def test_list_items_opening_with_an_empty_anchor_are_kept(self):
+        """DocBook puts an empty index anchor before each list item's paragraph; trafilatura's
+        recall mode dropped every such item."""
+        items = ["der Eigentümer (u für „user“);", "die Gruppe (g für „group“);"]
+        listed = "".join(
+            f'<li class="listitem"><a id="i{n}" class="indexterm"></a>'
+            f'<div class="para">{item}</div></li>'
+            for n, item in enumerate(items)
+        )
+        page = manual_page(MANUAL_PARAGRAPHS).replace(
+            "</h2></div></div></div>", f"</h2></div></div></div><ul>{listed}</ul>", 1
+        )
+
+        lines = extract(page.encode(), "html").text.splitlines()
+
+        assert lines[:2] == [f"- {item}" for item in items]
+
+
+class TestJoiners:
+    """Zero-width (non-)joiners are part of Persian and Indic spelling and of emoji."""
+
+    PERSIAN = [
+        "اسناد عمومی که می‌توانید درباره این توزیع پیدا کنید، در مورد نسخه‌های تازه نیز صدق"
+        " می‌کنند، چرا که بیشتر نرم‌افزارهای آزاد را در بر می‌گیرد.",
+        "پیروی از توصیه‌های این کتاب جالب است، اما بهتر است منطق درونی آن را درک کنیم و شیوه"
+        " اجرای پروژه را بشناسیم تا دانشی پایدار به دست آوریم.",
+        "این فصل نشان می‌دهد که بسته‌ها چگونه ساخته می‌شوند و چه کسانی آن‌ها را نگه می‌دارند،"
+        " از نخستین نسخه تا انتشار پایدار.",
+    ]
+
+    def test_persian_keeps_its_non_joiners(self):
+        body = "".join(f"<p>{p}</p>" for p in self.PERSIAN)
+        head = "<head><title>می‌توانید</title></head>"
+        html = f'<html lang="fa" dir="rtl">{head}<body><article>{body}</article></body></html>'
+
+        got = extract(html.encode(), "html")
+
+        assert got.text.splitlines() == self.PERSIAN
+        assert got.title == "می‌توانید"
+
+    @pytest.mark.parametrize("written", ["\u200c", "&zwnj;", "&#8204;", "&#x200C;"])
+    def test_a_non_joiner_written_as_a_reference(self, written: str):
+        paragraphs = [p.replace("\u200c", written) for p in self.PERSIAN]
+        body = "".join(f"<p>{p}</p>" for p in paragraphs)
+
+        got = extract(
+            f'<html lang="fa"><body><article>{body}</article></body></html>'.encode(), "html"
+        )
+
+        assert got.text.splitlines() == self.PERSIAN
+
+    def test_emoji_sequences_keep_their_joiners(self):
+        family = "\U0001f469\u200d\U0001f469\u200d\U0001f467"
+        paragraphs = [f"{p} {family}" for p in MANUAL_PARAGRAPHS]
+
+        got = extract(page_of(paragraphs).encode(), "html")
+
+        assert got.text.count(family) == len(paragraphs)
+
+
+def page_of(paragraphs: list[str]) -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return f'<html lang="de"><body><article>{body}</article></body></html>'
+
 
 class TestSiteBanner:
     def test_banner_naming_the_site_as_the_title_does_is_dropped(self):
