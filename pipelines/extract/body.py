@@ -59,6 +59,8 @@ MAX_LINK_SHARE = 0.5
 
 #: A <p> this long (characters) counts towards the page's paragraph text.
 MIN_PARAGRAPH_CHARS = 80
+#: A <div> with less than this share of its text in <div>s inside it is a paragraph.
+MAX_BLOCK_SHARE = 0.5
 
 #: What a table cell holds when the table lays out the page rather than data: a
 #: heading, another table, or a paragraph of prose (a data table may wrap "63" in a <p>).
@@ -84,6 +86,8 @@ _BLOCK_TAGS = (
 )
 #: Elements of inline code: a command, a key, a variable in a sentence.
 _INLINE_CODE = ("code", "kbd", "samp", "tt", "var")
+#: Elements whose text no reader sees.
+_NO_TEXT = ("script", "style", "noscript", "template")
 _TABLE_PARTS = ("table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption")
 
 
@@ -185,17 +189,19 @@ class PageProse:
 
 
 def page_prose(tree: HtmlElement) -> PageProse:
-    """The page's prose: its <p>s; on a page with next to none, its <div>s holding text
-    but no block of their own, as documentation generators (DocBook's <div class="para">)
-    and some site builders write paragraphs. (Not on every page: on news pages such <div>s
-    are mostly teasers, captions and comments, and counting them would make every
-    extraction look short.)
+    """The page's prose: its <p>s; on a page with next to none, its <div>s holding prose
+    of their own (see :func:`_paragraph_divs`), as documentation generators (DocBook's
+    <div class="para">) and some site builders write paragraphs. (Not on every page: on
+    news pages such <div>s are mostly teasers, captions and comments, and counting them
+    would make every extraction look short.)
     """
     in_ps = _prose_chars(tree.iter("p"))
     if in_ps >= MIN_FAST_CHARS:
         return PageProse(in_ps)
-    in_divs = _prose_chars(_leaf_divs(tree))
-    return PageProse(in_divs, in_divs=True) if in_divs >= MIN_FAST_CHARS else PageProse(in_ps)
+    in_divs = sum(size for size in _paragraph_divs(tree) if size >= MIN_PARAGRAPH_CHARS)
+    if in_divs >= MIN_FAST_CHARS:
+        return PageProse(in_divs, in_divs=True)
+    return PageProse(in_ps)
 
 
 def mend_split_body(lines: list[str], tree: HtmlElement) -> list[str]:
@@ -231,10 +237,31 @@ def _prose_chars(blocks: Iterable[HtmlElement]) -> int:
     return sum(size for size in sizes if size >= MIN_PARAGRAPH_CHARS)
 
 
-def _leaf_divs(tree: HtmlElement) -> Iterator[HtmlElement]:
-    for div in tree.iter("div"):
-        if next(div.iterdescendants(_BLOCK_TAGS), None) is None:
-            yield div
+def _paragraph_divs(tree: HtmlElement) -> Iterator[int]:
+    """The text (characters, whitespace squashed) of each <div> holding prose of its own:
+    no block inside it but <div>s holding less than half its text (DocBook's "para"
+    with a link line <div> after it is one; a section of paras, a teaser with its <h3>,
+    are not). Scripts and styles hold no text. One pass from the leaves up: each
+    element's text and block text are summed from its children's, so a deep page costs
+    no more than a flat one."""
+    elements = [el for el in tree.iter() if isinstance(el.tag, str)]
+    text: dict[HtmlElement, int] = {}
+    in_blocks: dict[HtmlElement, int] = {}
+    other_blocks: set[HtmlElement] = set()  # holding a block that is not a <div>
+    for element in reversed(elements):  # children before their parents
+        children = [child for child in element if child in text]
+        own = 0 if element.tag in _NO_TEXT else len(squash(element.text or ""))
+        text[element] = own + sum(text[c] + len(squash(c.tail or "")) for c in children)
+        in_blocks[element] = sum(
+            text[child] if child.tag in _BLOCK_TAGS else in_blocks[child] for child in children
+        )
+        if any(c in other_blocks or (c.tag in _BLOCK_TAGS and c.tag != "div") for c in children):
+            other_blocks.add(element)
+    for element in elements:
+        if element.tag != "div" or element in other_blocks:
+            continue
+        if in_blocks[element] < MAX_BLOCK_SHARE * text[element]:
+            yield text[element]
 
 
 def _precise_text(tree: HtmlElement, url: str | None, page_text: int, links: PageLinks) -> str:

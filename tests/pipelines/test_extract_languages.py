@@ -4,9 +4,12 @@ that are not articles. Every page here is invented."""
 
 from __future__ import annotations
 
+import re
+
 import lxml.html
 import pytest
 
+from pipelines.extract.body import page_prose
 from pipelines.extract.extractor import extract
 from pipelines.extract.metadata import find_author
 
@@ -25,6 +28,14 @@ MANUAL_PARAGRAPHS = [
     "Jede Sicherung wird einmal im Monat mit <code>restic</code> zurückgespielt, denn eine"
     " Sicherung, die niemand wiederherstellen kann, ist im Ernstfall nicht mehr wert als gar keine"
     " Sicherung der Akten.",
+]
+
+#: Short paragraphs naming a mailing list, as a manual's chapter on news sources has them.
+NEWS_LISTS = [
+    "Wichtige Nachrichten des Rathauses kommen selten, etwa zehnmal im Jahr.",
+    "Allgemeine Neuigkeiten aus den Ämtern erscheinen einige Male im Monat.",
+    "Wer mitarbeitet, liest hier, wie die Teams ihre Arbeit planen.",
+    "Lücken in den Programmen der Stadt werden hier sofort gemeldet.",
 ]
 
 _DOCNAV = (
@@ -92,6 +103,39 @@ class TestManualPages:
         lines = extract(page.encode(), "html").text.splitlines()
 
         assert lines[:2] == [f"- {item}" for item in items]
+
+    def test_paragraphs_with_a_link_line_inside_are_paragraphs(self):
+        """DocBook puts a web address on a line of its own, a <div>, inside the paragraph
+        that names it: such a paragraph is still one (the page was read as <p> prose and
+        lost those)."""
+        lists = ["ankuendigungen", "neuigkeiten", "entwickler", "sicherheit"]
+        page_intro = MANUAL_PARAGRAPHS[:2]
+        with_urls = [
+            f'{p} Siehe <span class="email"><a href="mailto:{name}@lists.example.org">'
+            f"{name}@lists.example.org</a></span>."
+            f'<div class="url">→ <a href="https://lists.example.org/{name}/">'
+            f"https://lists.example.org/{name}/</a></div>"
+            for name, p in zip(lists, NEWS_LISTS, strict=True)
+        ]
+        page = manual_page(page_intro + with_urls)
+
+        lines = extract(page.encode(), "html").text.splitlines()
+
+        assert [line for line in lines if not line.startswith("→")] == [
+            plain(re.sub("<div.*", "", paragraph)) for paragraph in page_intro + with_urls
+        ]
+
+    def test_a_scripts_text_is_no_prose(self):
+        """A news page's state in a <script> inside a <div> does not make the page one
+        written in <div> paragraphs."""
+        state = (
+            '<div><script>var state = {"x": "' + "y" * 3000 + '"};</script><div>Mehr</div></div>'
+        )
+        tree = lxml.html.fromstring(
+            f"<html><body><p>{MANUAL_PARAGRAPHS[0]}</p>{state}</body></html>"
+        )
+
+        assert not page_prose(tree).in_divs
 
 
 class TestJoiners:
