@@ -9,35 +9,30 @@ are read in recall mode at once: the other modes drop the words before an inline
 element there. When the body is cut where a full-width ad split the article container in
 two, the containers of the same kind beside it are read as well.
 
-Tables are kept by default: data tables are part of the story. Tables used for
-layout (cells holding paragraphs, headings or other tables) are turned into plain
-blocks first, so that the article in one comes out paragraph by paragraph rather
-than as one table row, and the navigation cell beside it is judged as navigation.
-When what the tables gave is rows of links (a menu laid out as a table), the page
-is read again without tables.
+The tree is made plain first (:mod:`pipelines.extract.markup`). When what the tables
+gave is rows of links (a menu laid out as a table), the page is read again without
+tables.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, cast
 
 import trafilatura
-from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from pipelines.article import Rejected
 from pipelines.extract.cleanup import LINK_COVER, PageLinks, squash
+from pipelines.extract.markup import make_plain
+from pipelines.extract.prose import MIN_FAST_CHARS, page_prose
 
 if TYPE_CHECKING:
     from trafilatura.settings import Document
 
-#: Extractions shorter than this (characters) get the full cascade as a second opinion.
-MIN_FAST_CHARS = 600
-
-#: ... and so do those below this share of the page's paragraph text.
+#: Extractions below this share of the page's paragraph text (or shorter than
+#: MIN_FAST_CHARS) get the full cascade as a second opinion.
 MIN_PARAGRAPH_SHARE = 0.6
 
 #: Below this share of the page's paragraph text, prose was left out: the containers
@@ -57,39 +52,6 @@ MIN_LINK_ROW_SHARE = 0.5
 #: on the 181 real articles of the eval set the share is at most 0.18.
 MAX_LINK_SHARE = 0.5
 
-#: A <p> this long (characters) counts towards the page's paragraph text.
-MIN_PARAGRAPH_CHARS = 80
-#: A <div> with less than this share of its text in <div>s inside it is a paragraph.
-MAX_BLOCK_SHARE = 0.5
-
-#: What a table cell holds when the table lays out the page rather than data: a
-#: heading, another table, or a paragraph of prose (a data table may wrap "63" in a <p>).
-_LAYOUT_CELL = XPath(
-    " | ".join(
-        f".//{cell}//{content}"
-        for cell in ("td", "th")
-        for content in (
-            "h1",
-            "h2",
-            "h3",
-            "table",
-            "article",
-            f"p[string-length(normalize-space()) >= {MIN_PARAGRAPH_CHARS}]",
-            f"blockquote[string-length(normalize-space()) >= {MIN_PARAGRAPH_CHARS}]",
-        )
-    )
-)
-#: Elements that make a <div> a container of blocks rather than a paragraph.
-_BLOCK_TAGS = (
-    *("p", "div", "section", "article", "aside", "blockquote", "pre", "table", "form"),
-    *("ul", "ol", "dl", "li", "h1", "h2", "h3", "h4", "h5", "h6"),
-)
-#: Elements of inline code: a command, a key, a variable in a sentence.
-_INLINE_CODE = ("code", "kbd", "samp", "tt", "var")
-#: Elements whose text no reader sees.
-_NO_TEXT = ("script", "style", "noscript", "template")
-_TABLE_PARTS = ("table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption")
-
 
 #: Ancestors that bound one article; a split body is only mended inside one of them.
 _ARTICLE_SCOPES = {"article", "main"}
@@ -99,11 +61,9 @@ def body_lines(tree: HtmlElement, url: str | None, links: PageLinks) -> list[str
     """The lines of the article in ``tree``, one paragraph or list item each.
 
     ``links`` are the page's link texts, to tell a table of links from a data table.
-    Layout tables in ``tree`` are turned into blocks in place.
+    ``tree`` is made plain in place (:func:`pipelines.extract.markup.make_plain`).
     """
-    unwrap_layout_tables(tree)
-    inline_code_as_text(tree)
-    drop_empty_anchors(tree)
+    make_plain(tree)
     prose = page_prose(tree)
     if prose.in_divs:
         # trafilatura's precision and balanced modes lose the text around inline elements
@@ -133,77 +93,6 @@ def has_link_tables(lines: list[str], links: PageLinks) -> bool:
     return linked >= MIN_LINK_ROWS and linked >= MIN_LINK_ROW_SHARE * len(rows)
 
 
-def unwrap_layout_tables(tree: HtmlElement) -> int:
-    """Turn the tables that lay out the page (cells with paragraphs, headings or other
-    tables in them) into <div>s, in place; data tables, nested or not, stay.
-
-    Returns how many tables were turned.
-    """
-    layout = [table for table in tree.iter("table") if _LAYOUT_CELL(table)]
-    # Each table's own rows and cells, found before any is renamed.
-    parts = [
-        part
-        for table in layout
-        for part in table.iter(*_TABLE_PARTS)
-        if part is table or _nearest_table(part) is table
-    ]
-    for part in parts:
-        part.tag = "div"
-    return len(layout)
-
-
-def inline_code_as_text(tree: HtmlElement) -> int:
-    """Turn inline code (``<code>``, ``<kbd>``... outside ``<pre>``) into plain spans, in
-    place: trafilatura treats each as a code block, and in a paragraph of prose its
-    recall mode then drops the words after the second one ("<code>sftp</code> is like
-    <code>ftp</code>. <code>sftp</code> can copy..." loses the second sentence).
-
-    Returns how many elements were turned.
-    """
-    inline = [el for el in tree.iter(*_INLINE_CODE) if next(el.iterancestors("pre"), None) is None]
-    for element in inline:
-        element.tag = "span"
-    return len(inline)
-
-
-def drop_empty_anchors(tree: HtmlElement) -> int:
-    """Remove the links that hold nothing (``<a id="x"></a>``: index terms, named targets),
-    in place, their tail text kept: in recall mode trafilatura drops a list item that
-    starts with one ("<li><a class="indexterm"></a><div>the owner (u);</div></li>").
-
-    Returns how many were removed.
-    """
-    empty = [a for a in tree.iter("a") if len(a) == 0 and not (a.text or "").strip()]
-    for anchor in empty:
-        anchor.drop_tree()
-    return len(empty)
-
-
-@dataclass(frozen=True, slots=True)
-class PageProse:
-    """How much text (characters) the page has in paragraphs long enough to be prose,
-    and whether those paragraphs are <div>s rather than <p>s."""
-
-    chars: int
-    in_divs: bool = False
-
-
-def page_prose(tree: HtmlElement) -> PageProse:
-    """The page's prose: its <p>s; on a page with next to none, its <div>s holding prose
-    of their own (see :func:`_paragraph_divs`), as documentation generators (DocBook's
-    <div class="para">) and some site builders write paragraphs. (Not on every page: on
-    news pages such <div>s are mostly teasers, captions and comments, and counting them
-    would make every extraction look short.)
-    """
-    in_ps = _prose_chars(tree.iter("p"))
-    if in_ps >= MIN_FAST_CHARS:
-        return PageProse(in_ps)
-    in_divs = sum(size for size in _paragraph_divs(tree) if size >= MIN_PARAGRAPH_CHARS)
-    if in_divs >= MIN_FAST_CHARS:
-        return PageProse(in_divs, in_divs=True)
-    return PageProse(in_ps)
-
-
 def mend_split_body(lines: list[str], tree: HtmlElement) -> list[str]:
     """``lines`` with the paragraphs of the body's sibling containers put back.
 
@@ -230,38 +119,6 @@ def mend_split_body(lines: list[str], tree: HtmlElement) -> list[str]:
         merged = _insert(merged, extra, order[twin], found, order)
         known.update(extra)
     return merged
-
-
-def _prose_chars(blocks: Iterable[HtmlElement]) -> int:
-    sizes = (len(squash(block.text_content())) for block in blocks)
-    return sum(size for size in sizes if size >= MIN_PARAGRAPH_CHARS)
-
-
-def _paragraph_divs(tree: HtmlElement) -> Iterator[int]:
-    """The text (characters, whitespace squashed) of each <div> holding prose of its own:
-    no block inside it but <div>s holding less than half its text (DocBook's "para"
-    with a link line <div> after it is one; a section of paras, a teaser with its <h3>,
-    are not). Scripts and styles hold no text. One pass from the leaves up: each
-    element's text and block text are summed from its children's, so a deep page costs
-    no more than a flat one."""
-    elements = [el for el in tree.iter() if isinstance(el.tag, str)]
-    text: dict[HtmlElement, int] = {}
-    in_blocks: dict[HtmlElement, int] = {}
-    other_blocks: set[HtmlElement] = set()  # holding a block that is not a <div>
-    for element in reversed(elements):  # children before their parents
-        children = [child for child in element if child in text]
-        own = 0 if element.tag in _NO_TEXT else len(squash(element.text or ""))
-        text[element] = own + sum(text[c] + len(squash(c.tail or "")) for c in children)
-        in_blocks[element] = sum(
-            text[child] if child.tag in _BLOCK_TAGS else in_blocks[child] for child in children
-        )
-        if any(c in other_blocks or (c.tag in _BLOCK_TAGS and c.tag != "div") for c in children):
-            other_blocks.add(element)
-    for element in elements:
-        if element.tag != "div" or element in other_blocks:
-            continue
-        if in_blocks[element] < MAX_BLOCK_SHARE * text[element]:
-            yield text[element]
 
 
 def _precise_text(tree: HtmlElement, url: str | None, page_text: int, links: PageLinks) -> str:
@@ -333,10 +190,6 @@ def _is_link_row(row: str, links: PageLinks) -> bool:
     cells = [cell.strip() for cell in row.strip("|").split("|") if cell.strip()]
     linked = sum(cell in links.texts for cell in cells)
     return bool(cells) and linked >= LINK_COVER * len(cells)
-
-
-def _nearest_table(part: HtmlElement) -> HtmlElement | None:
-    return next(part.iterancestors("table"), None)
 
 
 def _article_scope(element: HtmlElement) -> HtmlElement | None:

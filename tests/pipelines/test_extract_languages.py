@@ -9,9 +9,9 @@ import re
 import lxml.html
 import pytest
 
-from pipelines.extract.body import page_prose
 from pipelines.extract.extractor import extract
 from pipelines.extract.metadata import find_author
+from pipelines.extract.prose import page_prose
 
 #: A German manual page as DocBook writes them: every paragraph a <div class="para"> with
 #: commands in <code> inside, a banner and previous/next links around.

@@ -1,0 +1,94 @@
+"""The page's tree made plain before trafilatura reads it, in place.
+
+Tables are kept by default: data tables are part of the story. Tables used for
+layout (cells holding paragraphs, headings or other tables) are turned into plain
+blocks first, so that the article in one comes out paragraph by paragraph rather
+than as one table row, and the navigation cell beside it is judged as navigation.
+Inline code and empty anchors, which trafilatura's recall mode stumbles on, are made
+plain text and removed.
+"""
+
+from __future__ import annotations
+
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+
+from pipelines.extract.prose import MIN_PARAGRAPH_CHARS
+
+#: What a table cell holds when the table lays out the page rather than data: a
+#: heading, another table, or a paragraph of prose (a data table may wrap "63" in a <p>).
+_LAYOUT_CELL = XPath(
+    " | ".join(
+        f".//{cell}//{content}"
+        for cell in ("td", "th")
+        for content in (
+            "h1",
+            "h2",
+            "h3",
+            "table",
+            "article",
+            f"p[string-length(normalize-space()) >= {MIN_PARAGRAPH_CHARS}]",
+            f"blockquote[string-length(normalize-space()) >= {MIN_PARAGRAPH_CHARS}]",
+        )
+    )
+)
+_TABLE_PARTS = ("table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption")
+#: Elements of inline code: a command, a key, a variable in a sentence.
+_INLINE_CODE = ("code", "kbd", "samp", "tt", "var")
+
+
+def make_plain(tree: HtmlElement) -> None:
+    """Layout tables turned into blocks, inline code into text, empty anchors gone."""
+    unwrap_layout_tables(tree)
+    inline_code_as_text(tree)
+    drop_empty_anchors(tree)
+
+
+def unwrap_layout_tables(tree: HtmlElement) -> int:
+    """Turn the tables that lay out the page (cells with paragraphs, headings or other
+    tables in them) into <div>s, in place; data tables, nested or not, stay.
+
+    Returns how many tables were turned.
+    """
+    layout = [table for table in tree.iter("table") if _LAYOUT_CELL(table)]
+    # Each table's own rows and cells, found before any is renamed.
+    parts = [
+        part
+        for table in layout
+        for part in table.iter(*_TABLE_PARTS)
+        if part is table or _nearest_table(part) is table
+    ]
+    for part in parts:
+        part.tag = "div"
+    return len(layout)
+
+
+def inline_code_as_text(tree: HtmlElement) -> int:
+    """Turn inline code (``<code>``, ``<kbd>``... outside ``<pre>``) into plain spans, in
+    place: trafilatura treats each as a code block, and in a paragraph of prose its
+    recall mode then drops the words after the second one ("<code>sftp</code> is like
+    <code>ftp</code>. <code>sftp</code> can copy..." loses the second sentence).
+
+    Returns how many elements were turned.
+    """
+    inline = [el for el in tree.iter(*_INLINE_CODE) if next(el.iterancestors("pre"), None) is None]
+    for element in inline:
+        element.tag = "span"
+    return len(inline)
+
+
+def drop_empty_anchors(tree: HtmlElement) -> int:
+    """Remove the links that hold nothing (``<a id="x"></a>``: index terms, named targets),
+    in place, their tail text kept: in recall mode trafilatura drops a list item that
+    starts with one ("<li><a class="indexterm"></a><div>the owner (u);</div></li>").
+
+    Returns how many were removed.
+    """
+    empty = [a for a in tree.iter("a") if len(a) == 0 and not (a.text or "").strip()]
+    for anchor in empty:
+        anchor.drop_tree()
+    return len(empty)
+
+
+def _nearest_table(part: HtmlElement) -> HtmlElement | None:
+    return next(part.iterancestors("table"), None)
