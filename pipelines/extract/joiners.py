@@ -18,11 +18,13 @@ _BY_STAND_IN = {stand_in: joiner for joiner, stand_in in STAND_INS.items()}
 #: The joiners, raw or as character references ("&zwnj;", "&#8204;", "&#x200D;").
 _JOINER = re.compile(r"[\u200c\u200d]|&(zwn?j|#x200[cd]|#820[45]);", re.IGNORECASE)
 _NON_JOINER_REFERENCES = {"zwnj", "#x200c", "#8204"}
+#: What a page holding a joiner has in it, in any case the references are written.
+_MARKERS = ("\u200c", "\u200d", "&zw", "&ZW", "&Zw", "&#820", "&#x200", "&#X200")
 
 
 def shield(html: str) -> str:
     """``html`` with its joiners, raw or referenced, as their printable stand-ins."""
-    if "\u200c" not in html and "\u200d" not in html and "&" not in html:
+    if not any(marker in html for marker in _MARKERS):  # a substring search is cheaper
         return html
     return _JOINER.sub(_stand_in, html)
 
