@@ -19,6 +19,7 @@ from pipelines.entities.folding import fold
 from pipelines.entities.gazetteer import Gazetteer
 from pipelines.entities.keys import PLACE_LABELS, place_core, without_legal_form
 from pipelines.entities.names import clean_surface, is_name, normalise_name
+from pipelines.entities.people_names import given_names
 from pipelines.entities.titles import is_title, without_trailing_titles
 
 #: Labels kept; dates, times, numbers, money, percentages, ordinals... are dropped.
@@ -98,6 +99,7 @@ class _Normalised:
     name: str
     folded: str
     owner_place: str | None  # "Vietnam" of "Vietnam's Communist Party": a place mention too
+    owner: str | None = None  # the possessive's owner, whatever it is
 
 
 def _normalised(text: str, label: str, gazetteer: Gazetteer | None) -> _Normalised | None:
@@ -115,13 +117,26 @@ def _normalised(text: str, label: str, gazetteer: Gazetteer | None) -> _Normalis
     if not name or not is_name(name) or not _has_capital(name):
         return None
     folded = fold(name)
-    return _Normalised(surface, name, folded, owner_place) if folded else None
+    return _Normalised(surface, name, folded, owner_place, owner) if folded else None
 
 
 def _owner_and_owned(name: str) -> tuple[str | None, str]:
     """("Vietnam", "Communist Party") for "Vietnam's Communist Party"; (None, name) else."""
     parts = _INNER_POSSESSIVE_RE.split(name)
     return (parts[-2], parts[-1]) if len(parts) > 1 else (None, name)
+
+
+def _person_owner(normalised: _Normalised) -> str | None:
+    """The owner of a "person" written as a possessive when the owner is the person: its
+    first word a given name and the owned part's not ("Jeff Bezos's Blue Origin"; not
+    "Google's Sundar Pichai", nor a place's "Britain's Prince Andrew")."""
+    owner = normalised.owner
+    if owner is None or normalised.owner_place or not is_name(owner):
+        return None
+    names = given_names()
+    if not names.starts_with_given_name(owner) or names.starts_with_given_name(normalised.name):
+        return None
+    return owner
 
 
 def _cut_short(name: str) -> str:
@@ -188,6 +203,10 @@ def group_mentions(
                 _add(groups, position, piece.surface, piece.name, piece.folded, label,
                      word_before, gazetteer)  # fmt: skip
             continue
+        if label == "PERSON" and (owner := _person_owner(normalised)):
+            # "Jeff Bezos's Blue Origin" read as one person: the person, then what they own.
+            _add(groups, position, owner, owner, fold(owner), label, word_before, gazetteer)
+            label, word_before = "ORG", ""
         if normalised.owner_place:
             owner = normalised.owner_place
             _add(groups, position, owner, owner, fold(owner), "GPE", "", gazetteer)

@@ -45,6 +45,11 @@ class GivenNames:
             return False
         return _name_word(last) and not lexicon.knows(last)
 
+    def starts_with_given_name(self, name: str) -> bool:
+        """Whether ``name`` is two or more words, the first a given name."""
+        words = name.split()
+        return len(words) >= 2 and self._given(words[0])
+
     def _given(self, word: str) -> bool:
         """A given name, or given names joined by a hyphen ("Jo-Wilfried")."""
         return _name_word(word) and all(part in self.names for part in word.split("-"))

@@ -12,6 +12,7 @@ from pipelines.entities.gazetteer import default_gazetteer
 from pipelines.entities.labels import repair_label
 from pipelines.entities.lexicon import load_lexicon
 from pipelines.entities.mentions import MentionGroup
+from pipelines.entities.merge import merge_mentions
 from pipelines.entities.people_names import given_names
 from pipelines.entities.recognizer import EntityRecognizer
 
@@ -89,3 +90,22 @@ def test_last_words_of_companies_venues_and_craft(name: str, label: str, repaire
     group.add(0, name, name, label, "the")
 
     assert repair_label(label, name, [group], default_gazetteer()) == repaired
+
+
+@pytest.mark.parametrize(
+    ("mention", "expected"),
+    [
+        # The model reads the whole possessive as one person: the owner is the person.
+        (
+            "Marta Kowalczyk’s Tidewater Freight",
+            {("Marta Kowalczyk", "PERSON"), ("Tidewater Freight", "ORG")},
+        ),
+        # A company's or a place's person: the owned part is the person.
+        ("Orbital’s Diego Castellanos", {("Diego Castellanos", "PERSON")}),
+        ("Britain’s Prince Andrew", {("Britain", "GPE"), ("Prince Andrew", "PERSON")}),
+    ],
+)
+def test_a_persons_possessive_names_the_person_and_what_they_own(mention, expected):
+    entities = merge_mentions([(mention, "PERSON")], default_gazetteer())
+
+    assert {(e.name, e.label) for e in entities} == expected
