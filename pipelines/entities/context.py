@@ -40,7 +40,7 @@ def entity_mentions(
 ) -> list[tuple[int, tuple[str, str, str]]]:
     """(start token, (text, label, word before)) of each kept span of the model's; an
     organisation or person written as a product ("the Chrome browser") is a PRODUCT, and
-    an "organisation" named as a person is named ("Britney Spears") a person."""
+    an "organisation" with a person's name ("Diego Schwartzman") a person."""
     found: list[tuple[int, tuple[str, str, str]]] = []
     before_of: dict[int, str] = {}  # end token of a span -> its word before
     ents = joined_agencies(ents, lexicon)
@@ -68,7 +68,7 @@ def entity_mentions(
 def _person_read_as_organisation(
     name: str, before: str, lexicon: Lexicon, gazetteer: Gazetteer | None
 ) -> bool:
-    """An "organisation" named as a person is ("Diego Schwartzman", "Britney Spears"): not
+    """An "organisation" named as a person is ("Diego Schwartzman", "Jeanine Pirro"): not
     one that starts with a place ("Indiana House", "West Ham"), is written where a place
     is ("in Forest Hill") or after an article ("a Forest Hill hotel")."""
     first = name.split()[0]

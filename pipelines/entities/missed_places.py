@@ -127,9 +127,10 @@ def outside_of(ents: Sequence[Span], places: Sequence[Span]) -> list[Span]:
     """The model's spans with what they share with ``places`` cut away, and the symbols
     left at their edges: "NC @ PNC Music Pavilion" keeps "PNC Music Pavilion", "GA @"
     nothing."""
+    taken = {i for place in places for i in range(place.start, place.end)}
     kept = []
     for ent in ents:
-        tokens = [t.i for t in ent if not any(p.start <= t.i < p.end for p in places)]
+        tokens = [token.i for token in ent if token.i not in taken]
         if len(tokens) == len(ent):
             kept.append(ent)
             continue
