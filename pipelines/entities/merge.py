@@ -175,7 +175,10 @@ def _short_name_clusters(
 
 
 def _entity(
-    full: list[MentionGroup], bare: list[MentionGroup], gazetteer: Gazetteer | None = None
+    full: list[MentionGroup],
+    bare: list[MentionGroup],
+    gazetteer: Gazetteer | None = None,
+    teams: Mapping[str, int] | None = None,
 ) -> tuple[int, Entity] | None:
     """The entity of a cluster of groups, and its first position; None for a lone word
     (see :func:`_lone_word`)."""
@@ -195,13 +198,19 @@ def _entity(
     label = vote_label(votes, single_token=len(members) == 1 and members[0].single_token)
     name = pick_name(forms)
     label = repair_label(label, name, members, gazetteer)
+    count = sum(group.count for group in members)
+    if label == "GPE" and teams and 2 * teams.get(fold(name), 0) > count:
+        # A town or state mostly written as a team ("Columbus beat Montreal"); a country
+        # so written ("Russia beat Spain") is its national side, read as the country.
+        place = gazetteer.lookup(fold(name)) if gazetteer is not None else None
+        label = label if place is not None and place.kind == "country" else "ORG"
     if _lone_word(label, members):
         return None
     entity = Entity(
         name=name,
         key=entity_key(label, name, gazetteer),
         label=label,
-        count=sum(group.count for group in members),
+        count=count,
         mentions=sorted(surfaces, key=surfaces.__getitem__),
     )
     return min(group.first for group in members), entity
@@ -230,6 +239,7 @@ def merge_mentions(
     mentions: Iterable[Mention],
     gazetteer: Gazetteer | None = None,
     lowercase: Mapping[str, int] | None = None,
+    teams: Mapping[str, int] | None = None,
 ) -> list[Entity]:
     """One :class:`Entity` per real-world entity from (text, label) mentions in order.
 
@@ -237,7 +247,8 @@ def merge_mentions(
     name. With the text's ``lowercase`` word counts, a one-word "person" or "organisation"
     written in lower case in the text at least as often is a capitalised common word
     ("State", "Council", "Meth") and dropped; so is a one-word "person" named once after
-    no title. Sorted by count descending, then name.
+    no title. A place the text mostly writes as a team (``teams``: folded name -> such
+    mentions) is an organisation. Sorted by count descending, then name.
     """
     groups = group_mentions(mentions, gazetteer)
     agree_with_people(groups, gazetteer)
@@ -248,7 +259,7 @@ def merge_mentions(
     clusters += _acronym_clusters(groups, merged)
     clusters += _short_name_clusters(groups, merged, gazetteer)
     clusters += [([g], []) for g in groups.values() if id(g) not in merged]
-    entities = [e for full, bare in clusters if (e := _entity(full, bare, gazetteer))]
+    entities = [e for full, bare in clusters if (e := _entity(full, bare, gazetteer, teams))]
     if lowercase:
         entities = [item for item in entities if not _common_word(item[1], lowercase)]
     entities.sort(key=lambda item: (-item[1].count, item[1].name, item[0]))

@@ -34,6 +34,7 @@ from pipelines.entities.missed_places import (
     party_states,
 )
 from pipelines.entities.people_names import given_names
+from pipelines.entities.teams import team_names
 
 if TYPE_CHECKING:  # annotations only: spaCy is imported lazily, when a model is loaded
     from spacy.language import Language
@@ -127,6 +128,8 @@ class _Reading:
 
     mentions: list[tuple[str, str, str]]
     lowercase: Counter[str] = field(default_factory=Counter)
+    #: Places written as teams in sports copy ("Columbus beat Montreal"), by folded name.
+    teams: Counter[str] = field(default_factory=Counter)
     #: Names (not places) on the piece's Title Case lines: other stories' headlines.
     headlines: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -207,14 +210,16 @@ class EntityRecognizer:
         for plan in plans:
             body: list[Mention] = []
             lowercase: Counter[str] = Counter()
+            teams: Counter[str] = Counter()
             heading: list[Mention] = []
             for reading in (next(readings) for _ in plan.body):
                 body += reading.mentions
                 heading += reading.headlines
                 lowercase.update(reading.lowercase)
+                teams.update(reading.teams)
             heading += [m for _ in plan.heading for m in next(readings).mentions]
             mentions = confirmed_by_body(heading, body) + body
-            merged = merge_mentions(mentions, self.gazetteer, lowercase)
+            merged = merge_mentions(mentions, self.gazetteer, lowercase, teams)
             recognitions.append(Recognition(merged, plan.note))
         return recognitions
 
@@ -276,7 +281,7 @@ class EntityRecognizer:
             found.sort()
             lowercase = Counter(token.text for token in doc if token.is_lower and token.is_alpha)
             lines = headline_lines(piece, self.lexicon)
-            reading = _Reading([], lowercase)
+            reading = _Reading([], lowercase, team_names(ents, piece))
             for start, mention in found:
                 aside = mention[1] != "GPE" and on_a_line(doc[start].idx, lines)
                 (reading.headlines if aside else reading.mentions).append(mention)
