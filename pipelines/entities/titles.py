@@ -206,11 +206,13 @@ def is_whole_title(words: str) -> bool:
 
 def without_trailing_titles(name: str) -> str:
     """An organisation's name less a title written after it: "House of Representatives
-    Speaker" (before the speaker's name) is the House of Representatives."""
+    Speaker" (before the speaker's name) is the House of Representatives. Titles after
+    "of" or "the" are the office's own name ("Office of the Inspector General")."""
     tokens = name.split()
-    while len(tokens) > 1 and is_title(tokens[-1]):
-        tokens.pop()
-    return " ".join(tokens)
+    kept = list(tokens)
+    while len(kept) > 1 and is_title(kept[-1]):
+        kept.pop()
+    return name if kept[-1].lower() in ("the", "of") else " ".join(kept)
 
 
 def without_role(name: str) -> str:

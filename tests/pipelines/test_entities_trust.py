@@ -152,6 +152,7 @@ def test_organisation_context_titles_and_owners(gazetteer) -> None:
             ("House of Representatives Speaker", "ORG"),
             ("the House of Representatives", "ORG"),
             ("Vietnam’s Communist Party", "ORG"),
+            ("the Office of the Inspector General", "ORG"),  # an office named by a title
         ],
         gazetteer,
     )
@@ -160,6 +161,7 @@ def test_organisation_context_titles_and_owners(gazetteer) -> None:
         "org:house-of-representatives": "House of Representatives",
         "org:communist-party": "Communist Party",
         "gpe:vietnam": "Vietnam",
+        "org:office-of-the-inspector-general": "Office of the Inspector General",
     }
 
 
