@@ -163,6 +163,21 @@ def _place_pair(name: str, gazetteer: Gazetteer | None) -> tuple[str, str] | Non
     return None
 
 
+def _run_together(
+    normalised: _Normalised, before: str, gazetteer: Gazetteer | None
+) -> list[tuple[str, str, str, str]] | None:
+    """The names the model ran together in one "organisation" span, each (surface, name,
+    label, word before), or None: two places ("Russia Washington"), a company and what it
+    sponsors ("The Dutta Corp. Fair Hill International")."""
+    name = normalised.name
+    if places := _place_pair(name, gazetteer):
+        return [(place, place, "GPE", "") for place in places]
+    if company := _LEGAL_FORM_INSIDE_RE.match(name):
+        pieces = filter(None, (_normalised(part, "ORG", gazetteer) for part in company.groups()))
+        return [(piece.surface, piece.name, "ORG", before) for piece in pieces]
+    return None
+
+
 def _has_capital(name: str) -> bool:
     """A name has a capitalised word; "switch keyboard", "the immigration department" are
     misread phrases."""
@@ -193,15 +208,10 @@ def group_mentions(
         if normalised is None:
             continue
         word_before = before[0] if before else ""
-        if label == "ORG" and (places := _place_pair(normalised.name, gazetteer)):
-            for place in places:  # "Russia Washington": two places the model ran together
-                _add(groups, position, place, place, fold(place), "GPE", "", gazetteer)
-            continue
-        if label == "ORG" and (company := _LEGAL_FORM_INSIDE_RE.match(normalised.name)):
-            # "The Dutta Corp. Fair Hill International": the company, then what it sponsors
-            for piece in filter(None, (_normalised(p, label, gazetteer) for p in company.groups())):
-                _add(groups, position, piece.surface, piece.name, piece.folded, label,
-                     word_before, gazetteer)  # fmt: skip
+        if label == "ORG" and (pieces := _run_together(normalised, word_before, gazetteer)):
+            for surface, name, piece_label, piece_before in pieces:
+                _add(groups, position, surface, name, fold(name), piece_label, piece_before,
+                     gazetteer)  # fmt: skip
             continue
         if label == "PERSON" and (owner := _person_owner(normalised)):
             # "Jeff Bezos's Blue Origin" read as one person: the person, then what they own.
