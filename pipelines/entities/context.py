@@ -19,6 +19,7 @@ from pipelines.entities.language import english_stop_words
 from pipelines.entities.lexicon import Lexicon
 from pipelines.entities.mentions import KEPT_LABELS, known_place
 from pipelines.entities.people_names import given_names
+from pipelines.entities.platforms import platform_label
 from pipelines.entities.titles import is_title, is_whole_title
 
 if TYPE_CHECKING:  # annotations only: spaCy is imported lazily, when a model is loaded
@@ -53,7 +54,7 @@ def entity_mentions(
             shared = before_of[ent.start - 1]
             before = before if is_title(shared) else shared
         before_of[ent.end] = before
-        label = "PRODUCT" if ent.start in products else ent.label_
+        label = "PRODUCT" if ent.start in products else platform_label(ent.text, ent.label_)
         if _named_as_a_town(label, ent):
             label = "GPE"
         elif label in _MISREAD_ORGANISATION_LABELS and _after_an_organisation_noun(ent):

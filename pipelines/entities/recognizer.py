@@ -34,6 +34,7 @@ from pipelines.entities.missed_places import (
     party_states,
 )
 from pipelines.entities.people_names import given_names
+from pipelines.entities.platforms import missed_platforms
 from pipelines.entities.teams import team_names
 
 if TYPE_CHECKING:  # annotations only: spaCy is imported lazily, when a model is loaded
@@ -273,11 +274,11 @@ class EntityRecognizer:
                 ents = outside_of(ents, places)
             found = entity_mentions(ents, piece, self.lexicon, self.gazetteer)
             found += [(span.start, (span.text, "GPE", "")) for span in places]
+            taken = {i for span in (*ents, *places) for i in range(span.start, span.end)}
             if self.gazetteer is not None:
-                taken = {i for ent in ents for i in range(ent.start, ent.end)}
-                taken.update(i for span in places for i in range(span.start, span.end))
                 found += missed_places(doc, ents, taken, self.gazetteer)
                 found += party_states(doc, taken, piece, self.gazetteer)
+            found += missed_platforms(doc, taken)
             found.sort()
             lowercase = Counter(token.text for token in doc if token.is_lower and token.is_alpha)
             lines = headline_lines(piece, self.lexicon)

@@ -1,0 +1,36 @@
+"""Companies news names every day that the small model misses or misreads (issue 14, sixth
+round): platforms are organisations wherever they are written. Invented texts."""
+
+from __future__ import annotations
+
+from pipelines.entities.platforms import missed_platforms
+from pipelines.entities.recognizer import EntityRecognizer
+from tests.pipelines.entity_helpers import by_key
+
+TEXT = (
+    "The Harbour Board posted the timetable on Facebook, Twitter and Instagram on Monday. "
+    "Brackwater's film club wants to take on Netflix at its own game, its chair said, and "
+    "NASA picked SpaceX for the second flight."
+)
+
+
+def test_platforms_are_organisations(recognizer: EntityRecognizer):
+    spans = {ent.text: ent.label_ for ent in recognizer.nlp(TEXT).ents}
+    # The premise: the model misses or misreads some of them.
+    assert any(spans.get(name) != "ORG" for name in ("Facebook", "Twitter", "Netflix", "SpaceX"))
+
+    keys = set(by_key(recognizer(TEXT)))
+
+    assert {"org:facebook", "org:twitter", "org:instagram", "org:netflix", "org:spacex"} <= keys
+
+
+def test_a_platform_spelt_like_a_word_is_not_added_at_a_sentence_start(
+    recognizer: EntityRecognizer,
+):
+    doc = recognizer.nlp("Telegram boys once ran up the hill. Today the council uses Telegram.")
+
+    found = missed_platforms(doc, taken=set())
+
+    assert [(doc[start].i, mention[:2]) for start, mention in found] == [
+        (len(doc) - 2, ("Telegram", "ORG"))
+    ]
