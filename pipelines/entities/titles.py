@@ -212,7 +212,7 @@ def without_trailing_titles(name: str) -> str:
     kept = list(tokens)
     while len(kept) > 1 and is_title(kept[-1]):
         kept.pop()
-    return name if kept[-1].lower() in ("the", "of") else " ".join(kept)
+    return name if kept and kept[-1].lower() in ("the", "of") else " ".join(kept)
 
 
 def without_role(name: str) -> str:

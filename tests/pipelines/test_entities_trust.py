@@ -217,3 +217,10 @@ def test_checks_fail_on_a_wrong_key_or_name() -> None:
     score_document(scores[1], "doc", gold, [right])
     assert (scores[0].checks, len(scores[0].failed_checks)) == (1, 1)
     assert (scores[1].checks, scores[1].failed_checks) == (1, [])
+
+
+def test_trailing_titles_of_nothing_leave_nothing() -> None:
+    """An empty name (a mention tidied to nothing) has no titles to drop."""
+    from pipelines.entities.titles import without_trailing_titles
+
+    assert [without_trailing_titles(n) for n in ("", "Speaker")] == ["", "Speaker"]
