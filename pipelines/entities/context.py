@@ -72,9 +72,10 @@ def _person_read_as_organisation(
     """An "organisation" named as a person is ("Diego Schwartzman", "Jeanine Pirro"): not
     one that starts with a place ("Indiana House", "West Ham"), is written where a place
     is ("in Forest Hill") or after an article ("a Forest Hill hotel")."""
-    first = name.split()[0]
-    if before in _NOT_BEFORE_A_PERSON or first.lower() in COMPASS_WORDS:
+    words = name.split()
+    if not words or before in _NOT_BEFORE_A_PERSON or words[0].lower() in COMPASS_WORDS:
         return False
+    first = words[0]
     if known_place(first, gazetteer) or known_place(name, gazetteer):
         return False
     return given_names().person_shaped(name, lexicon)
