@@ -4,7 +4,9 @@ Results pages and roundups call a team by its city or state, and the model reads
 place. In a text with several results in it (scores such as "4-1" or records such as
 "8-8-4"), a place written as the subject or object of a result ("Columbus beat
 Montreal", "to lift Florida", "scored for Detroit") is the team, an organisation.
-A place mostly written so in the text is the team; elsewhere a place stays a place.
+A town or state mostly written so in the text is the team (a country so written is its
+national side, still read as the country: :mod:`pipelines.entities.merge`); elsewhere a
+place stays a place.
 """
 
 from __future__ import annotations
