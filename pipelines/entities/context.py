@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from pipelines.entities.brands import platform_label
 from pipelines.entities.gazetteer import Gazetteer
 from pipelines.entities.labels import COMPASS_WORDS
 from pipelines.entities.language import english_stop_words
 from pipelines.entities.lexicon import Lexicon
 from pipelines.entities.mentions import KEPT_LABELS, known_place
 from pipelines.entities.people_names import given_names
-from pipelines.entities.platforms import platform_label
 from pipelines.entities.titles import is_title, is_whole_title
 
 if TYPE_CHECKING:  # annotations only: spaCy is imported lazily, when a model is loaded

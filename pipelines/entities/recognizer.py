@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
 from pipelines.article import Entity
+from pipelines.entities.brands import missed_platforms
 from pipelines.entities.context import entity_mentions
 from pipelines.entities.gazetteer import Gazetteer, default_gazetteer
 from pipelines.entities.headlines import confirmed_by_body, headline_lines, on_a_line
@@ -34,7 +35,6 @@ from pipelines.entities.missed_places import (
     party_states,
 )
 from pipelines.entities.people_names import given_names
-from pipelines.entities.platforms import missed_platforms
 from pipelines.entities.teams import team_names
 
 if TYPE_CHECKING:  # annotations only: spaCy is imported lazily, when a model is loaded

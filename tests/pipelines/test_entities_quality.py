@@ -213,9 +213,9 @@ def test_quality_floors_on_the_hand_gold(recognizer: EntityRecognizer, shared: P
     business, science); on all 73 it measured PERSON 0.92/0.84, ORG 0.75/0.70, GPE
     0.88/0.96 (before its rules 0.87/0.81, 0.74/0.69, 0.87/0.94). The sixth round added 16
     eval texts to dev and 16 to held-out (33 documents now), all annotated before its
-    rules; on dev 89 it measured PERSON 0.914/0.855, ORG 0.755/0.745, GPE 0.892/0.954
+    rules; on dev 89 it measured PERSON 0.914/0.855, ORG 0.759/0.745, GPE 0.894/0.954
     (before 0.902/0.837, 0.708/0.702, 0.859/0.911), on held-out 33 PERSON 0.894/0.935, ORG
-    0.698/0.744, GPE 0.870/0.937 (before 0.849/0.935, 0.645/0.653, 0.848/0.927). No
+    0.702/0.744, GPE 0.870/0.937 (before 0.849/0.935, 0.645/0.653, 0.848/0.927). No
     person given two keys across documents (Yanukovych/Yanukovich had two before issue 4);
     the players and people the model reads once as a person and once as an organisation
     or place in one text (seven, two of them a bare surname that two people of the text
@@ -228,8 +228,8 @@ def test_quality_floors_on_the_hand_gold(recognizer: EntityRecognizer, shared: P
     for doc, text in _gold_texts(shared).items():
         score_document(scores[split_of(gold[doc])], doc, gold[doc], recognizer(text))
     floors = {
-        "dev": {"PERSON": (0.90, 0.84), "ORG": (0.74, 0.73), "GPE": (0.88, 0.94)},
-        "held-out": {"PERSON": (0.88, 0.92), "ORG": (0.68, 0.73), "GPE": (0.86, 0.93)},
+        "dev": {"PERSON": (0.90, 0.84), "ORG": (0.75, 0.73), "GPE": (0.88, 0.94)},
+        "held-out": {"PERSON": (0.88, 0.92), "ORG": (0.69, 0.73), "GPE": (0.86, 0.93)},
     }
     for split, score in scores.items():
         for label, (precision, recall) in floors[split].items():

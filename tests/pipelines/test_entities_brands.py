@@ -1,9 +1,10 @@
-"""Companies news names every day that the small model misses or misreads (issue 14, sixth
-round): platforms are organisations wherever they are written. Invented texts."""
+"""Platforms and products news names every day that the small model misses or misreads
+(issue 14, sixth round): platforms are organisations wherever they are written, products
+are no organisations. Invented texts."""
 
 from __future__ import annotations
 
-from pipelines.entities.platforms import missed_platforms
+from pipelines.entities.brands import missed_platforms
 from pipelines.entities.recognizer import EntityRecognizer
 from tests.pipelines.entity_helpers import by_key
 
@@ -34,3 +35,14 @@ def test_a_platform_spelt_like_a_word_is_not_added_at_a_sentence_start(
     assert [(doc[start].i, mention[:2]) for start, mention in found] == [
         (len(doc) - 2, ("Telegram", "ORG"))
     ]
+
+
+def test_products_are_no_organisations(recognizer: EntityRecognizer):
+    text = (
+        "Brackwater Games said its new title would reach Stadia and Xbox One in March, and a"
+        " Chromecast Ultra bundle at the harbour shop."
+    )
+    entities = recognizer(text)
+
+    assert not [e.name for e in entities if e.label == "ORG" and e.name != "Brackwater Games"]
+    assert {"product:stadia", "product:xbox-one"} <= {e.key for e in entities}

@@ -1,11 +1,13 @@
-"""Companies news names every day that the small model misses or misreads.
+"""Platforms and products news names every day that the small model misses or misreads.
 
 "Follow us on Facebook, Twitter and Instagram", "take on Netflix", "NASA picked SpaceX":
-the model tags no entity there, a place or a person. These names are written the same
-way in every story and name nothing else, so a short list does better than any rule:
-a span of the model's with one of them is an organisation, and one the model left
-untagged is added. Names that are also common words or places ("Apple", "Amazon",
-"Target", "Shell") are not on it: the model reads those in context.
+the model tags no entity there, a place or a person; "Stadia" and "Chromecast" it takes
+for companies. These names are written the same way in every story and name nothing
+else, so a short list does better than any rule: a span of the model's with a platform's
+name is an organisation and one the model left untagged is added; a span with a
+product's name is a product. Names that are also common words, places or people's names
+("Apple", "Amazon", "Target", "Shell", "Alexa") are not on the lists: the model reads
+those in context.
 """
 
 from __future__ import annotations
@@ -24,14 +26,24 @@ PLATFORMS = frozenset({
     "SpaceX", "Google", "Microsoft", "Nvidia", "Samsung", "Huawei", "Alibaba", "Tencent",
     "Baidu", "ByteDance", "eBay", "PayPal", "OpenAI", "Twitch", "Zillow", "Etsy",
 })
+#: Products the model takes for their makers ("Stadia", "Chromecast", "MacBook"): no
+#: organisation is named so.
+PRODUCTS = frozenset({
+    "Stadia", "Chromecast", "Xbox", "PlayStation", "iPhone", "iPad", "iPod", "MacBook",
+    "iMac", "AirPods", "Kindle", "Android", "Gmail", "Fortnite", "Minecraft",
+})
 # fmt: on
 #: Of those, the ones that are also ordinary words when they open a sentence.
 _ALSO_WORDS = frozenset({"Telegram"})
 
 
 def platform_label(text: str, label: str) -> str:
-    """ORG for a span of the model's that is one of :data:`PLATFORMS`, else its label."""
-    return "ORG" if text in PLATFORMS else label
+    """ORG for a span of the model's that is one of :data:`PLATFORMS`, PRODUCT for one of
+    :data:`PRODUCTS` or one that starts with one ("Xbox One", "iPhone 11"), else its
+    label."""
+    if text in PLATFORMS:
+        return "ORG"
+    return "PRODUCT" if text.split(" ", 1)[0] in PRODUCTS else label
 
 
 def missed_platforms(doc: Doc, taken: set[int]) -> list[tuple[int, tuple[str, str, str]]]:
