@@ -37,7 +37,7 @@ PRODUCTS = frozenset({
 _ALSO_WORDS = frozenset({"Telegram"})
 
 
-def platform_label(text: str, label: str) -> str:
+def brand_label(text: str, label: str) -> str:
     """ORG for a span of the model's that is one of :data:`PLATFORMS`, PRODUCT for one of
     :data:`PRODUCTS` or one that starts with one ("Xbox One", "iPhone 11"), else its
     label."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from pipelines.entities.brands import platform_label
+from pipelines.entities.brands import brand_label
 from pipelines.entities.gazetteer import Gazetteer
 from pipelines.entities.labels import COMPASS_WORDS
 from pipelines.entities.language import english_stop_words
@@ -54,7 +54,7 @@ def entity_mentions(
             shared = before_of[ent.start - 1]
             before = before if is_title(shared) else shared
         before_of[ent.end] = before
-        label = "PRODUCT" if ent.start in products else platform_label(ent.text, ent.label_)
+        label = "PRODUCT" if ent.start in products else brand_label(ent.text, ent.label_)
         if _named_as_a_town(label, ent):
             label = "GPE"
         elif label in _MISREAD_ORGANISATION_LABELS and _after_an_organisation_noun(ent):

@@ -136,7 +136,7 @@ def _precise_text(tree: HtmlElement, url: str | None, page_text: int, links: Pag
         # A menu or a section front: precision mode leaves a stray line of it, the
         # recall run shows what the page is made of. A short post in the page's one
         # <article> is no stray line, however much navigation surrounds it.
-        if not in_sole_article(_lines(text), tree):
+        if not _in_sole_article(_lines(text), tree):
             _reject_menu(_lines(recall), links)
         below_page = len(text) < MIN_PARAGRAPH_SHARE * page_text
         if below_page and len(recall) > MIN_RECALL_GAIN * len(text):
@@ -144,7 +144,7 @@ def _precise_text(tree: HtmlElement, url: str | None, page_text: int, links: Pag
     return text
 
 
-def in_sole_article(lines: list[str], tree: HtmlElement) -> bool:
+def _in_sole_article(lines: list[str], tree: HtmlElement) -> bool:
     """Whether ``lines`` (some) all come from the page's only <article> element."""
     articles = tree.xpath("//article")
     if not lines or len(articles) != 1:

@@ -39,17 +39,14 @@ _INLINE_CODE = ("code", "kbd", "samp", "tt", "var")
 
 def make_plain(tree: HtmlElement) -> None:
     """Layout tables turned into blocks, inline code into text, empty anchors gone."""
-    unwrap_layout_tables(tree)
-    inline_code_as_text(tree)
-    drop_empty_anchors(tree)
+    _unwrap_layout_tables(tree)
+    _inline_code_as_text(tree)
+    _drop_empty_anchors(tree)
 
 
-def unwrap_layout_tables(tree: HtmlElement) -> int:
+def _unwrap_layout_tables(tree: HtmlElement) -> None:
     """Turn the tables that lay out the page (cells with paragraphs, headings or other
-    tables in them) into <div>s, in place; data tables, nested or not, stay.
-
-    Returns how many tables were turned.
-    """
+    tables in them) into <div>s, in place; data tables, nested or not, stay."""
     layout = [table for table in tree.iter("table") if _LAYOUT_CELL(table)]
     # Each table's own rows and cells, found before any is renamed.
     parts = [
@@ -60,34 +57,25 @@ def unwrap_layout_tables(tree: HtmlElement) -> int:
     ]
     for part in parts:
         part.tag = "div"
-    return len(layout)
 
 
-def inline_code_as_text(tree: HtmlElement) -> int:
+def _inline_code_as_text(tree: HtmlElement) -> None:
     """Turn inline code (``<code>``, ``<kbd>``... outside ``<pre>``) into plain spans, in
     place: trafilatura treats each as a code block, and in a paragraph of prose its
     recall mode then drops the words after the second one ("<code>sftp</code> is like
-    <code>ftp</code>. <code>sftp</code> can copy..." loses the second sentence).
-
-    Returns how many elements were turned.
-    """
+    <code>ftp</code>. <code>sftp</code> can copy..." loses the second sentence)."""
     inline = [el for el in tree.iter(*_INLINE_CODE) if next(el.iterancestors("pre"), None) is None]
     for element in inline:
         element.tag = "span"
-    return len(inline)
 
 
-def drop_empty_anchors(tree: HtmlElement) -> int:
+def _drop_empty_anchors(tree: HtmlElement) -> None:
     """Remove the links that hold nothing (``<a id="x"></a>``: index terms, named targets),
     in place, their tail text kept: in recall mode trafilatura drops a list item that
-    starts with one ("<li><a class="indexterm"></a><div>the owner (u);</div></li>").
-
-    Returns how many were removed.
-    """
+    starts with one ("<li><a class="indexterm"></a><div>the owner (u);</div></li>")."""
     empty = [a for a in tree.iter("a") if len(a) == 0 and not (a.text or "").strip()]
     for anchor in empty:
         anchor.drop_tree()
-    return len(empty)
 
 
 def _nearest_table(part: HtmlElement) -> HtmlElement | None:
