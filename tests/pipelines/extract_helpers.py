@@ -15,6 +15,17 @@ PARAGRAPHS = [
 ]
 
 
+HEADLINE = "Westmere grain pier to be rebuilt after decade of delay"
+
+META_HEAD = (
+    f"<title>{HEADLINE}</title>"
+    '<meta name="author" content="Jonas Feld">'
+    '<meta property="og:site_name" content="Westmere Gazette">'
+    '<meta property="article:published_time" content="2024-03-05T08:30:00Z">'
+    '<link rel="canonical" href="https://gazette.example/news/grain-pier">'
+)
+
+
 def page(body: str, head: str = "", lang: str = 'lang="en"', charset: str = "utf-8") -> str:
     return (
         f'<!DOCTYPE html>\n<html {lang}><head><meta charset="{charset}">{head}</head>'
