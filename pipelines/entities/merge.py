@@ -148,8 +148,10 @@ def _short_name_clusters(
 ) -> list[tuple[list[MentionGroup], list[MentionGroup]]]:
     """A name that is the first words of the one organisation's longer name in the
     article ("Alden" after "Alden Capital", "New Media" after "New Media Investment
-    Group"), and not a place ("New York" of "New York Times"): (full, short) pairs."""
-    by_prefix: dict[str, list[MentionGroup]] = {}
+    Group"), and not a place ("New York" of "New York Times"), or the words after the
+    place that starts it ("Times" after "Los Angeles Times", "Wild" after "Minnesota
+    Wild"): (full, short) pairs."""
+    by_part: dict[str, list[MentionGroup]] = {}
     for group in groups.values():
         words = pick_name(group.forms).split()
         if id(group) in merged or len(words) < 2 or vote_label(group.votes) != "ORG":
@@ -158,14 +160,17 @@ def _short_name_clusters(
         if HEAD_LABELS.get(last, "ORG") != "ORG" or last in _NOT_A_LONGER_NAME:
             continue  # "United Nations Charter", "UEFA Nations League": not UEFA's longer name
         for cut in range(1, len(words)):
+            head = " ".join(words[:cut])
             if words[cut].lower() not in _BODIES_OF_A_PLACE:  # "Brackwater Borough Council"
-                by_prefix.setdefault(fold(" ".join(words[:cut])), []).append(group)
+                by_part.setdefault(fold(head), []).append(group)
+            if known_place(head, gazetteer):
+                by_part.setdefault(fold(" ".join(words[cut:])), []).append(group)
     clusters = []
     for folded, group in groups.items():
-        longer = by_prefix.get(folded, [])
+        longer = by_part.get(folded, [])
         if id(group) in merged or len(longer) != 1 or longer[0] is group:
             continue
-        if id(longer[0]) in merged or vote_label(group.votes) == "NORP":
+        if id(longer[0]) in merged or vote_label(group.votes) in ("NORP", "PERSON"):
             continue  # "Russian" of "Russian Defense Ministry" is a nationality
         if group.after_in or known_place(pick_name(group.forms), gazetteer):
             continue  # "in Brackwater": a place, whose fire service has its name

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, cast
 
 from pipelines.article import Entity
 from pipelines.entities.brands import missed_platforms
+from pipelines.entities.clubs import club_spans
 from pipelines.entities.context import entity_mentions
 from pipelines.entities.gazetteer import Gazetteer, default_gazetteer
 from pipelines.entities.headlines import confirmed_by_body, headline_lines, on_a_line
@@ -267,14 +268,17 @@ class EntityRecognizer:
         for piece, doc in zip(pieces, docs, strict=True):
             ents: Sequence[Span] = doc.ents  # built anew (a Span per entity) on each access
             places: list[Span] = []  # read from the text's layout, whatever the model read
+            clubs = club_spans(doc, piece)  # read from a list, whatever the model read
             if self.gazetteer is not None:
                 places = dateline_places(doc, ents, piece, self.gazetteer)
                 coded = coded_places(doc, piece, self.gazetteer)
                 places += [span for span in coded if not any(overlap(span, p) for p in places)]
-                ents = outside_of(ents, places)
+                places = [span for span in places if not any(overlap(span, c) for c in clubs)]
+            ents = outside_of(ents, [*places, *clubs])
             found = entity_mentions(ents, piece, self.lexicon, self.gazetteer)
             found += [(span.start, (span.text, "GPE", "")) for span in places]
-            taken = {i for span in (*ents, *places) for i in range(span.start, span.end)}
+            found += [(span.start, (span.text, "ORG", _word_before(span))) for span in clubs]
+            taken = {i for span in (*ents, *places, *clubs) for i in range(span.start, span.end)}
             if self.gazetteer is not None:
                 found += missed_places(doc, ents, taken, self.gazetteer)
                 found += party_states(doc, taken, piece, self.gazetteer)
@@ -287,6 +291,10 @@ class EntityRecognizer:
                 aside = mention[1] != "GPE" and on_a_line(doc[start].idx, lines)
                 (reading.headlines if aside else reading.mentions).append(mention)
             yield reading
+
+
+def _word_before(span: Span) -> str:
+    return span.doc[span.start - 1].lower_ if span.start else ""
 
 
 def _load_ner(model: str) -> Language:

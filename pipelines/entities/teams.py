@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # annotations only: spaCy is imported lazily, when a model is
     from spacy.tokens import Span
 
 #: A score or a record: "5-4", "14-0-1".
-_SCORE_RE = re.compile(r"(?<![\d-])\d{1,3}-\d{1,3}(?:-\d{1,3})?(?![\d-])")
+SCORE_RE = re.compile(r"(?<![\d-])\d{1,3}-\d{1,3}(?:-\d{1,3})?(?![\d-])")
 #: A text with at least this many scores and records is sports copy.
 MIN_SCORES = 3
 #: Verbs after a team: "Minnesota beat Buffalo", "Columbus improved to 8-8-4".
@@ -42,7 +42,7 @@ _SCORED = frozenset({"scored", "goal", "goals", "assist", "assists", "saves", "p
 def team_names(ents: Sequence[Span], text: str) -> Counter[str]:
     """How often each place (folded name) of the model's is written as a team in sports
     copy: the merge makes a place mostly written so an organisation."""
-    if len(_SCORE_RE.findall(text)) < MIN_SCORES:
+    if len(SCORE_RE.findall(text)) < MIN_SCORES:
         return Counter()
     return Counter(fold(ent.text) for ent in ents if ent.label_ == "GPE" and _in_a_result(ent))
 
