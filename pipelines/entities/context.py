@@ -19,6 +19,7 @@ from pipelines.entities.labels import COMPASS_WORDS
 from pipelines.entities.language import english_stop_words
 from pipelines.entities.lexicon import Lexicon
 from pipelines.entities.mentions import KEPT_LABELS, known_place
+from pipelines.entities.names import without_trailing_figures
 from pipelines.entities.people_names import given_names
 from pipelines.entities.titles import is_title, is_whole_title
 
@@ -71,7 +72,9 @@ def _person_read_as_organisation(
 ) -> bool:
     """An "organisation" named as a person is ("Diego Schwartzman", "Jeanine Pirro"): not
     one that starts with a place ("Indiana House", "West Ham"), is written where a place
-    is ("in Forest Hill") or after an article ("a Forest Hill hotel")."""
+    is ("in Forest Hill") or after an article ("a Forest Hill hotel"). A tally after it
+    in a results list ("Kyleigh Trout 1") is no part of it."""
+    name = without_trailing_figures(name, "PERSON")
     words = name.split()
     if not words or before in _NOT_BEFORE_A_PERSON or words[0].lower() in COMPASS_WORDS:
         return False
