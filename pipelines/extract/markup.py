@@ -5,7 +5,8 @@ layout (cells holding paragraphs, headings or other tables) are turned into plai
 blocks first, so that the article in one comes out paragraph by paragraph rather
 than as one table row, and the navigation cell beside it is judged as navigation.
 Inline code and empty anchors, which trafilatura's recall mode stumbles on, are made
-plain text and removed.
+plain text and removed, and so are readers' comment threads named in other languages
+than English (trafilatura knows only "comment" in an id or class).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from pipelines.extract.prose import MIN_PARAGRAPH_CHARS
+from pipelines.extract.vocabulary import COMMENT_THREAD
 
 #: What a table cell holds when the table lays out the page rather than data: a
 #: heading, another table, or a paragraph of prose (a data table may wrap "63" in a <p>).
@@ -38,10 +40,12 @@ _INLINE_CODE = ("code", "kbd", "samp", "tt", "var")
 
 
 def make_plain(tree: HtmlElement) -> None:
-    """Layout tables turned into blocks, inline code into text, empty anchors gone."""
+    """Layout tables turned into blocks, inline code into text, empty anchors and comment
+    threads gone."""
     _unwrap_layout_tables(tree)
     _inline_code_as_text(tree)
     _drop_empty_anchors(tree)
+    _drop_comment_threads(tree)
 
 
 def _unwrap_layout_tables(tree: HtmlElement) -> None:
@@ -76,6 +80,25 @@ def _drop_empty_anchors(tree: HtmlElement) -> None:
     empty = [a for a in tree.iter("a") if len(a) == 0 and not (a.text or "").strip()]
     for anchor in empty:
         anchor.drop_tree()
+
+
+def _drop_comment_threads(tree: HtmlElement) -> None:
+    """Remove the elements whose id or class names a comment thread in another language
+    than English (:data:`COMMENT_THREAD`), in place, unless one holds the page's headline
+    or most of its text: then the name is the page's, not a thread's."""
+    threads = [
+        element
+        for element in tree.iter("div", "section", "aside", "ol", "ul")
+        if COMMENT_THREAD.search(f"{element.get('id', '')} {element.get('class', '')}")
+    ]
+    if not threads:
+        return
+    page_chars = len(tree.text_content())
+    for element in threads:
+        if element.getparent() is None or next(element.iter("h1"), None) is not None:
+            continue
+        if 2 * len(element.text_content()) < page_chars:
+            element.drop_tree()
 
 
 def _nearest_table(part: HtmlElement) -> HtmlElement | None:

@@ -56,3 +56,12 @@ DATELINE = re.compile(
     r"|опубликовано)|\d{4}年\d{1,2}月|更新|公開|发布|發布",
     re.IGNORECASE,
 )
+
+#: A word of an element's id or class that names its readers' comment thread, in the
+#: languages of CALL_TO_ACTION and a few more: "comentarios_lectores", "bloc-commentaires",
+#: "kommentare". (trafilatura removes the threads named in English, "comments".)
+COMMENT_THREAD = re.compile(
+    r"(?:^|[-_\s])(?:comentarios|commentaires|kommentare|kommentarer|kommentit|commenti"
+    r"|coment[aá]rios|reacties|komentarze|komentare|yorumlar|kommentarii)(?:$|[-_\s])",
+    re.IGNORECASE,
+)

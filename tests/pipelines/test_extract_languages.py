@@ -262,3 +262,49 @@ class TestAuthor:
         )
 
         assert find_author(tree) is None
+
+
+#: A Spanish report with its readers' comments inside the article's column, in a thread
+#: named in Spanish ("comentarios"), which trafilatura does not know for a thread.
+_REPORT = [
+    "El ayuntamiento de Villamar aprobó el martes la reparación del muelle viejo, cerrado desde"
+    " que el temporal de enero arrancó buena parte de sus losas y dos de sus farolas.",
+    "Las obras costarán algo más de un millón de euros y empezarán en primavera, según explicó la"
+    " concejala de Puertos, que espera reabrir el paseo antes de las fiestas de agosto.",
+    "Los pescadores, que amarran sus barcas al otro lado de la dársena, pidieron que los trabajos"
+    " no corten el acceso a la lonja durante las madrugadas de subasta.",
+]
+_COMMENTS = [
+    "Ya era hora, llevamos medio año sin poder pasear por el muelle con los niños.",
+    "Un millón de euros para cuatro losas, a ver quién se queda con la diferencia esta vez.",
+]
+
+
+def _report_page(thread_class: str) -> str:
+    comments = "".join(
+        f'<li><div class="usuario"><strong>lector{i}</strong></div><p>{c}</p></li>'
+        for i, c in enumerate(_COMMENTS)
+    )
+    return (
+        "<html><head><title>Villamar repara el muelle viejo</title></head><body>"
+        '<div class="noticia"><h1>Villamar repara el muelle viejo</h1>'
+        + "".join(f"<p>{p}</p>" for p in _REPORT)
+        + f'<div id="{thread_class}"><h3>Comentarios</h3><ol>{comments}</ol></div>'
+        + "</div></body></html>"
+    )
+
+
+@pytest.mark.parametrize("thread", ["comentarios", "bloc-commentaires", "kommentare_liste"])
+def test_a_comment_thread_named_in_another_language_is_left_out(thread: str):
+    text = extract(_report_page(thread).encode(), "html").text
+
+    assert all(p in text for p in _REPORT), text
+    assert not any(c[:40] in text for c in _COMMENTS), text
+
+
+def test_a_page_whose_own_name_says_comments_keeps_its_article():
+    """A wrapper named so that holds the headline is the page, not a thread."""
+    page = _report_page("x").replace('<div class="noticia">', '<div class="con-comentarios">')
+    text = extract(page.encode(), "html").text
+
+    assert all(p in text for p in _REPORT), text
