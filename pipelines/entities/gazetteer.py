@@ -155,9 +155,11 @@ def _regions() -> Iterator[tuple[str, Place, bool]]:
             name = local
         if subdivision.type not in REGION_TYPES or not _usable(name) or _is_compass(name):
             continue
-        yield name, Place(name, "region"), True
+        # The countries of a kingdom ("England", "Scotland", "Wales") are countries.
+        kind = "country" if subdivision.type == "Country" else "region"
+        yield name, Place(name, kind), True
         if local != name and _usable(local):  # "Bayern" is Bavaria
-            yield local, Place(name, "region"), False
+            yield local, Place(name, kind), False
 
 
 def _english_region_names() -> Callable[[str], str]:

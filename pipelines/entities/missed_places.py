@@ -44,6 +44,53 @@ def missed_places(
     return found
 
 
+def lone_countries(
+    doc: Doc, taken: set[int], gazetteer: Gazetteer
+) -> list[tuple[int, tuple[str, str, str]]]:
+    """Countries written outside every span of the model's and beside no other
+    capitalised word: in a list or a heading ("England (Group A)", "Qualified: France,
+    Spain") the model often tags nothing, and a country's name names little else. One
+    the text also writes in lower case ("Turkey" in a recipe with turkey) is left to the
+    model. (start token, (text, "GPE", word before))."""
+    lowercase = {token.text for token in doc if token.is_lower}
+    found = []
+    start = 0
+    while start < len(doc):
+        stop = _country_end(doc, start, taken, gazetteer, lowercase)
+        if stop is None:
+            start += 1
+            continue
+        if not (_capitalised(doc, start - 1) or _capitalised(doc, stop)):
+            before = doc[start - 1].lower_ if start else ""
+            found.append((start, (doc[start:stop].text, "GPE", before)))
+        start = stop
+    return found
+
+
+def _country_end(
+    doc: Doc, start: int, taken: set[int], gazetteer: Gazetteer, lowercase: set[str]
+) -> int | None:
+    """The end of the longest run of capitalised words from ``start`` that names a
+    country, outside the model's spans; None if there is none."""
+    end = start
+    while end < min(len(doc), start + _MAX_PLACE_WORDS) and end not in taken:
+        if not doc[end].is_title:
+            break
+        end += 1
+    for stop in range(end, start, -1):
+        name = doc[start:stop].text
+        place = gazetteer.lookup(fold(name))
+        if place is None or place.kind != "country" or len(name) < 4:
+            continue
+        return None if stop - start == 1 and name.lower() in lowercase else stop
+    return None
+
+
+def _capitalised(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` is a capitalised word of a name (not "The" or "In")."""
+    return 0 <= i < len(doc) and doc[i].is_title and not doc[i].is_stop
+
+
 def _place_after(doc: Doc, start: int, taken: set[int], gazetteer: Gazetteer) -> Span | None:
     """The longest run of capitalised words from ``start`` that names a known place, or
     after a place and a comma a region's postal code ("Harrisburg, PA")."""

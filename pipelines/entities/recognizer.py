@@ -30,6 +30,7 @@ from pipelines.entities.merge import merge_mentions
 from pipelines.entities.missed_places import (
     coded_places,
     dateline_places,
+    lone_countries,
     missed_places,
     outside_of,
     overlap,
@@ -282,6 +283,8 @@ class EntityRecognizer:
             if self.gazetteer is not None:
                 found += missed_places(doc, ents, taken, self.gazetteer)
                 found += party_states(doc, taken, piece, self.gazetteer)
+                taken |= {start for start, _ in found}  # a place found above is no lone one
+                found += lone_countries(doc, taken, self.gazetteer)
             found += missed_platforms(doc, taken)
             found.sort()
             lowercase = Counter(token.text for token in doc if token.is_lower and token.is_alpha)

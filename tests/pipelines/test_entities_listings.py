@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from pipelines.entities.gazetteer import default_gazetteer
-from pipelines.entities.missed_places import coded_places
+from pipelines.entities.missed_places import coded_places, lone_countries
 from pipelines.entities.recognizer import EntityRecognizer
 from tests.pipelines.entity_helpers import by_key
 
@@ -58,3 +58,25 @@ def test_places_with_a_region_code(recognizer: EntityRecognizer, text: str, plac
     doc = recognizer.nlp(text)
 
     assert [span.text for span in coded_places(doc, text, default_gazetteer())] == places
+
+
+def _lone_countries(text: str) -> list[str]:
+    import spacy
+
+    doc = spacy.blank("en")(text)
+    return [name for _, (name, _, _) in lone_countries(doc, set(), default_gazetteer())]
+
+
+def test_a_country_alone_in_a_list_is_a_place():
+    """The model tags nothing in "England (Group A): 10th appearance"; a country so
+    written is the country (England, Scotland and Wales are countries, not regions)."""
+    text = "Qualified teams\n\nEngland (Group A): 10th appearance\nNorway (Group F): third\n"
+
+    assert _lone_countries(text) == ["England", "Norway"]
+    assert default_gazetteer().lookup("scotland").kind == "country"
+
+
+def test_a_country_name_inside_a_name_or_written_as_a_word_is_no_place():
+    assert _lone_countries("Chad Pennington threw for Jordan Vell's team.") == []
+    text = "Turkey is roasted slowly: the turkey needs four hours at a low heat."
+    assert _lone_countries(text) == []
