@@ -139,6 +139,18 @@ def _person_owner(normalised: _Normalised) -> str | None:
     return owner
 
 
+def _organisation_owner(normalised: _Normalised, organisations: set[str]) -> str | None:
+    """The owner of an organisation written as a possessive when the text names the
+    owner as an organisation on its own ("NASA's Office of the Inspector General" beside
+    "NASA"), and the owned part is a name of two words or more; a company whose name has
+    the possessive in it ("McDonald's Corporation") is named with it everywhere."""
+    owner = normalised.owner
+    if owner is None or normalised.owner_place:
+        return None
+    owned = _owner_and_owned(normalised.name)[1]
+    return owner if fold(owner) in organisations and len(owned.split()) >= 2 else None
+
+
 def _cut_short(name: str) -> str:
     """The owner of a possessive span the model cut short, whose owned part ends in a
     joining word ("Rock and Roll Hall of Fame's Class of"); else the name."""
@@ -197,6 +209,8 @@ def group_mentions(
 ) -> dict[str, MentionGroup]:
     groups: dict[str, MentionGroup] = {}
     seen: dict[tuple[str, str], _Normalised | None] = {}  # names repeat a lot
+    mentions = list(mentions)
+    organisations = {fold(normalise_name(m[0], "ORG")) for m in mentions if m[1] == "ORG"}
     for position, (text, label, *before) in enumerate(mentions):
         if label not in KEPT_LABELS:
             continue
@@ -212,6 +226,12 @@ def group_mentions(
             for surface, name, piece_label, piece_before in pieces:
                 _add(groups, position, surface, name, fold(name), piece_label, piece_before,
                      gazetteer)  # fmt: skip
+            continue
+        if label == "ORG" and (owner := _organisation_owner(normalised, organisations)):
+            # "NASA's Office of the Inspector General" where NASA is named on its own too.
+            _add(groups, position, owner, owner, fold(owner), label, word_before, gazetteer)
+            owned = _owner_and_owned(normalised.name)[1]
+            _add(groups, position, owned, owned, fold(owned), label, "", gazetteer)
             continue
         if label == "PERSON" and (owner := _person_owner(normalised)):
             # "Jeff Bezos's Blue Origin" read as one person: the person, then what they own.

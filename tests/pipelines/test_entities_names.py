@@ -102,6 +102,21 @@ def test_possessive_mentions_merge_and_are_listed_without_it() -> None:
     )
 
 
+def test_an_organisation_owning_another_is_two_when_it_is_named_alone_too() -> None:
+    """ "NASA's Office of the Inspector General" beside "NASA" is NASA and the office; a
+    company named with its possessive everywhere ("Harlow's Corporation") stays one."""
+    entities = merge_mentions(
+        [("NASA's Office of the Inspector General", "ORG"), ("NASA", "ORG")]
+        + [("Harlow's Corporation", "ORG")]
+    )
+    assert sorted(e.name for e in entities) == [
+        "Harlow's Corporation",
+        "NASA",
+        "Office of the Inspector General",
+    ]
+    assert next(e for e in entities if e.name == "NASA").count == 2
+
+
 def test_titled_mentions_merge_into_the_full_name() -> None:
     """Titles are dropped for the merge but kept in the surface forms."""
     [varga] = merge_mentions(
