@@ -215,7 +215,14 @@ def test_quality_floors_on_the_hand_gold(recognizer: EntityRecognizer, shared: P
     eval texts to dev and 16 to held-out (33 documents now), all annotated before its
     rules; on dev 89 it measured PERSON 0.914/0.855, ORG 0.759/0.745, GPE 0.894/0.954
     (before 0.902/0.837, 0.708/0.702, 0.859/0.911), on held-out 33 PERSON 0.894/0.935, ORG
-    0.702/0.744, GPE 0.870/0.937 (before 0.849/0.935, 0.645/0.653, 0.848/0.927). No
+    0.702/0.744, GPE 0.870/0.937 (before 0.849/0.935, 0.645/0.653, 0.848/0.927). The
+    seventh round's rules (clubs, lone countries, possessive organisations) were written
+    on dev 89; then 24 more eval texts, annotated without reading any output, went 12 to
+    dev and 12 to held-out (dev 101, held-out 45 documents): on those 24 the stage is
+    weaker (product pages, spec sheets, Korean names; held-out 12 PERSON 0.794/0.746, ORG
+    0.507/0.597, GPE 0.754/0.978), and on all of dev 101 it measured PERSON 0.910/0.846,
+    ORG 0.736/0.764, GPE 0.888/0.953, on held-out 45 PERSON 0.860/0.867, ORG 0.648/0.706,
+    GPE 0.845/0.945. No
     person given two keys across documents (Yanukovych/Yanukovich had two before issue 4);
     the players and people the model reads once as a person and once as an organisation
     or place in one text (seven, two of them a bare surname that two people of the text
@@ -228,8 +235,8 @@ def test_quality_floors_on_the_hand_gold(recognizer: EntityRecognizer, shared: P
     for doc, text in _gold_texts(shared).items():
         score_document(scores[split_of(gold[doc])], doc, gold[doc], recognizer(text))
     floors = {
-        "dev": {"PERSON": (0.90, 0.84), "ORG": (0.75, 0.73), "GPE": (0.88, 0.94)},
-        "held-out": {"PERSON": (0.88, 0.92), "ORG": (0.69, 0.73), "GPE": (0.86, 0.93)},
+        "dev": {"PERSON": (0.90, 0.83), "ORG": (0.72, 0.75), "GPE": (0.87, 0.94)},
+        "held-out": {"PERSON": (0.84, 0.85), "ORG": (0.63, 0.69), "GPE": (0.83, 0.93)},
     }
     for split, score in scores.items():
         for label, (precision, recall) in floors[split].items():
@@ -238,7 +245,9 @@ def test_quality_floors_on_the_hand_gold(recognizer: EntityRecognizer, shared: P
     dev = scores["dev"]
     # The byline "Ingrid Calloway" the model reads as a facility joins "Mayor Calloway".
     assert not any("calloway" in person.lower() for person in dev.split_people)
-    assert len(dev.split_people) <= 7, dev.split_people
+    # Seven on dev 89; the seventh round's new dev texts add "NPR ’s Feng" (an ORG read
+    # across a spaced possessive) beside "Emily Feng".
+    assert len(dev.split_people) <= 8, dev.split_people
     assert len(dev.failed_checks) <= 1, dev.failed_checks
     people_split = [name for name in dev.key_splits if name.startswith("PERSON")]
     assert people_split == []
