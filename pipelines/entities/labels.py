@@ -17,6 +17,7 @@ from pipelines.entities.folding import fold
 from pipelines.entities.gazetteer import Gazetteer
 from pipelines.entities.keys import PLACE_LABELS
 from pipelines.entities.mentions import JOINING_WORDS, MentionGroup, known_place, pick_name
+from pipelines.entities.outlets import NEWS_HEADS
 
 #: Tie-break of the label vote, most preferred first.
 LABEL_PRIORITY = (
@@ -60,15 +61,7 @@ HEAD_LABELS = {
     **dict.fromkeys(("valley", "canal", "forest", "desert", "peninsula", "gulf"), "LOC"),
     **dict.fromkeys(("charter", "treaty", "constitution", "amendment"), "LAW"),
     # Newspapers ("Hartford Courant", "Kansas City Star"): read as people and places.
-    **dict.fromkeys(
-        ("herald", "courant", "gazette", "tribune", "chronicle", "journal", "times", "post"),
-        "ORG",
-    ),
-    **dict.fromkeys(
-        ("observer", "examiner", "inquirer", "sentinel", "dispatch", "courier", "register"),
-        "ORG",
-    ),
-    **dict.fromkeys(("star", "globe", "telegraph", "bulletin", "newspaper", "news"), "ORG"),
+    **dict.fromkeys(NEWS_HEADS, "ORG"),
     # Companies and institutions named after people ("Dick Clark Productions", "Walt
     # Disney Studios", "Ceres Robotics Inc."): read as people.
     **dict.fromkeys(
@@ -160,6 +153,8 @@ def repair_label(
     # A "place" whose last word makes it an organisation ("the Kansas City Star") or a
     # building ("Moscone Center"), or a building that is a newspaper ("Hartford Courant").
     misread = label in ("ORG", "PERSON") or (label, head) in _MISREAD_AS_PLACE
+    # "according to The Hollywood Reporter": an outlet, though written like a title.
+    misread = misread or (label == "WORK_OF_ART" and name.split()[-1].lower() in NEWS_HEADS)
     if head and misread and place is None:
         return head if head != "WORK_OF_ART" or label == "ORG" else label
     alone = len(groups) == 1  # not a person's full name with its bare surname

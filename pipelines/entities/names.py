@@ -50,7 +50,9 @@ _SCORE_RE = re.compile(r"^\(?\d+[-–]\d+\)?[.,;:]?$")
 _FIGURE_RE = re.compile(r"^\S*\d\S*$")
 _NEVER_NUMBERED = frozenset({"PERSON", "GPE", "LOC", "NORP"})
 #: Lower-case words no name ends in: the model ran on into the next words.
-_DANGLING_WORDS = frozenset({"and", "or", "of", "the", "for", "to", "in", "on", "at", "&"})
+_DANGLING_WORDS = frozenset(
+    {"and", "or", "of", "the", "for", "to", "in", "on", "at", "&", "that", "which", "who"}
+)
 
 # --- normalising -------------------------------------------------------------------------
 

@@ -36,6 +36,7 @@ from pipelines.entities.missed_places import (
     overlap,
     party_states,
 )
+from pipelines.entities.outlets import outlet_spans
 from pipelines.entities.people_names import given_names
 from pipelines.entities.teams import team_names
 
@@ -269,17 +270,21 @@ class EntityRecognizer:
         for piece, doc in zip(pieces, docs, strict=True):
             ents: Sequence[Span] = doc.ents  # built anew (a Span per entity) on each access
             places: list[Span] = []  # read from the text's layout, whatever the model read
-            clubs = club_spans(doc, piece)  # read from a list, whatever the model read
+            # Clubs from a list, outlets by their names' last word, whatever the model read.
+            named = club_spans(doc, piece)
+            named += [
+                span for span in outlet_spans(doc) if not any(overlap(span, c) for c in named)
+            ]
             if self.gazetteer is not None:
                 places = dateline_places(doc, ents, piece, self.gazetteer)
                 coded = coded_places(doc, piece, self.gazetteer)
                 places += [span for span in coded if not any(overlap(span, p) for p in places)]
-                places = [span for span in places if not any(overlap(span, c) for c in clubs)]
-            ents = outside_of(ents, [*places, *clubs])
+                places = [span for span in places if not any(overlap(span, n) for n in named)]
+            ents = outside_of(ents, [*places, *named])
             found = entity_mentions(ents, piece, self.lexicon, self.gazetteer)
             found += [(span.start, (span.text, "GPE", "")) for span in places]
-            found += [(span.start, (span.text, "ORG", _word_before(span))) for span in clubs]
-            taken = {i for span in (*ents, *places, *clubs) for i in range(span.start, span.end)}
+            found += [(span.start, (span.text, "ORG", _word_before(span))) for span in named]
+            taken = {i for span in (*ents, *places, *named) for i in range(span.start, span.end)}
             if self.gazetteer is not None:
                 found += missed_places(doc, ents, taken, self.gazetteer)
                 found += party_states(doc, taken, piece, self.gazetteer)

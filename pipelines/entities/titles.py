@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from pipelines.entities.outlets import NEWS_HEADS
+
 # Titles stripped from the front of any mention, and those (ambiguous: "General Motors",
 # "Queen Mary University") stripped only from a mention labelled PERSON.
 _TITLES = (
@@ -207,8 +209,11 @@ def is_whole_title(words: str) -> bool:
 def without_trailing_titles(name: str) -> str:
     """An organisation's name less a title written after it: "House of Representatives
     Speaker" (before the speaker's name) is the House of Representatives. Titles after
-    "of" or "the" are the office's own name ("Office of the Inspector General")."""
+    "of" or "the" are the office's own name ("Office of the Inspector General"), and so
+    is an outlet's last word ("The Hollywood Reporter")."""
     tokens = name.split()
+    if tokens and tokens[-1].lower() in NEWS_HEADS:
+        return name
     kept = list(tokens)
     while len(kept) > 1 and is_title(kept[-1]):
         kept.pop()

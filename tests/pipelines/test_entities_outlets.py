@@ -1,0 +1,34 @@
+"""News outlets named like newspapers (issue 14, seventh round): written after "the" and
+ending in a newspaper's word, they are organisations whatever the model read, a place in
+them included; an outlet the model calls a work is an organisation. Invented texts."""
+
+from __future__ import annotations
+
+from pipelines.entities.outlets import outlet_spans
+from pipelines.entities.recognizer import EntityRecognizer
+
+
+def test_an_outlet_after_a_reporting_verb_is_an_organisation(recognizer: EntityRecognizer):
+    text = (
+        "\"We will rebuild the pier by summer,\" Marta Kowalczyk, the harbour master, tells"
+        " The Hollywood Reporter. She said the same in an email to the Brackwater Courier"
+        " that week."
+    )
+    entities = {e.name: e for e in recognizer(text)}
+
+    assert entities.get("Hollywood Reporter") is not None, sorted(entities)
+    assert entities["Hollywood Reporter"].label == "ORG"
+    assert "Hollywood" not in entities, sorted(entities)
+    assert entities.get("Brackwater Courier") is not None, sorted(entities)
+    assert entities["Brackwater Courier"].label == "ORG"
+
+
+def test_only_names_after_the_and_ending_in_a_newspaper_word_are_outlets():
+    import spacy
+
+    blank = spacy.blank("en")
+    for text in ("Meet me at the Harbour Times Square.", "The Times said so on Monday."):
+        assert outlet_spans(blank(text)) == [], text
+    text = "He told the St. Louis Post-Dispatch and the Kelby Evening Star on Monday."
+    found = [span.text for span in outlet_spans(blank(text))]
+    assert found == ["St. Louis Post-Dispatch", "Kelby Evening Star"]
