@@ -90,8 +90,14 @@ _LETTERED_PARTS = frozenset(
     {"group", "pool", "path", "division", "round", "stage", "phase", "section", "zone", "tier"}
 )
 _LETTER_RE = re.compile(r"^[A-Z]\.?$")
-# A model number as the last word: "Stadia RDR2", "Galaxy S10", "Airbus A380".
-_MODEL_NUMBER_RE = re.compile(r"\s[A-Za-z]+\d+[A-Za-z]?$")
+# A model number as a word of a name of two or more: "Galaxy S10", "Airbus A380", "A10
+# Fusion", "RAV4 Hybrid" (not an ordinal: "21st Century Fox").
+_MODEL_NUMBER_RE = re.compile(r"(?:^|\s)[A-Za-z]+\d+[A-Za-z]?(?:\s|$)")
+# Technologies a product's name has in it: "USB Micro-B", "GSM Unlocked Phones", "SIM Card".
+_TECHNOLOGIES = frozenset(
+    {"usb", "gsm", "sim", "lte", "hdmi", "nfc", "gps", "oled", "led", "lcd", "hdr", "ssd"}
+    | {"cpu", "gpu", "ram", "wi-fi", "wifi", "bluetooth", "4k", "5g", "4g", "3g"}
+)
 
 #: Lower-case words that organisations' names have ("Reporters without Borders", "Banco
 #: de la Nación"); any other ("Jewels after Jewels") makes a title, not a name.
@@ -198,7 +204,7 @@ def _kind_by_words(name: str, gazetteer: Gazetteer | None) -> str | None:
     words = name.split()
     if len(words) < 2:
         return None
-    if _MODEL_NUMBER_RE.search(name):
+    if _MODEL_NUMBER_RE.search(name) or any(w.lower() in _TECHNOLOGIES for w in words):
         return "PRODUCT"
     if len(words) == 2 and words[0].lower() in _LETTERED_PARTS and _LETTER_RE.match(words[1]):
         return "EVENT"

@@ -157,3 +157,24 @@ def test_a_short_name_is_the_one_organisation_whose_name_starts_with_it():
     assert "gpe:alden" not in keys
     for kept in ("gpe:brackwater", "norp:russian", "org:us-house"):
         assert kept in keys, sorted(keys)
+
+
+@pytest.mark.parametrize(
+    ("name", "repaired"),
+    [
+        ("Harbourline A10 Fusion", "PRODUCT"),  # a model number in the name: a product
+        ("Kelby RAV4 Hybrid", "PRODUCT"),
+        ("Universal USB", "PRODUCT"),  # a technology in the name: a product
+        ("GSM Unlocked Phones", "PRODUCT"),
+        ("21st Century Harbour", "ORG"),  # an ordinal is no model number
+        ("Brackwater Holdings", "ORG"),
+    ],
+)
+def test_a_model_number_or_a_technology_makes_a_product(name: str, repaired: str):
+    """Spec sheets and deals lists name parts and features the model calls companies."""
+    from pipelines.entities.labels import repair_label
+    from pipelines.entities.mentions import MentionGroup
+
+    group = MentionGroup(first=0)
+    group.add(0, name, name, "ORG", "")
+    assert repair_label("ORG", name, [group], None) == repaired
