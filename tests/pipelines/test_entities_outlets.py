@@ -10,7 +10,7 @@ from pipelines.entities.recognizer import EntityRecognizer
 
 def test_an_outlet_after_a_reporting_verb_is_an_organisation(recognizer: EntityRecognizer):
     text = (
-        "\"We will rebuild the pier by summer,\" Marta Kowalczyk, the harbour master, tells"
+        '"We will rebuild the pier by summer," Marta Kowalczyk, the harbour master, tells'
         " The Hollywood Reporter. She said the same in an email to the Brackwater Courier"
         " that week."
     )
