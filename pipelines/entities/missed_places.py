@@ -72,18 +72,24 @@ def _country_end(
 ) -> int | None:
     """The end of the longest run of capitalised words from ``start`` that names a
     country, outside the model's spans; None if there is none."""
-    end = start
-    while end < min(len(doc), start + _MAX_PLACE_WORDS) and end not in taken:
-        if not doc[end].is_title:
-            break
-        end += 1
-    for stop in range(end, start, -1):
+    for stop in range(_run_end(doc, start, taken), start, -1):
         name = doc[start:stop].text
         place = gazetteer.lookup(fold(name))
         if place is None or place.kind != "country" or len(name) < 4:
             continue
         return None if stop - start == 1 and name.lower() in lowercase else stop
     return None
+
+
+def _run_end(doc: Doc, start: int, taken: set[int]) -> int:
+    """The end of the run of up to :data:`_MAX_PLACE_WORDS` capitalised words from
+    ``start``, outside the model's spans (``start`` itself if there is none)."""
+    end = start
+    while end < min(len(doc), start + _MAX_PLACE_WORDS) and end not in taken:
+        if not doc[end].is_title:
+            break
+        end += 1
+    return end
 
 
 def _capitalised(doc: Doc, i: int) -> bool:
@@ -96,12 +102,7 @@ def _place_after(doc: Doc, start: int, taken: set[int], gazetteer: Gazetteer) ->
     after a place and a comma a region's postal code ("Harrisburg, PA")."""
     if doc[start - 1].text == "," and (code := _region_code(doc[start], gazetteer)):
         return code
-    end = start
-    while end < min(len(doc), start + _MAX_PLACE_WORDS) and end not in taken:
-        if not doc[end].is_title:
-            break
-        end += 1
-    for stop in range(end, start, -1):
+    for stop in range(_run_end(doc, start, taken), start, -1):
         span = doc[start:stop]
         if len(span.text) >= 4 and fold(span.text) in gazetteer.places:
             return span
