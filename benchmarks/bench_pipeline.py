@@ -1,8 +1,7 @@
 """Benchmark the whole pipeline through Redis, with 1 and 2 worker processes, against in-process.
 
-usage: python benchmarks/bench_pipeline.py [--threads N] [--processes 1 2] [--ner-batch 8]
-                                           [--ner-rounds N] [--limit N] [--timeout S]
-                                           [--json PATH]
+usage: python benchmarks/bench_pipeline.py [--threads N] [--processes 1 2] [--limit N]
+                                           [--timeout S] [--json PATH]
 
 Inputs: the 181 pages of shared/eval/extraction (*.html) and the 5 seeds of shared/seeds
 (*.txt), read in place and copied to a temporary folder per run, never into the project.
@@ -17,10 +16,7 @@ Inputs: the 181 pages of shared/eval/extraction (*.html) and the 5 seeds of shar
   ``articles`` + ``dead``. The database is flushed between configurations, so each run
   sees new inputs and an empty dedup index.
 
-- NER alone: the extracted English texts read by ``EntityRecognizer.recognize`` one at a
-  time and by ``recognize_many`` in groups of each ``--ner-batch``, interleaved over
-  ``--ner-rounds`` rounds in this process: CPU words/s (per core: one process uses one) of
-  the best round, and whether every article's entities are the same as unbatched.
+NER alone, batched and not, is ``bench_ner_batching.py``.
 
 Rejected inputs count as processed in every configuration (they end in `dead`). Prints
 docs/s and the ratio to in-process, the dead count of each run, the CPU seconds spent by
@@ -162,50 +158,6 @@ def in_process(inputs: list[Path], workdir: Path) -> Result:
     result.step_seconds = steps
     result.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
-
-
-def ner_alone(inputs: list[Path], batches: list[int], rounds: int) -> dict:
-    """NER words/s unbatched and in groups of each batch size, rounds interleaved."""
-    from pipelines.entities.recognizer import EntityRecognizer, NerRequest
-
-    requests = []
-    for path in inputs:
-        with contextlib.suppress(Rejected):
-            found = extract(path.read_bytes(), kind_of(path.name) or "unknown", url=None)
-            requests.append(NerRequest(found.text, found.title, found.language))
-    words = sum(len(request.text.split()) for request in requests)
-    recognizer = EntityRecognizer()
-    recognizer.recognize(WARMUP_TEXT.format(n=0))
-    alone = [recognizer.recognize(r.text, r.title, r.language) for r in requests]
-    seconds: dict[int, list[float]] = {batch: [] for batch in [1, *batches] if batch >= 1}
-    same: dict[int, bool] = {}
-    for _ in range(rounds):
-        for batch in seconds:
-            cpu = time.process_time()
-            if batch == 1:
-                outcomes = [recognizer.recognize(r.text, r.title, r.language) for r in requests]
-            else:
-                outcomes = []
-                for start in range(0, len(requests), batch):
-                    outcomes += recognizer.recognize_many(requests[start : start + batch])
-            seconds[batch].append(time.process_time() - cpu)
-            same[batch] = same.get(batch, True) and outcomes == alone
-    return {
-        "texts": len(requests),
-        "words": words,
-        "words_per_cpu_s": {batch: words / min(times) for batch, times in seconds.items()},
-        "cpu_seconds": seconds,
-        "entities_same_as_unbatched": same,
-    }
-
-
-def report_ner(ner: dict) -> None:
-    rates = ner["words_per_cpu_s"]
-    print(f"\nNER alone on {ner['texts']} texts ({ner['words']:,} words), best of the rounds:")
-    for batch, rate in rates.items():
-        label = f"batches of {batch}" if batch > 1 else "one text at a time"
-        same = "same entities" if ner["entities_same_as_unbatched"][batch] else "ENTITIES DIFFER"
-        print(f"  {label:<20}{rate:>9,.0f} words/s per core  {rate / rates[1]:.2f}x  {same}")
 
 
 # --- through Redis ---------------------------------------------------------------------
@@ -492,16 +444,6 @@ def main(argv: list[str] | None = None) -> int:
         default=[1, 2],
         help="worker process counts to run (default: 1 2)",
     )
-    parser.add_argument(
-        "--ner-batch",
-        type=int,
-        nargs="+",
-        default=[8],
-        help="batch sizes of the NER-alone comparison (default: 8)",
-    )
-    parser.add_argument(
-        "--ner-rounds", type=int, default=3, help="rounds of the NER-alone comparison (0: skip)"
-    )
     parser.add_argument("--limit", type=int, help="only the first N inputs")
     parser.add_argument(
         "--timeout",
@@ -523,7 +465,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print(f"in-process on {len(inputs)} inputs...", file=sys.stderr)
         results = [in_process(inputs, workdir)]
-        ner = ner_alone(inputs, args.ner_batch, args.ner_rounds) if args.ner_rounds else None
         server.start()
         redis_pid = int((server.home / "redis.pid").read_text().split()[0])
         pipeline = Pipeline(server.url, redis_pid)
@@ -540,9 +481,6 @@ def main(argv: list[str] | None = None) -> int:
         server.stop()
         shutil.rmtree(workdir, ignore_errors=True)
     summary = report(results, args.threads)
-    if ner is not None:
-        report_ner(ner)
-        summary["ner_alone"] = ner
     if args.json:
         args.json.write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
     return 0
