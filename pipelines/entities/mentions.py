@@ -20,6 +20,7 @@ from pipelines.entities.gazetteer import Gazetteer
 from pipelines.entities.keys import PLACE_LABELS, place_core, without_legal_form
 from pipelines.entities.names import clean_surface, is_name, normalise_name
 from pipelines.entities.people_names import given_names
+from pipelines.entities.results_lists import CREDITED
 from pipelines.entities.titles import is_title, without_trailing_titles
 
 #: Labels kept; dates, times, numbers, money, percentages, ordinals... are dropped.
@@ -62,7 +63,7 @@ class MentionGroup:
     after_the: int = 0  # mentions right after "the": an institution, not a person or town
     after_in: int = 0  # mentions right after "in", "at", "near"...: a place, not a person
     after_in_not_at: int = 0  # the same less "at": a place, not a company
-    after_title: int = 0  # mentions right after "Ms.", "Mayor"...: a person
+    after_title: int = 0  # mentions right after "Ms.", "Mayor"... or credited: a person
 
     def add(self, position: int, surface: str, name: str, label: str, before: str) -> None:
         self.count += 1
@@ -72,7 +73,7 @@ class MentionGroup:
         self.after_the += before == "the" or surface.lower().startswith("the ")
         self.after_in += before in _PLACE_PREPOSITIONS
         self.after_in_not_at += before in _ORG_PLACE_PREPOSITIONS
-        self.after_title += bool(before) and is_title(before)
+        self.after_title += before == CREDITED or (bool(before) and is_title(before))
 
     @property
     def tokens(self) -> int:

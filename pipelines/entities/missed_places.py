@@ -174,7 +174,8 @@ def coded_places(doc: Doc, text: str, gazetteer: Gazetteer) -> list[Span]:
 def outside_of(ents: Sequence[Span], places: Sequence[Span]) -> list[Span]:
     """The model's spans with what they share with ``places`` cut away, and the symbols
     left at their edges: "NC @ PNC Music Pavilion" keeps "PNC Music Pavilion", "GA @"
-    nothing."""
+    nothing, and a rest without a capitalised word no name ("Kyleigh Trout 1 goal"
+    less the player leaves "1 goal")."""
     taken = {i for place in places for i in range(place.start, place.end)}
     kept = []
     for ent in ents:
@@ -187,7 +188,7 @@ def outside_of(ents: Sequence[Span], places: Sequence[Span]) -> list[Span]:
             run = run[1:]
         while run and (ent.doc[run[-1]].is_space or ent.doc[run[-1]].text in _SPAN_EDGES):
             run = run[:-1]
-        if run:
+        if any(ent.doc[i].text[:1].isupper() for i in run):
             first, last = ent.doc[run[0]], ent.doc[run[-1]]
             span = ent.doc.char_span(first.idx, last.idx + len(last), label=ent.label_)
             kept.append(span if span is not None else ent)

@@ -38,6 +38,7 @@ from pipelines.entities.missed_places import (
 )
 from pipelines.entities.outlets import outlet_spans
 from pipelines.entities.people_names import given_names
+from pipelines.entities.results_lists import CREDITED, results_list_spans
 from pipelines.entities.teams import team_names
 
 if TYPE_CHECKING:  # annotations only: spaCy is imported lazily, when a model is loaded
@@ -270,7 +271,7 @@ class EntityRecognizer:
         for piece, doc in zip(pieces, docs, strict=True):
             ents: Sequence[Span] = doc.ents  # built anew (a Span per entity) on each access
             places: list[Span] = []  # read from the text's layout, whatever the model read
-            named = _named_organisations(doc, piece)
+            named = _named_spans(doc, piece)
             if self.gazetteer is not None:
                 places = dateline_places(doc, ents, piece, self.gazetteer)
                 coded = coded_places(doc, piece, self.gazetteer)
@@ -279,7 +280,7 @@ class EntityRecognizer:
             ents = outside_of(ents, [*places, *named])
             found = entity_mentions(ents, piece, self.lexicon, self.gazetteer)
             found += [(span.start, (span.text, "GPE", "")) for span in places]
-            found += [(span.start, (span.text, "ORG", _word_before(span))) for span in named]
+            found += [(span.start, (span.text, span.label_, _named_before(span))) for span in named]
             taken = {i for span in (*ents, *places, *named) for i in range(span.start, span.end)}
             if self.gazetteer is not None:
                 found += missed_places(doc, ents, taken, self.gazetteer)
@@ -297,11 +298,19 @@ class EntityRecognizer:
             yield reading
 
 
-def _named_organisations(doc: Doc, text: str) -> list[Span]:
+def _named_spans(doc: Doc, text: str) -> list[Span]:
     """Clubs (from a list) and news outlets (by their names' last word) in ``doc``, as
-    ORG spans that take the place of whatever the model read there."""
+    ORG spans, and the players and teams of results lists: spans that take the place of
+    whatever the model read there."""
     named = club_spans(doc, text)
-    return named + [s for s in outlet_spans(doc) if not any(overlap(s, n) for n in named)]
+    for spans in (outlet_spans(doc), results_list_spans(doc, text)):
+        named += [s for s in spans if not any(overlap(s, n) for n in named)]
+    return named
+
+
+def _named_before(span: Span) -> str:
+    """The word before a named span; a player's credit stands for it (see CREDITED)."""
+    return CREDITED if span.label_ == "PERSON" else _word_before(span)
 
 
 def _word_before(span: Span) -> str:
