@@ -62,6 +62,8 @@ def entity_mentions(
             label = "ORG"
         elif label == "ORG" and _person_read_as_organisation(ent.text, before, lexicon, gazetteer):
             label = "PERSON"
+        if label == "PERSON" and given_names().common_words_only(ent.text, lexicon):
+            label = "WORK_OF_ART"  # a title, a product, a programme: "Tomb Raider"
         if label in KEPT_LABELS and not _misread_words(ent, text, lexicon):
             found.append((ent.start, (ent.text, label, before)))
     return found

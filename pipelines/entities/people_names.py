@@ -1,11 +1,12 @@
-"""Given names of many languages: what tells "Diego Schwartzman" or "Jeanine Pirro",
-which the small model reads as organisations, from "Tequila Works" or "Dick Clark
-Productions".
+"""Given names and surnames of many languages: what tells "Diego Schwartzman" or
+"Jeanine Pirro", which the small model reads as organisations, from "Tequila Works" or
+"Dick Clark Productions", and "Magic Johnson" from "Event Horizon", which it reads as
+people.
 
-The names are Faker's (its person providers: about 31,000 given names of some 80
-locales, curated by hand for generating realistic names, MIT licence), read from the
-installed package once per process. Without Faker the list is empty and no name is
-read as a person's by it.
+The names are Faker's (its person providers: about 31,000 given names and 28,000
+surnames of some 80 locales, curated by hand for generating realistic names, MIT
+licence), read from the installed package once per process. Without Faker the lists are
+empty and no name is read as a person's, or as none, by them.
 """
 
 from __future__ import annotations
@@ -21,13 +22,15 @@ from pipelines.entities.lexicon import Lexicon
 #: A word of a person's name: letters, with a hyphen or an apostrophe inside
 #: ("Jo-Wilfried", "O'Neill").
 _NAME_WORD = re.compile(r"^[^\W\d_]+(?:['’-][^\W\d_]+)*$")
-#: Provider attributes holding given names.
+#: Provider attributes holding given names, and surnames.
 _GIVEN_ATTRIBUTES = ("first_names", "first_names_male", "first_names_female")
+_SURNAME_ATTRIBUTES = ("last_names", "last_names_male", "last_names_female")
 
 
 @dataclass(frozen=True, slots=True)
 class GivenNames:
     names: frozenset[str] = field(default_factory=frozenset)
+    surnames: frozenset[str] = field(default_factory=frozenset)
 
     def person_shaped(self, name: str, lexicon: Lexicon) -> bool:
         """Whether ``name`` is written as a person's: two or three capitalised words, the
@@ -45,6 +48,19 @@ class GivenNames:
             return False
         return _name_word(last) and not lexicon.knows(last)
 
+    def common_words_only(self, name: str, lexicon: Lexicon) -> bool:
+        """Whether ``name`` is two or more common words and no person's: its first word
+        no given name, its last no surname ("Event Horizon", "Quick Start Guide"; not
+        "Magic Johnson" or "Forest Hill", which may be people).
+
+        (Surnames only clear a name here: as a sign of a person they made "Forest Hill"
+        and "Marin County" people.)
+        """
+        words = name.split()
+        if len(words) < 2 or self._given(words[0]) or words[-1] in self.surnames:
+            return False
+        return all(word.isalpha() and lexicon.knows(word) for word in words)
+
     def starts_with_given_name(self, name: str) -> bool:
         """Whether ``name`` is two or more words, the first a given name."""
         words = name.split()
@@ -57,22 +73,23 @@ class GivenNames:
 
 @cache
 def given_names() -> GivenNames:
-    """The given names of every locale Faker ships (none without Faker)."""
+    """The given names and surnames of every locale Faker ships (none without Faker)."""
     try:
         providers = importlib.import_module("faker.providers.person")
     except ImportError:
         return GivenNames()
-    names: set[str] = set()
+    names: dict[tuple[str, ...], set[str]] = {_GIVEN_ATTRIBUTES: set(), _SURNAME_ATTRIBUTES: set()}
     for module_info in pkgutil.iter_modules(providers.__path__):
         module = importlib.import_module(f"{providers.__name__}.{module_info.name}")
         provider = vars(getattr(module, "Provider", object))
-        for attribute in _GIVEN_ATTRIBUTES:
-            # A tuple, a list or a dict of name -> frequency; some locales make it a
-            # property that picks among several lists, which is no list itself.
-            found = provider.get(attribute, ())
-            if isinstance(found, tuple | list | dict):
-                names.update(name for name in found if isinstance(name, str))
-    return GivenNames(frozenset(names))
+        for attributes, kept in names.items():
+            for attribute in attributes:
+                # A tuple, a list or a dict of name -> frequency; some locales make it a
+                # property that picks among several lists, which is no list itself.
+                found = provider.get(attribute, ())
+                if isinstance(found, tuple | list | dict):
+                    kept.update(name for name in found if isinstance(name, str))
+    return GivenNames(frozenset(names[_GIVEN_ATTRIBUTES]), frozenset(names[_SURNAME_ATTRIBUTES]))
 
 
 def _name_word(word: str) -> bool:

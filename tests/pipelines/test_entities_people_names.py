@@ -70,6 +70,41 @@ def test_the_given_names_cover_many_languages():
     names = given_names().names
     assert len(names) > 10_000
     assert {"Diego", "Nikolaj", "Jeanine", "Aleksander", "Colton"} <= names
+    assert {"Johnson", "Nowak", "Hill"} <= given_names().surnames
+
+
+@pytest.mark.parametrize(
+    ("name", "words_only"),
+    [
+        ("Event Horizon", True),  # common words, no given name, no surname
+        ("Quick Start Guide", True),
+        ("Grocery Store", True),
+        ("Magic Johnson", False),  # a surname last
+        ("Forest Hill", False),
+        ("Grace Harbour", False),  # a given name first
+        ("Tequila Zelnick", False),  # no common word last
+        ("Horizon", False),  # one word
+        ("Event 2020", False),  # not all words
+    ],
+)
+def test_names_of_common_words_only(recognizer: EntityRecognizer, name: str, words_only: bool):
+    lexicon = load_lexicon(recognizer.nlp.path)
+
+    assert given_names().common_words_only(name, lexicon) is words_only
+
+
+def test_things_the_model_reads_as_people_are_no_people(recognizer: EntityRecognizer):
+    """A title or a product of common words the model calls a person is no person; a
+    person named with a word ("Magic Johnson") stays one."""
+    text = (
+        "The Grocery Store sold out of Tomb Raider on Friday, and Magic Johnson, who was"
+        " there, said the Quick Start Guide was missing."
+    )
+    assert model_labels(recognizer, text)["Tomb Raider"] == "PERSON"  # the premise
+
+    people = {e.name for e in recognizer(text) if e.label == "PERSON"}
+
+    assert people == {"Magic Johnson"}, people
 
 
 @pytest.mark.parametrize(
