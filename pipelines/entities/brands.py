@@ -1,8 +1,8 @@
 """Platforms and products news names every day that the small model misses or misreads.
 
-"Follow us on Facebook, Twitter and Instagram", "take on Netflix", "NASA picked SpaceX":
-the model tags no entity there, a place or a person; "Stadia" and "Chromecast" it takes
-for companies. These names are written the same way in every story and name nothing
+"Follow us on Facebook, Twitter and Instagram", "take on Netflix", "NASA picked SpaceX",
+"told Eurogamer", "via Shutterstock": the model tags no entity there, a place or a
+person; "Stadia" and "Chromecast" it takes for companies. These names are written the same way in every story and name nothing
 else, so a short list does better than any rule: a span of the model's with a platform's
 name is an organisation and one the model left untagged is added; a span with a
 product's name is a product. Names that are also common words, places or people's names
@@ -25,6 +25,15 @@ PLATFORMS = frozenset({
     "Netflix", "Hulu", "Spotify", "Uber", "Lyft", "Airbnb", "DoorDash", "Instacart",
     "SpaceX", "Google", "Microsoft", "Nvidia", "Samsung", "Huawei", "Alibaba", "Tencent",
     "Baidu", "ByteDance", "eBay", "PayPal", "OpenAI", "Twitch", "Zillow", "Etsy",
+    # Carriers and chip makers.
+    "Verizon", "Comcast", "T-Mobile", "Vodafone", "Qualcomm", "Broadcom", "Nintendo",
+    # Game publishers, stock-image agencies and data firms sources are credited to.
+    "Ubisoft", "Activision", "Shutterstock", "Statista",
+    # Online outlets and wires, cited as "told Eurogamer", "according to Axios".
+    "Reuters", "Axios", "Politico", "BuzzFeed", "HuffPost", "Gizmodo", "Engadget",
+    "TechCrunch", "Mashable", "Kotaku", "Eurogamer", "Newsweek", "Breitbart", "Ruptly",
+    # Retail chains and delivery apps.
+    "Walmart", "Costco", "Walgreens", "Kroger", "Postmates", "Grubhub", "Venmo",
 })
 #: Products the model takes for their makers ("Stadia", "Chromecast", "MacBook"): no
 #: organisation is named so.

@@ -25,6 +25,21 @@ def test_platforms_are_organisations(recognizer: EntityRecognizer):
     assert {"org:facebook", "org:twitter", "org:instagram", "org:netflix", "org:spacex"} <= keys
 
 
+def test_outlets_and_agencies_sources_are_credited_to_are_organisations(
+    recognizer: EntityRecognizer,
+):
+    text = (
+        "The harbour's new ferry will run on time, the operator told Eurogamer, though a "
+        "spokesperson for Verizon said coverage at the pier was thin. Photo via Shutterstock."
+    )
+    spans = {ent.text: ent.label_ for ent in recognizer.nlp(text).ents}
+    assert any(spans.get(name) != "ORG" for name in ("Eurogamer", "Verizon", "Shutterstock"))
+
+    keys = set(by_key(recognizer(text)))
+
+    assert {"org:eurogamer", "org:verizon", "org:shutterstock"} <= keys
+
+
 def test_a_platform_spelt_like_a_word_is_not_added_at_a_sentence_start(
     recognizer: EntityRecognizer,
 ):
