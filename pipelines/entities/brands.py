@@ -2,12 +2,12 @@
 
 "Follow us on Facebook, Twitter and Instagram", "take on Netflix", "NASA picked SpaceX",
 "told Eurogamer", "via Shutterstock": the model tags no entity there, a place or a
-person; "Stadia" and "Chromecast" it takes for companies. These names are written the same way in every story and name nothing
-else, so a short list does better than any rule: a span of the model's with a platform's
-name is an organisation and one the model left untagged is added; a span with a
-product's name is a product. Names that are also common words, places or people's names
-("Apple", "Amazon", "Target", "Shell", "Alexa") are not on the lists: the model reads
-those in context.
+person; "Stadia" and "Chromecast" it takes for companies. These names are written the
+same way in every story and name nothing else, so a short list does better than any
+rule: a span of the model's with a platform's name is an organisation and one the model
+left untagged is added; a span with a product's name is a product. Names that are also
+common words, places or people's names ("Apple", "Amazon", "Target", "Shell", "Alexa",
+"Bloomberg", "Wired") are not on the lists: the model reads those in context.
 """
 
 from __future__ import annotations
