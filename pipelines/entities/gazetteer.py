@@ -19,6 +19,7 @@ import os
 import re
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -47,8 +48,26 @@ REGION_TYPES = frozenset(
         "Autonomous community",
         "Union territory",
         "Territory",
+        "Regional state",
     }
 )
+#: Subdivision types that are regions in one country only: Japan's prefectures are its
+#: states, while Guinea's are districts named like people ("Lola", "Pita").
+COUNTRY_REGION_TYPES = {"JP": frozenset({"Prefecture"})}
+#: English names of regions that pycountry gives only in the local language.
+REGION_ENGLISH_NAMES = {
+    "Nei Mongol": "Inner Mongolia",
+    "Xizang": "Tibet",
+    "Avtonomna Respublika Krym": "Crimea",
+    "Catalunya": "Catalonia",
+    "Lombardia": "Lombardy",
+    "Andalucia": "Andalusia",
+    "Tigrai": "Tigray",
+    "Amara": "Amhara",
+}
+#: Generic words after a Chinese region's local name: "Yunnan Sheng" (province),
+#: "Xinjiang Uygur Zizhiqu" (autonomous region): English writes "Yunnan", "Xinjiang".
+_LOCAL_GENERIC_RE = re.compile(r"\s+(?:(?:Huizu|Uygur|Zhuangzu)\s+)?(?:Sheng|Zizhiqu)$")
 
 #: Everyday names of countries that neither package gives: abbreviations and short forms.
 COUNTRY_ALIASES = {
@@ -149,17 +168,30 @@ def _regions() -> Iterator[tuple[str, Place, bool]]:
             yield abbreviation, Place(state.name, "region"), False
     english = _english_region_names()
     for subdivision in pycountry.subdivisions:
-        local = _BRACKETS_RE.sub("", subdivision.name).strip()
-        name = _BRACKETS_RE.sub("", english(subdivision.name)).strip()
+        types = REGION_TYPES | COUNTRY_REGION_TYPES.get(subdivision.country_code, frozenset())
+        local = _plain_name(subdivision.name)
+        name = REGION_ENGLISH_NAMES.get(local) or _plain_name(english(subdivision.name))
         if "/" in name or not _usable(name):  # "Fribourg / Freiburg / ...": no one name
             name = local
-        if subdivision.type not in REGION_TYPES or not _usable(name) or _is_compass(name):
+        if subdivision.type not in types or not _usable(name) or _is_compass(name):
             continue
         # The countries of a kingdom ("England", "Scotland", "Wales") are countries.
         kind = "country" if subdivision.type == "Country" else "region"
         yield name, Place(name, kind), True
         if local != name and _usable(local):  # "Bayern" is Bavaria
             yield local, Place(name, kind), False
+
+
+def _plain_name(name: str) -> str:
+    """A region's name as English news writes it: no bracketed variant, no Chinese
+    generic word, no marks on Latin letters ("Gujarāt" is "Gujarat") when that is
+    all that keeps it from being usable."""
+    name = _LOCAL_GENERIC_RE.sub("", _BRACKETS_RE.sub("", name).strip())
+    if _usable(name):
+        return name
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return plain if _usable(plain) else name
 
 
 def _english_region_names() -> Callable[[str], str]:

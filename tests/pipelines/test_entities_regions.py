@@ -23,6 +23,27 @@ def test_a_region_is_known_by_its_english_name_and_its_own(gazetteer) -> None:
     assert gazetteer.lookup(fold("Bayern")) == bavaria
 
 
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("Yunnan", "Yunnan"),  # "Yunnan Sheng": a province's generic word dropped
+        ("Xinjiang", "Xinjiang"),  # "Xinjiang Uygur Zizhiqu"
+        ("Inner Mongolia", "Inner Mongolia"),  # "Nei Mongol Zizhiqu", in English
+        ("Nei Mongol", "Inner Mongolia"),
+        ("Gujarat", "Gujarat"),  # "Gujarāt": the marks were all that kept it out
+        ("Hokkaido", "Hokkaido"),  # a Japanese prefecture
+        ("Tigray", "Tigray"),  # an Ethiopian regional state, "Tigrai"
+    ],
+)
+def test_regions_english_news_names(gazetteer, written: str, canonical: str) -> None:
+    assert gazetteer.lookup(fold(written)) == Place(canonical, "region")
+
+
+def test_prefectures_elsewhere_are_no_regions(gazetteer) -> None:
+    """Guinea's prefectures are districts, some named like people: "Lola" is no place."""
+    assert gazetteer.lookup(fold("Lola")) is None
+
+
 def test_mentions_of_a_region_in_either_language_are_one_entity(gazetteer) -> None:
     """ "floods in Bavaria ... the Bayern state government": one entity, the English name."""
     entities = merge_mentions([("Bavaria", "GPE", "in"), ("Bayern", "GPE", "the")], gazetteer)
