@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
@@ -161,10 +162,14 @@ class EntityRecognizer:
     ) -> None:
         if gazetteer_mode not in GAZETTEER_MODES:
             raise ValueError(f"gazetteer_mode must be one of {GAZETTEER_MODES}")
-        self.nlp = _load_ner(model)
-        self.lexicon = load_lexicon(self.nlp.path)
-        given_names()  # read now, with the model, rather than in the first article's time
-        gazetteer = default_gazetteer() if gazetteer_mode != "none" else None
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            # The gazetteer is built in a child process (a second or two), the model
+            # loaded here meanwhile: a worker starts in the longer of the two, not both.
+            places = pool.submit(default_gazetteer) if gazetteer_mode != "none" else None
+            self.nlp = _load_ner(model)
+            self.lexicon = load_lexicon(self.nlp.path)
+            given_names()  # read now, with the model, rather than in the first article's time
+            gazetteer = places.result() if places is not None else None
         if gazetteer is not None and gazetteer_mode in ("ruler", "both"):
             _add_place_ruler(self.nlp, gazetteer)
         self.gazetteer = gazetteer if gazetteer_mode in ("correct", "both") else None
