@@ -99,6 +99,29 @@ def _age_seconds(value: object) -> object:
     return int(age[1]) * _AGE_UNITS[age[2]]
 
 
+def _spacy_pipeline(name: str | None) -> str | None:
+    """An installed spaCy pipeline package, or a folder holding a saved pipeline."""
+    if name is None or Path(name).expanduser().joinpath("config.cfg").is_file():
+        return name
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        distribution(name)
+    except PackageNotFoundError:
+        raise ValueError("no such spaCy pipeline") from None
+    return name
+
+
+NerModel = Annotated[
+    str | None,
+    BeforeValidator(_unset_if_empty),
+    AfterValidator(_spacy_pipeline),
+    Accepts(
+        "an installed spaCy pipeline (a package such as en_core_web_md, or a folder holding "
+        "one), or empty for the bundled small English model",
+        False,
+    ),
+]
 Globs = Annotated[
     str,
     AfterValidator(_valid_globs),
@@ -131,6 +154,8 @@ class Settings(BaseSettings):
     extract_memory_mb: Megabytes = 2048
     #: NER reads at most this many characters of an article (the record notes a cut).
     ner_max_chars: Count = 200_000
+    #: The spaCy pipeline NER runs (its "ner" component); unset: the bundled small model.
+    ner_model: NerModel = None
     #: Worker processes of `newsflow run`; 0: one per usable core, as memory allows.
     processes: Annotated[
         int, Field(ge=0), Accepts("a whole number of processes, or 0 for one per core")

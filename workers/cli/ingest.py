@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import structlog
@@ -59,10 +61,17 @@ def follow(services: Services, redis_url: str, offers: list[Offer], timeout: flo
         # Quiet workers: the progress bar and the summary are the output here.
         helpers = start_workers(processes=1, threads=2, redis_url=redis_url, log_level="WARNING")
     try:
-        results = _wait_for(services.outcomes, offers, timeout)
+        results = _wait_for(services.outcomes, offers, timeout, lambda: _all_exited(helpers))
+        helpers_gone = _all_exited(helpers)
     finally:
         stop_workers(helpers)
-    return _summarise(results, len(offers))
+    return _summarise(results, len(offers), helpers_gone)
+
+
+def _all_exited(helpers: list[subprocess.Popen[bytes]]) -> bool:
+    """Whether ``--wait`` started workers of its own and every one has exited (a model
+    that cannot load, say): nothing will process what is left, so waiting ends."""
+    return bool(helpers) and all(helper.poll() is not None for helper in helpers)
 
 
 def _offer_all(
@@ -120,7 +129,14 @@ def workers_alive(services: Services) -> bool:
     return bool(services.liveness.alive())
 
 
-def _wait_for(outcomes: Outcomes, offers: list[Offer], timeout: float | None) -> Counter[str]:
+def _wait_for(
+    outcomes: Outcomes,
+    offers: list[Offer],
+    timeout: float | None,
+    hopeless: Callable[[], bool] = lambda: False,
+) -> Counter[str]:
+    """The outcome of each offer, counted, once all have one, the timeout passed or
+    ``hopeless()`` says none will come."""
     ids = [o.article_id for o in offers]
     deadline = time.monotonic() + timeout if timeout else None
     console = Console(stderr=True)
@@ -131,14 +147,15 @@ def _wait_for(outcomes: Outcomes, offers: list[Offer], timeout: float | None) ->
             finished = outcomes.outcomes(ids)
             done = [f for f in finished if f]
             progress.update(task, completed=len(done))
-            if len(done) == len(ids) or (deadline and time.monotonic() > deadline):
+            over = bool(deadline and time.monotonic() > deadline) or hopeless()
+            if len(done) == len(ids) or over:
                 counts = Counter(done)
                 counts["pending"] = len(ids) - len(done)
                 return counts
             time.sleep(POLL_SECONDS)
 
 
-def _summarise(results: Counter[str], total: int) -> int:
+def _summarise(results: Counter[str], total: int, workers_gone: bool = False) -> int:
     summary = {
         "inputs": total,
         "published": results["articles"],
@@ -146,6 +163,13 @@ def _summarise(results: Counter[str], total: int) -> int:
         "pending": results["pending"],
     }
     print(" ".join(f"{k}={v}" for k, v in summary.items()))
+    if results["pending"] and workers_gone:
+        log.error(
+            "workers_exited",
+            pending=results["pending"],
+            hint="the workers --wait started have stopped: their error is above",
+        )
+        return 3
     if results["pending"]:
         log.error(
             "timed_out",

@@ -7,11 +7,14 @@ import threading
 from typing import Any
 
 import dramatiq
+import structlog
 
 from pipelines.article import Article, utc_timestamp
 from workers.services import process_services
 from workers.stages import chain
 from workers.stages.base import RETRIES, advance, once_per_process
+
+log = structlog.get_logger("newsflow.entities")
 
 
 @dramatiq.actor(queue_name="entities", time_limit=300_000, **RETRIES)
@@ -44,8 +47,9 @@ class _LockedRecognizer:
 def _load_recognizer() -> _LockedRecognizer:
     from pipelines.entities.recognizer import EntityRecognizer  # spaCy: only entity workers
 
-    max_chars = process_services().settings.ner_max_chars
-    return _LockedRecognizer(EntityRecognizer(max_text_chars=max_chars))
+    settings = process_services().settings
+    model = {"model": settings.ner_model} if settings.ner_model else {}
+    return _LockedRecognizer(EntityRecognizer(max_text_chars=settings.ner_max_chars, **model))
 
 
 #: One spaCy model per process, loaded on first use.
@@ -54,5 +58,16 @@ _recognizer = once_per_process(_load_recognizer)
 
 def warm_up() -> None:
     """Load the model before the worker takes messages: a message must not wait (and be
-    exposed to a kill) for the seconds a model takes to load."""
-    _recognizer()
+    exposed to a kill) for the seconds a model takes to load. A model that cannot be
+    loaded (NEWSFLOW_NER_MODEL names something else) stops the worker with one line."""
+    try:
+        _recognizer()
+    except Exception as error:  # whatever spaCy raises for a package that is no pipeline
+        model = process_services().settings.ner_model
+        log.error(
+            "ner_model_unusable",
+            model=model,
+            error=f"{type(error).__name__}: {error}",
+            hint="set NEWSFLOW_NER_MODEL to a spaCy pipeline with a ner component, or unset it",
+        )
+        raise SystemExit(2) from None
