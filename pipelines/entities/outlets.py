@@ -1,14 +1,17 @@
-"""News outlets named like newspapers, which the small model misreads or misses.
+"""News outlets named like newspapers or by their web address, which the small model
+misreads or misses.
 
 "The Hollywood Reporter", "the Hartford Courant", "The Associated Press": the model reads
 such names as people, places ("Hollywood") or titles of works, and after "tells" or
 "according to" often tags nothing. Their last word says what they are
 (:data:`NEWS_HEADS`): capitalised words after "the" that end in one are an organisation,
-and its span takes the place of the model's spans inside it.
+and its span takes the place of the model's spans inside it. So is a capitalised web
+address with no path, the way sites are cited ("Moneycontrol.com", "Polygraph.info").
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: spaCy is imported lazily, when a model is loaded
@@ -19,6 +22,15 @@ NEWS_HEADS = frozenset(
     {"herald", "courant", "gazette", "tribune", "chronicle", "journal", "times", "post"}
     | {"observer", "examiner", "inquirer", "sentinel", "dispatch", "courier", "register"}
     | {"star", "globe", "telegraph", "bulletin", "newspaper", "news", "reporter", "press"}
+)
+#: A site cited by its address: a capitalised name and a domain, no "www.", no path.
+_SITE_RE = re.compile(r"^[A-Z][A-Za-z0-9-]*(?:\.[a-z]{2,})*\.([a-z]{2,})$")
+#: The domains a cited site ends in; not those that are also file types ("Report.pdf",
+#: "Main.py", "README.md").
+_SITE_DOMAINS = frozenset(
+    {"com", "org", "net", "info", "io", "news", "tv", "co", "uk", "de", "fr", "es", "it"}
+    | {"nl", "ru", "in", "au", "ca", "ie", "nz", "za", "jp", "cn", "br", "mx", "ch", "se"}
+    | {"no", "dk", "fi", "be", "at", "eu", "gov", "edu", "kr", "pk", "ng", "ke", "ph", "sg"}
 )
 #: Longest outlet name looked for, in tokens after "the": "St. Louis Post - Dispatch".
 _MAX_TOKENS = 6
@@ -45,7 +57,13 @@ def outlet_spans(doc: Doc) -> list[Span]:
             continue  # "Times" alone, or "Honey Globe" (no "the"), are the model's to read
         if not any(s <= start and token.i < e for s, e in whole):
             found.append(doc[start : token.i + 1])
+    found += [doc[token.i : token.i + 1] for token in doc if _cited_site(token.text)]
     return [doc.char_span(s.start_char, s.end_char, label="ORG") or s for s in found]
+
+
+def _cited_site(word: str) -> bool:
+    match = _SITE_RE.match(word)
+    return match is not None and match[1] in _SITE_DOMAINS
 
 
 def _continued(doc: Doc, i: int) -> bool:

@@ -32,3 +32,21 @@ def test_only_names_after_the_and_ending_in_a_newspaper_word_are_outlets():
     text = "He told the St. Louis Post-Dispatch and the Kelby Evening Star on Monday."
     found = [span.text for span in outlet_spans(blank(text))]
     assert found == ["St. Louis Post-Dispatch", "Kelby Evening Star"]
+
+
+def test_a_site_cited_by_its_address_is_an_organisation():
+    """A capitalised address with no path is a site ("Brackwatertoday.com", "Harbour.news");
+    a file named so ("Report.pdf", "Main.py") or an address with "www." or a path is not."""
+    import spacy
+
+    blank = spacy.blank("en")
+    text = (
+        "Brackwatertoday.com first reported the closure, and Harbour.news followed; the"
+        " council posted Report.pdf and Main.py at www.brackwater.gov and Pier.org/closure."
+    )
+    spans = outlet_spans(blank(text))
+
+    assert [(span.text, span.label_) for span in spans] == [
+        ("Brackwatertoday.com", "ORG"),
+        ("Harbour.news", "ORG"),
+    ]
