@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 
 from pipelines.entities.folding import fold
 from pipelines.entities.language import english_stop_words
+from pipelines.entities.outlets import cited_site
 from pipelines.entities.titles import without_role, without_titles
 
 # "the" in any case; a lower-case "a" or "an" the model took in ("a White House official").
@@ -103,9 +104,11 @@ def without_trailing_figures(name: str, label: str = "") -> str:
 
 def is_name(name: str) -> bool:
     """False for what cannot be a name: no letter at all, a lone stop word ("We"), an
-    adjective on a name ("pro-Kiev"), a web address, a reference number or a row of
-    share buttons."""
-    if not any(c.isalpha() for c in name) or _PREFIXED_RE.match(name) or _URL_RE.search(name):
+    adjective on a name ("pro-Kiev"), a web address (but a site cited by its bare
+    address, "Moneycontrol.com"), a reference number or a row of share buttons."""
+    if not any(c.isalpha() for c in name) or _PREFIXED_RE.match(name):
+        return False
+    if _URL_RE.search(name) and not cited_site(name):
         return False
     if _CODE_RE.search(name) or is_share_row(name) or name.lower() in COMMON_ABBREVIATIONS:
         return False

@@ -57,11 +57,12 @@ def outlet_spans(doc: Doc) -> list[Span]:
             continue  # "Times" alone, or "Honey Globe" (no "the"), are the model's to read
         if not any(s <= start and token.i < e for s, e in whole):
             found.append(doc[start : token.i + 1])
-    found += [doc[token.i : token.i + 1] for token in doc if _cited_site(token.text)]
+    found += [doc[token.i : token.i + 1] for token in doc if cited_site(token.text)]
     return [doc.char_span(s.start_char, s.end_char, label="ORG") or s for s in found]
 
 
-def _cited_site(word: str) -> bool:
+def cited_site(word: str) -> bool:
+    """A site cited by its capitalised address, with no "www." and no path."""
     match = _SITE_RE.match(word)
     return match is not None and match[1] in _SITE_DOMAINS
 

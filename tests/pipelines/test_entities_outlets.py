@@ -50,3 +50,16 @@ def test_a_site_cited_by_its_address_is_an_organisation():
         ("Brackwatertoday.com", "ORG"),
         ("Harbour.news", "ORG"),
     ]
+
+
+def test_a_site_cited_by_its_address_is_kept_and_a_web_address_is_not(
+    recognizer: EntityRecognizer,
+):
+    text = (
+        "Brackwatertoday.com first reported the closure on Monday, and the council posted"
+        " its notice at www.brackwater.gov/notices the same day."
+    )
+    keys = {e.key for e in recognizer(text)}
+
+    assert "org:brackwatertodaycom" in keys, keys
+    assert not any("brackwater-gov" in key or "notices" in key for key in keys), keys
