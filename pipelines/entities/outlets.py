@@ -37,9 +37,9 @@ _MAX_TOKENS = 6
 
 
 def outlet_spans(doc: Doc) -> list[Span]:
-    """The outlets of ``doc`` written after "the": two to four capitalised words, the last
-    one of :data:`NEWS_HEADS` and no name word after it, as ORG spans; none the model
-    already read as one organisation."""
+    """The outlets of ``doc`` written after "the" (two to four capitalised words, the last
+    one of :data:`NEWS_HEADS` and no name word after it; none the model already read as
+    one organisation) and the sites cited by their address, as ORG spans."""
     whole = {(ent.start, ent.end) for ent in doc.ents if ent.label_ == "ORG"}
     found = []
     for token in doc:
