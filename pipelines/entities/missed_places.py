@@ -158,11 +158,17 @@ _SPAN_EDGES = frozenset({"@", "|", "•", "·", "-", "–", "—", "(", ")", ","
 
 def coded_places(doc: Doc, text: str, gazetteer: Gazetteer) -> list[Span]:
     """The places written with a region's postal code ("Bristow, VA") and the codes, each
-    a span: a town too small for the gazetteer is a place when its region says so."""
+    a span: a town too small for the gazetteer is a place when its region says so. A
+    city named so whole ("Washington, D.C.") is one span, not a state and a district."""
     found = []
     for match in _PLACE_CODE_RE.finditer(text):
         region = gazetteer.lookup(fold(match.group(2).replace(".", "")))
         if region is None or region.kind != "region":
+            continue
+        whole = gazetteer.lookup(fold(match.group(0)))
+        if whole is not None and whole.kind == "city":
+            span = doc.char_span(match.start(), match.end())
+            found += [span] if span is not None else []
             continue
         for group in (1, 2):
             span = doc.char_span(match.start(group), match.end(group))

@@ -51,6 +51,9 @@ def test_venues_run_into_a_code_are_buildings(recognizer: EntityRecognizer):
             ["Mountain View", "CA", "Holmdel", "N.J."],
         ),
         ("signed by Dana Smith, QX, the chair", []),  # no region is called QX
+        # A city named whole with its code is one place, not a state and a district.
+        ("researchers in Washington, D.C., said", ["Washington, D.C."]),
+        ("a rally in Washington, DC on Friday", ["Washington, DC"]),
         ("the votes, NO and YES, were", []),  # a lower-case word before the comma
     ],
 )
