@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 
+from pipelines.entities.brands import PLATFORMS
 from pipelines.entities.folding import fold
 from pipelines.entities.gazetteer import Gazetteer
 from pipelines.entities.keys import PLACE_LABELS
@@ -217,9 +218,11 @@ def _kind_by_words(name: str, gazetteer: Gazetteer | None) -> str | None:
 
 
 def _written_as_a_place(label: str, group: MentionGroup) -> bool:
-    """A person or organisation (not an acronym) mostly named after "in", "near"...: a
-    place. A name of two or more words needs two such mentions: "faith in Donald Trump"."""
-    if label not in _MISREAD_PLACE_LABELS or pick_name(group.forms).isupper():
+    """A person or organisation (not an acronym, not a platform) mostly named after "in",
+    "near"...: a place. A name of two or more words needs two such mentions: "faith in
+    Donald Trump"; a platform none ("in Eurogamer's review")."""
+    name = pick_name(group.forms)
+    if label not in _MISREAD_PLACE_LABELS or name.isupper() or name in PLATFORMS:
         return False
     if label not in ("PERSON", "ORG") and group.tokens > 1:
         return False  # "in Quay Street", "in Red Dead Redemption"

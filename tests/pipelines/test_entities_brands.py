@@ -40,6 +40,18 @@ def test_outlets_and_agencies_sources_are_credited_to_are_organisations(
     assert {"org:eurogamer", "org:verizon", "org:shutterstock"} <= keys
 
 
+def test_a_platform_after_in_is_no_place(recognizer: EntityRecognizer):
+    """ "reported in Eurogamer": the model reads a place, the preposition agrees; the list
+    says otherwise."""
+    text = "It was reported in Eurogamer that the harbour game runs at 30 frames."
+    spans = {ent.text: ent.label_ for ent in recognizer.nlp(text).ents}
+    assert spans.get("Eurogamer") == "GPE"  # the premise
+
+    labels = {e.name: e.label for e in recognizer(text)}
+
+    assert labels.get("Eurogamer") == "ORG", labels
+
+
 def test_a_platform_spelt_like_a_word_is_not_added_at_a_sentence_start(
     recognizer: EntityRecognizer,
 ):
