@@ -122,6 +122,7 @@ COMMON_ABBREVIATIONS = frozenset(
     | {"rss", "faq", "pdf", "url", "html", "usb", "gps", "suv", "led", "lcd", "oled", "sms"}
     | {"api", "vpn", "diy", "tbc", "tba", "asap", "fyi", "aka", "rip", "ps", "hr", "it"}
     | {"q&a", "eta", "mvp", "vip", "dna", "rna", "iq", "pin", "am", "pm", "ad"}
+    | {"ev", "evs", "awd", "rwd", "fwd", "4wd", "hev", "phev", "ai", "vr"}
 )
 
 
