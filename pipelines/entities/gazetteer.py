@@ -168,12 +168,14 @@ def _regions() -> Iterator[tuple[str, Place, bool]]:
             yield abbreviation, Place(state.name, "region"), False
     english = _english_region_names()
     for subdivision in pycountry.subdivisions:
-        types = REGION_TYPES | COUNTRY_REGION_TYPES.get(subdivision.country_code, frozenset())
+        region_type = subdivision.type in REGION_TYPES or subdivision.type in (
+            COUNTRY_REGION_TYPES.get(subdivision.country_code, ())
+        )
         local = _plain_name(subdivision.name)
         name = REGION_ENGLISH_NAMES.get(local) or _plain_name(english(subdivision.name))
         if "/" in name or not _usable(name):  # "Fribourg / Freiburg / ...": no one name
             name = local
-        if subdivision.type not in types or not _usable(name) or _is_compass(name):
+        if not region_type or not _usable(name) or _is_compass(name):
             continue
         # The countries of a kingdom ("England", "Scotland", "Wales") are countries.
         kind = "country" if subdivision.type == "Country" else "region"

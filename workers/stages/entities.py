@@ -60,10 +60,12 @@ def warm_up() -> None:
     """Load the model before the worker takes messages: a message must not wait (and be
     exposed to a kill) for the seconds a model takes to load. A model that cannot be
     loaded (NEWSFLOW_NER_MODEL names something else) stops the worker with one line."""
+    model = process_services().settings.ner_model
     try:
         _recognizer()
     except Exception as error:  # whatever spaCy raises for a package that is no pipeline
-        model = process_services().settings.ner_model
+        if model is None:
+            raise  # the bundled model failing is a broken install, not a setting to fix
         log.error(
             "ner_model_unusable",
             model=model,
