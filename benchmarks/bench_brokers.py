@@ -21,6 +21,7 @@ it again. For the Redis brokers it also restarts the redis-server (SHUTDOWN, AOF
 while ``--messages`` flow and counts those lost or run twice; a RabbitMQ it did not start is
 never restarted. Timestamps are taken in the actors (one machine, one clock) and written to
 one file per worker process. Nothing is asserted; the figures are printed (and --json).
+The chain and the worker processes that run it are in ``broker_chain.py``.
 
     .venv/bin/python benchmarks/bench_brokers.py [--brokers rabbitmq redis newsflow]
         [--messages 2000] [--light 100] [--idle 10] [--json PATH]
@@ -43,106 +44,17 @@ import tempfile
 import threading
 import time
 import uuid
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-HOPS = 4
-THREADS = 2
-HOLD_SECONDS = 3.0  # how long hop2 holds a message marked for the kill test
+from benchmarks.broker_chain import HOPS, THREADS, declare_chain, make_broker  # noqa: E402
+from benchmarks.private_redis import private_redis_server  # noqa: E402
 
-
-# ---------------------------------------------------------------- brokers and actors
-
-
-def make_broker(kind: str, url: str, prefix: str) -> Any:
-    """The broker of ``kind``; newsflow's settings come from NEWSFLOW_* (set by the caller)."""
-    import dramatiq
-    from dramatiq.middleware import CurrentMessage
-
-    from workers.runtime import broker as newsflow_broker  # sets newsflow's encoder too
-
-    if kind == "rabbitmq":
-        from dramatiq.brokers.rabbitmq import RabbitmqBroker
-
-        broker: dramatiq.Broker = RabbitmqBroker(url=url, confirm_delivery=True)
-    elif kind == "redis":
-        from dramatiq.brokers.redis import RedisBroker
-
-        broker = RedisBroker(url=url, namespace=f"{prefix}:dramatiq")
-    else:
-        from workers.runtime.middleware import WaitOutRedis
-        from workers.settings import get_settings
-
-        heartbeat = get_settings().heartbeat_timeout_ms
-        # As build_broker makes it, without its stage logging (not the broker's cost).
-        broker = newsflow_broker.TimelyRedisBroker(
-            url=url,
-            namespace=f"{prefix}:dramatiq",
-            heartbeat_timeout=heartbeat,
-            maintenance_chance=get_settings().maintenance_chance,
-            maintenance_interval=max(1.0, heartbeat / 10_000),
-            wake_wait=min(newsflow_broker.WAKE_WAIT_SECONDS, heartbeat / 5_000),
-        )
-        broker.add_middleware(CurrentMessage())
-        broker.add_middleware(WaitOutRedis(broker.client))
-    return broker
-
-
-def declare_chain(broker: Any, prefix: str, results: Path | None) -> list[Any]:
-    """The four actors on ``broker``; the last writes each message's timestamps to a file."""
-    import dramatiq
-
-    out = None
-    if results is not None:
-        out = os.open(results / f"{os.getpid()}.jsonl", os.O_WRONLY | os.O_CREAT | os.O_APPEND)
-    actors: list[Any] = []
-
-    def write(record: dict[str, Any]) -> None:
-        if out is not None:  # one write of one line: whole even from several threads
-            os.write(out, (json.dumps(record) + "\n").encode())
-
-    def make(n: int) -> Any:
-        def hop(payload: dict[str, Any]) -> None:
-            payload["r"].append(time.time())
-            if n == 1 and payload.get("hold"):
-                write({"id": payload["id"], "started": payload["r"][-1], "pid": os.getpid()})
-                time.sleep(HOLD_SECONDS)
-            if n + 1 < HOPS:
-                payload["t"].append(time.time())
-                actors[n + 1].send(payload)
-            else:
-                write({"id": payload["id"], "t": payload["t"], "r": payload["r"]})
-
-        hop.__name__ = f"hop{n + 1}"
-        # Retries soon: an outage's failed sends come back within a second, not dramatiq's 15 s.
-        return dramatiq.actor(
-            hop, broker=broker, queue_name=f"{prefix}-hop{n + 1}", min_backoff=200, max_backoff=1000
-        )
-
-    actors.extend(make(n) for n in range(HOPS))
-    return actors
-
-
-def worker_main(kind: str, url: str, prefix: str, results: str) -> None:
-    import dramatiq
-
-    broker = make_broker(kind, url, prefix)
-    declare_chain(broker, prefix, Path(results))
-    worker = dramatiq.Worker(broker, worker_threads=THREADS)
-    worker.start()
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    print("ready", flush=True)
-    stop.wait()
-    worker.stop()
-    broker.close()
-
-
-# ---------------------------------------------------------------- the measuring side
+CHAIN_WORKER = ROOT / "benchmarks" / "broker_chain.py"
 
 
 class Relay:
@@ -194,7 +106,7 @@ class Workers:
     def __init__(self, kind: str, url: str, prefix: str, processes: int, folder: Path) -> None:
         self.results = folder / f"results-{uuid.uuid4().hex[:8]}"
         self.results.mkdir()
-        command = [sys.executable, __file__, "worker", kind, url, prefix, str(self.results)]
+        command = [sys.executable, str(CHAIN_WORKER), kind, url, prefix, str(self.results)]
         self.procs = [
             subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=os.environ.copy())
             for _ in range(processes)
@@ -357,20 +269,6 @@ def measure_restart(workers: Workers, first: Any, server: Any, messages: int) ->
     }
 
 
-@contextmanager
-def private_redis() -> Any:
-    from workers.runtime.embedded import EmbeddedRedis
-
-    home = Path(tempfile.mkdtemp(prefix="nf-bench-brokers-"))
-    server = EmbeddedRedis(home)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-        shutil.rmtree(home, ignore_errors=True)
-
-
 def delete_rabbit_queues(amqp_url: str, prefix: str) -> None:
     import pika
 
@@ -385,7 +283,7 @@ def delete_rabbit_queues(amqp_url: str, prefix: str) -> None:
 def run(args: argparse.Namespace) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     folder = Path(tempfile.mkdtemp(prefix="nf-bench-brokers-run-"))
-    with private_redis() as server:
+    with private_redis_server("brokers") as server:
         # Every process of this run, newsflow's settings included, talks to this server only.
         os.environ["NEWSFLOW_REDIS_URL"] = server.url
         os.environ["NEWSFLOW_HOME"] = str(folder)
@@ -433,9 +331,6 @@ def run_broker(kind: str, server: Any, folder: Path, args: argparse.Namespace) -
 
 
 def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] == "worker":
-        worker_main(*sys.argv[2:6])
-        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--brokers", nargs="+", default=["rabbitmq", "redis", "newsflow"])
     parser.add_argument("--amqp-url", default="amqp://guest:guest@127.0.0.1:5672/%2F")
