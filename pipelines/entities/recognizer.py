@@ -25,7 +25,7 @@ from pipelines.entities.context import entity_mentions
 from pipelines.entities.gazetteer import Gazetteer, default_gazetteer
 from pipelines.entities.headlines import confirmed_by_body, headline_lines, on_a_line
 from pipelines.entities.language import detect_language, primary_subtag
-from pipelines.entities.lexicon import load_lexicon
+from pipelines.entities.lexicon import Lexicon, load_lexicon
 from pipelines.entities.mentions import Mention
 from pipelines.entities.merge import merge_mentions
 from pipelines.entities.missed_places import (
@@ -274,7 +274,7 @@ class EntityRecognizer:
         # The piece is the doc's text, which spaCy would build anew from the tokens.
         docs = self.nlp.pipe(pieces, batch_size=self.batch_size)
         for piece, doc in zip(pieces, docs, strict=True):
-            ents: Sequence[Span] = doc.ents  # built anew (a Span per entity) on each access
+            ents: Sequence[Span] = within_lines(doc.ents, self.lexicon)
             places: list[Span] = []  # read from the text's layout, whatever the model read
             named = _named_spans(doc, piece)
             if self.gazetteer is not None:
@@ -301,6 +301,32 @@ class EntityRecognizer:
                 aside = mention[1] != "GPE" and on_a_line(doc[start].idx, lines)
                 (reading.headlines if aside else reading.mentions).append(mention)
             yield reading
+
+
+def within_lines(ents: Sequence[Span], lexicon: Lexicon) -> list[Span]:
+    """The model's spans cut at line breaks, each line's part a span of the same label.
+
+    A name never runs from one line of the text to the next, but the model reads across
+    them: a deals list's "Buy Now" button and the next product's name ("Buy Now\n\nApple
+    AirPods"), a name and the next paragraph's first word ("Amazon\n\nSince"). A part
+    after a break that is one common word is that paragraph's first word, no name.
+    """
+    parts: list[Span] = []
+    for ent in ents:
+        if "\n" not in ent.text:
+            parts.append(ent)
+            continue
+        breaks = [token.i for token in ent if "\n" in token.text]
+        for start, end in zip([ent.start, *(i + 1 for i in breaks)], [*breaks, ent.end]):
+            words = [token.i for token in ent.doc[start:end] if not token.is_space]
+            if not words:
+                continue
+            part = ent.doc[words[0] : words[-1] + 1]
+            if start > ent.start and len(part) == 1 and lexicon.knows(part.text):
+                continue
+            part.label_ = ent.label_
+            parts.append(part)
+    return parts
 
 
 def _named_spans(doc: Doc, text: str) -> list[Span]:

@@ -108,3 +108,18 @@ def test_a_state_in_the_ap_abbreviation_is_keyed_as_the_state(
     keys = by_key(entities)
     assert "gpe:calif" not in keys
     assert only(entities, "gpe:california").label == "GPE"
+
+
+def test_a_name_never_runs_from_one_line_to_the_next(recognizer: EntityRecognizer) -> None:
+    """A deals list's button and the next product's name are one span to the model ("Buy
+    Now\\n\\nApple AirPods Pro\\n\\nActive"); each line's part is read on its own, and a
+    paragraph's first common word ("Active noise cancellation") is no name."""
+    text = (
+        "Kestrel Buds with Charging Case\n\n$89.00\n\nAvailable from Amazon\n"
+        "We may earn a commission\n\nBuy Now\n\nApple AirPods Pro\n\n"
+        "Active noise cancellation keeps the train out."
+    )
+    assert any("\n" in span.text for span in recognizer.nlp(text).ents)  # the premise
+    mentions = [m for entity in recognizer(text) for m in entity.mentions]
+    assert "Apple AirPods Pro" in mentions
+    assert not any("Buy Now" in m or "Active" in m or "\n" in m for m in mentions)
