@@ -129,11 +129,18 @@ class TestHtmlBody:
                 },
                 "b " * 350,
             ),
+            # Short, but a third of the page's prose: no cascade (its fallbacks find a
+            # body only where precision mode found next to nothing), recall mode at once.
+            (
+                {("fast", "precision"): "a " * 350, ("fast", "recall"): "c " * 700},
+                "c " * 700,
+            ),
         ],
     )
     def test_short_precise_run_gets_second_opinions(self, monkeypatch, runs, expected):
         """The fast precise run is checked against the page's paragraph text; when short,
-        the full cascade and then recall mode are tried, recall only if clearly longer."""
+        the full cascade (when next to nothing was found) and then recall mode are tried,
+        recall only if clearly longer."""
         calls = []
 
         def fake(tree, url, fast=True, focus="precision", tables=True):
