@@ -1,7 +1,8 @@
 """Places the gazetteer knows that the model missed, found in the text around its spans.
 
 A known place written after a word like "in" or "of" ("the eastern city of Donetsk"), a
-region's postal code after a place ("Harrisburg, PA"), a dateline ("VIENNA —", or any
+region's postal code after a place ("Harrisburg, PA"), a known town before its region
+("Kent, Washington"), a dateline ("VIENNA —", or any
 "ST. ALDEN, N.Y. —", a town too small for the gazetteer) and the state of a member of
 Congress ("Rep. David McKinley, R-W.Va.") are places, whatever the model read there.
 """
@@ -174,6 +175,31 @@ def coded_places(doc: Doc, text: str, gazetteer: Gazetteer) -> list[Span]:
             span = doc.char_span(match.start(group), match.end(group))
             if span is not None:
                 found.append(span)
+    return found
+
+
+def towns_before_their_regions(doc: Doc, gazetteer: Gazetteer) -> list[Span]:
+    """Towns (cities) the gazetteer knows written before a comma and a region or country the
+    model read ("Kent, Washington", "Louisville, Colorado"), as addresses and lists of
+    companies write them: places, whatever the model read in them ("Kent" a person)."""
+    found = []
+    for region in doc.ents:
+        comma = region.start - 1
+        if region.label_ not in ("GPE", "LOC") or comma < 1 or doc[comma].text != ",":
+            continue
+        place = gazetteer.lookup(fold(region.text))
+        if place is None or place.kind not in ("region", "country"):
+            continue
+        for first in range(max(comma - _MAX_PLACE_WORDS, 0), comma):
+            town = doc[first:comma]
+            if not all(t.is_title for t in town) or len(town.text) < 4:
+                continue
+            known = gazetteer.lookup(fold(town.text))
+            # A span running past the town is the model's longer name ("Republic of Ireland").
+            if known is not None and known.kind == "city":
+                if not any(overlap(e, town) and not inside(e, town) for e in doc.ents):
+                    found.append(town)
+                break
     return found
 
 

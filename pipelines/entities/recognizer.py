@@ -36,6 +36,7 @@ from pipelines.entities.missed_places import (
     outside_of,
     overlap,
     party_states,
+    towns_before_their_regions,
 )
 from pipelines.entities.outlets import outlet_spans
 from pipelines.entities.people_names import given_names
@@ -280,6 +281,7 @@ class EntityRecognizer:
             if self.gazetteer is not None:
                 places = dateline_places(doc, ents, piece, self.gazetteer)
                 coded = coded_places(doc, piece, self.gazetteer)
+                coded += towns_before_their_regions(doc, self.gazetteer)
                 places += [span for span in coded if not any(overlap(span, p) for p in places)]
                 places = [span for span in places if not any(overlap(span, n) for n in named)]
             ents = outside_of(ents, [*places, *named])

@@ -101,3 +101,21 @@ def test_a_name_after_town_of_is_a_place(recognizer, sentence: str) -> None:
     place = sentence.split(" of ")[1].split(" on ")[0].split(" before ")[0].split(" in ")[0]
     labels = {e.name: e.label for e in recognizer(sentence)}
     assert labels.get(place) == "GPE", labels
+
+
+def test_a_town_before_its_region_is_a_place(recognizer) -> None:
+    """A list of companies and where they are ("Bramwell Aero, Kent, Washington"): the
+    model reads the town as a person; before a comma and a region, a town the gazetteer
+    knows is a place. A country before another ("Republic of Ireland, Northern Ireland")
+    is no town, and the model's longer name stays whole."""
+    text = (
+        "The agency picked two firms:\n\nBramwell Aero, Kent, Washington\n"
+        "Orrin Labs, Louisville, Colorado\n\n"
+        "Path B: Slovakia, Republic of Ireland, Northern Ireland"
+    )
+    assert ("Kent", "PERSON") in [(e.text, e.label_) for e in recognizer.nlp(text).ents]
+    entities = {e.key: e for e in recognizer(text)}
+    assert entities["gpe:kent"].label == "GPE" and "person:kent" not in entities
+    assert "gpe:louisville" in entities
+    mentions = [m for e in entities.values() for m in e.mentions]
+    assert "Republic of Ireland" in mentions and "Republic of" not in mentions
