@@ -123,6 +123,10 @@ COMMON_ABBREVIATIONS = frozenset(
     | {"api", "vpn", "diy", "tbc", "tba", "asap", "fyi", "aka", "rip", "ps", "hr", "it"}
     | {"q&a", "eta", "mvp", "vip", "dna", "rna", "iq", "pin", "am", "pm", "ad"}
     | {"ev", "evs", "awd", "rwd", "fwd", "4wd", "hev", "phev", "ai", "vr"}
+    # Time zones, and what sports and chat copy abbreviates (touchdown, not ranked, overtime,
+    # direct message).
+    | {"gmt", "utc", "bst", "cet", "cest", "est", "edt", "cst", "cdt", "mst", "mdt", "pst"}
+    | {"pdt", "ist", "jst", "aest", "aedt", "td", "tds", "nr", "ot", "dm", "dms"}
 )
 
 

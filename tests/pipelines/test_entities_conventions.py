@@ -178,3 +178,19 @@ def test_a_model_number_or_a_technology_makes_a_product(name: str, repaired: str
     group = MentionGroup(first=0)
     group.add(0, name, name, "ORG", "")
     assert repair_label("ORG", name, [group], None) == repaired
+
+
+def test_abbreviations_of_common_words_are_no_organisations(recognizer: EntityRecognizer):
+    """Sports, chat and car copy abbreviate common words (a touchdown, not ranked, a
+    direct message, all-wheel drive) and the model reads them as organisations' acronyms;
+    a time zone is no place or organisation either. A real acronym stays."""
+    text = (
+        "Kick-off is at 19:45 GMT. Dorsey threw a TD in the first half, and the Owls, NR "
+        "last week, won. Send us a DM with your questions. The AWD version costs more, "
+        "the NTSB said."
+    )
+    model = {e.text: e.label_ for e in recognizer.nlp(text).ents}
+    assert {model["TD"], model["NR"], model["DM"], model["AWD"]} == {"ORG"}  # the premise
+    keys = by_key(recognizer(text))
+    assert not {"org:td", "org:nr", "org:dm", "org:awd", "org:gmt"} & keys.keys()
+    assert "org:ntsb" in keys

@@ -229,7 +229,10 @@ def test_quality_floors_on_the_hand_gold(recognizer: EntityRecognizer, shared: P
     reading any output) made dev 106 and held-out 49: dev PERSON 0.944/0.913, ORG
     0.748/0.793, GPE 0.896/0.958; held-out PERSON 0.874/0.823 (a theatre's staff list of
     Korean names the model does not tag, twin of one in dev), ORG 0.648/0.713, GPE
-    0.843/0.943. No
+    0.843/0.943. The ninth round (names within a line, towns before their region,
+    abbreviations of common words) measured dev PERSON 0.944/0.913, ORG 0.752/0.793, GPE
+    0.896/0.960 (the issue's goals, on dev), held-out PERSON 0.878/0.823, ORG 0.647/0.709,
+    GPE 0.843/0.943. No
     person given two keys across documents (Yanukovych/Yanukovich had two before issue 4);
     the players and people the model reads once as a person and once as an organisation
     or place in one text (seven, two of them a bare surname that two people of the text
@@ -242,7 +245,7 @@ def test_quality_floors_on_the_hand_gold(recognizer: EntityRecognizer, shared: P
     for doc, text in _gold_texts(shared).items():
         score_document(scores[split_of(gold[doc])], doc, gold[doc], recognizer(text))
     floors = {
-        "dev": {"PERSON": (0.93, 0.89), "ORG": (0.74, 0.78), "GPE": (0.87, 0.94)},
+        "dev": {"PERSON": (0.93, 0.89), "ORG": (0.75, 0.78), "GPE": (0.87, 0.95)},
         "held-out": {"PERSON": (0.86, 0.80), "ORG": (0.63, 0.70), "GPE": (0.83, 0.93)},
     }
     for split, score in scores.items():
