@@ -319,7 +319,8 @@ def within_lines(ents: Sequence[Span], lexicon: Lexicon) -> list[Span]:
             parts.append(ent)
             continue
         breaks = [token.i for token in ent if "\n" in token.text]
-        for start, end in zip([ent.start, *(i + 1 for i in breaks)], [*breaks, ent.end]):
+        starts, ends = [ent.start, *(i + 1 for i in breaks)], [*breaks, ent.end]
+        for start, end in zip(starts, ends, strict=True):
             words = [token.i for token in ent.doc[start:end] if not token.is_space]
             if not words:
                 continue
