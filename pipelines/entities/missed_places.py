@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from pipelines.entities.context import COORDINATORS, PLACE_CUES
 from pipelines.entities.folding import fold
 from pipelines.entities.gazetteer import Gazetteer
+from pipelines.entities.spans import inside, overlap
 
 if TYPE_CHECKING:  # annotations only: spaCy is imported lazily, when a model is loaded
     from spacy.tokens import Doc, Span, Token
@@ -153,8 +154,6 @@ def dateline_places(doc: Doc, ents: Sequence[Span], text: str, gazetteer: Gazett
 _PLACE_CODE_RE = re.compile(
     r"(?<![\w'’.-])((?:[A-Z][\w'’.-]*[ \t]){0,2}[A-Z][\w'’-]*), ((?:[A-Z]\.){2}|[A-Z]{2})(?![\w.])"
 )
-#: What the model's spans may run into beside a place code: "NC @ PNC Music Pavilion".
-_SPAN_EDGES = frozenset({"@", "|", "•", "·", "-", "–", "—", "(", ")", ","})
 
 
 def coded_places(doc: Doc, text: str, gazetteer: Gazetteer) -> list[Span]:
@@ -203,40 +202,6 @@ def towns_before_their_regions(doc: Doc, gazetteer: Gazetteer) -> list[Span]:
     return found
 
 
-def outside_of(ents: Sequence[Span], places: Sequence[Span]) -> list[Span]:
-    """The model's spans with what they share with ``places`` cut away, and the symbols
-    left at their edges: "NC @ PNC Music Pavilion" keeps "PNC Music Pavilion", "GA @"
-    nothing, and a rest without a capitalised word no name ("Kyleigh Trout 1 goal"
-    less the player leaves "1 goal")."""
-    taken = {i for place in places for i in range(place.start, place.end)}
-    kept = []
-    for ent in ents:
-        tokens = [token.i for token in ent if token.i not in taken]
-        if len(tokens) == len(ent):
-            kept.append(ent)
-            continue
-        run = _longest_run(tokens)
-        while run and (ent.doc[run[0]].is_space or ent.doc[run[0]].text in _SPAN_EDGES):
-            run = run[1:]
-        while run and (ent.doc[run[-1]].is_space or ent.doc[run[-1]].text in _SPAN_EDGES):
-            run = run[:-1]
-        if any(ent.doc[i].text[:1].isupper() for i in run):
-            first, last = ent.doc[run[0]], ent.doc[run[-1]]
-            span = ent.doc.char_span(first.idx, last.idx + len(last), label=ent.label_)
-            kept.append(span if span is not None else ent)
-    return kept
-
-
-def _longest_run(indexes: list[int]) -> list[int]:
-    """The longest run of consecutive numbers in a sorted list."""
-    best: list[int] = []
-    run: list[int] = []
-    for i in indexes:
-        run = [*run, i] if run and i == run[-1] + 1 else [i]
-        best = run if len(run) > len(best) else best
-    return best
-
-
 #: A party and a state after a member of Congress: "R-W.Va.", "D-Minn.", "(R-Texas)".
 _PARTY_STATE_RE = re.compile(r"(?<![\w-])[RDI]-([A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?)(?=[,;)])")
 
@@ -256,11 +221,3 @@ def party_states(
         if place is not None and place.kind == "region":
             found.append((span.start, (state, "GPE", "")))
     return found
-
-
-def inside(span: Span, outer: Span) -> bool:
-    return outer.start <= span.start and span.end <= outer.end
-
-
-def overlap(a: Span, b: Span) -> bool:
-    return a.start < b.end and b.start < a.end

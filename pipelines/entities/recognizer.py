@@ -1,8 +1,10 @@
 """The named-entity stage: spaCy NER over an article, mentions merged per real-world entity.
 
 Only the model is held in a class (:class:`EntityRecognizer`, one per worker process):
-it skips texts that are not English, reads the text in chunks and runs each chunk's spans
-through the rules of the text around them: the words around a span
+it skips texts that are not English, reads the text in chunks, cuts each chunk's spans
+at line breaks and where a span found otherwise takes their tokens
+(:mod:`pipelines.entities.spans`) and runs them through the rules of the text around
+them: the words around a span
 (:mod:`pipelines.entities.context`), places the model missed
 (:mod:`pipelines.entities.missed_places`) and headlines
 (:mod:`pipelines.entities.headlines`). Names are in :mod:`pipelines.entities.names`
@@ -25,7 +27,7 @@ from pipelines.entities.context import entity_mentions
 from pipelines.entities.gazetteer import Gazetteer, default_gazetteer
 from pipelines.entities.headlines import confirmed_by_body, headline_lines, on_a_line
 from pipelines.entities.language import detect_language, primary_subtag
-from pipelines.entities.lexicon import Lexicon, load_lexicon
+from pipelines.entities.lexicon import load_lexicon
 from pipelines.entities.mentions import Mention
 from pipelines.entities.merge import merge_mentions
 from pipelines.entities.missed_places import (
@@ -33,14 +35,13 @@ from pipelines.entities.missed_places import (
     dateline_places,
     lone_countries,
     missed_places,
-    outside_of,
-    overlap,
     party_states,
     towns_before_their_regions,
 )
 from pipelines.entities.outlets import outlet_spans
 from pipelines.entities.people_names import given_names
 from pipelines.entities.results_lists import CREDITED, results_list_spans
+from pipelines.entities.spans import outside_of, overlap, within_lines
 from pipelines.entities.teams import team_names
 
 if TYPE_CHECKING:  # annotations only: spaCy is imported lazily, when a model is loaded
@@ -303,33 +304,6 @@ class EntityRecognizer:
                 aside = mention[1] != "GPE" and on_a_line(doc[start].idx, lines)
                 (reading.headlines if aside else reading.mentions).append(mention)
             yield reading
-
-
-def within_lines(ents: Sequence[Span], lexicon: Lexicon) -> list[Span]:
-    """The model's spans cut at line breaks, each line's part a span of the same label.
-
-    A name never runs from one line of the text to the next, but the model reads across
-    them: a deals list's "Buy Now" button and the next product's name ("Buy Now\n\nApple
-    AirPods"), a name and the next paragraph's first word ("Amazon\n\nSince"). A part
-    after a break that is one common word is that paragraph's first word, no name.
-    """
-    parts: list[Span] = []
-    for ent in ents:
-        if "\n" not in ent.text:
-            parts.append(ent)
-            continue
-        breaks = [token.i for token in ent if "\n" in token.text]
-        starts, ends = [ent.start, *(i + 1 for i in breaks)], [*breaks, ent.end]
-        for start, end in zip(starts, ends, strict=True):
-            words = [token.i for token in ent.doc[start:end] if not token.is_space]
-            if not words:
-                continue
-            part = ent.doc[words[0] : words[-1] + 1]
-            if start > ent.start and len(part) == 1 and lexicon.knows(part.text):
-                continue
-            part.label_ = ent.label_
-            parts.append(part)
-    return parts
 
 
 def _named_spans(doc: Doc, text: str) -> list[Span]:
