@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from pipelines.entities.brands import brand_label
 from pipelines.entities.gazetteer import Gazetteer
-from pipelines.entities.labels import COMPASS_WORDS
+from pipelines.entities.labels import COMPASS_WORDS, HEAD_LABELS
 from pipelines.entities.language import english_stop_words
 from pipelines.entities.lexicon import Lexicon
 from pipelines.entities.mentions import KEPT_LABELS, known_place
@@ -64,9 +64,46 @@ def entity_mentions(
             label = "PERSON"
         if label == "PERSON" and given_names().common_words_only(ent.text, lexicon):
             label = "WORK_OF_ART"  # a title, a product, a programme: "Tomb Raider"
+        if label in ("PERSON", "ORG") and _quoted_whole(ent):
+            label = "WORK_OF_ART"  # a film's or a show's title: "“Mary Poppins” and “Bambi”"
+        elif label == "PERSON" and (head := _head_after(ent)) is not None:
+            label = head  # "Walter Reed hospital", "the Mohegan Sun arena"
         if label in KEPT_LABELS and not _misread_words(ent, text, lexicon):
             found.append((ent.start, (ent.text, label, before)))
     return found
+
+
+#: Quotation marks around a title, as news copy writes films, books, shows and songs.
+_OPENING_QUOTES = frozenset({"“", '"', "‘"})
+_CLOSING_QUOTES = frozenset({"”", '"', "’"})
+
+
+def _quoted_whole(ent: Span) -> bool:
+    """Whether the span is all that a pair of quotation marks holds (a full stop or comma
+    inside the closing mark aside): a title, not a name in running text."""
+    doc, end = ent.doc, ent.end
+    if ent.start == 0 or doc[ent.start - 1].text not in _OPENING_QUOTES:
+        return False
+    if end < len(doc) and doc[end].text in (",", "."):
+        end += 1
+    return end < len(doc) and doc[end].text in _CLOSING_QUOTES
+
+
+#: Heads of the buildings and bodies named after people: a "person" right before one is
+#: the building or body ("Walter Reed hospital", "the Kennedy Center").
+_HEADS_AFTER_A_NAME = frozenset(
+    {"hospital", "center", "centre", "airport", "station", "stadium", "arena", "auditorium"}
+    | {"bridge", "street", "road", "avenue", "square", "hotel", "tower", "building"}
+    | {"theater", "theatre", "pavilion", "university", "college", "foundation", "institute"}
+)
+
+
+def _head_after(ent: Span) -> str | None:
+    """The label a building or body word right after the span gives it, or None."""
+    if ent.end >= len(ent.doc):
+        return None
+    word = ent.doc[ent.end].lower_
+    return HEAD_LABELS[word] if word in _HEADS_AFTER_A_NAME else None
 
 
 def _person_read_as_organisation(

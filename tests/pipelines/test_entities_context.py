@@ -270,3 +270,32 @@ def test_page_lines_titles_and_shouted_words_are_not_names(
         ("State Department", "ORG"),
         ("Tom Brown", "PERSON"),
     ]
+
+
+def test_a_title_in_quotation_marks_is_no_person(recognizer: EntityRecognizer) -> None:
+    """News copy writes films, shows and books in quotation marks: a "person" that is all
+    a pair of them holds is a title; a name quoted inside a sentence stays a person."""
+    text = (
+        "The service carries classic films, including “Mary Poppins” and “Bambi.” "
+        "“We asked Nadia Orlov first,” the producer said."
+    )
+    model = {e.text: e.label_ for e in recognizer.nlp(text).ents}
+    assert model["Mary Poppins"] == "PERSON"  # the premise
+    entities = recognizer(text)
+    assert only(entities, "work_of_art:mary-poppins").label == "WORK_OF_ART"
+    assert only(entities, "person:orlov").label == "PERSON"
+
+
+def test_a_person_before_a_building_word_is_the_building(recognizer: EntityRecognizer) -> None:
+    """ "Edwin Marsh hospital", "the Ruth Calder arena": a place named after a person,
+    not the person."""
+    for text, name in [
+        (
+            "The president made an unscheduled trip to Edwin Marsh hospital on Saturday.",
+            "edwin-marsh",
+        ),
+        ("The band closes its tour at the Ruth Calder arena in July.", "ruth-calder"),
+    ]:
+        assert [e.label_ for e in recognizer.nlp(text).ents][0] == "PERSON"  # the premise
+        keys = by_key(recognizer(text))
+        assert f"fac:{name}" in keys and f"person:{name.split('-')[1]}" not in keys
