@@ -6,7 +6,8 @@ blocks first, so that the article in one comes out paragraph by paragraph rather
 than as one table row, and the navigation cell beside it is judged as navigation.
 Inline code and empty anchors, which trafilatura's recall mode stumbles on, are made
 plain text and removed, and so are readers' comment threads named in other languages
-than English (trafilatura knows only "comment" in an id or class).
+than English (trafilatura knows only "comment" in an id or class). Prose loose after a
+box, in a body of paragraphs, is made a paragraph again.
 """
 
 from __future__ import annotations
@@ -39,13 +40,21 @@ _TABLE_PARTS = ("table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption")
 _INLINE_CODE = ("code", "kbd", "samp", "tt", "var")
 
 
+#: Elements that end an open <p> when the parser meets them inside one.
+_BLOCKS = frozenset(
+    {"div", "table", "ul", "ol", "dl", "figure", "aside", "section", "blockquote", "form"}
+    | {"nav", "header", "footer", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "p"}
+)
+
+
 def make_plain(tree: HtmlElement) -> None:
     """Layout tables turned into blocks, inline code into text, empty anchors and comment
-    threads gone."""
+    threads gone, a paragraph's text cut off by a box inside it a paragraph again."""
     _unwrap_layout_tables(tree)
     _inline_code_as_text(tree)
     _drop_empty_anchors(tree)
     _drop_comment_threads(tree)
+    _paragraphs_after_boxes(tree)
 
 
 def _unwrap_layout_tables(tree: HtmlElement) -> None:
@@ -99,6 +108,30 @@ def _drop_comment_threads(tree: HtmlElement) -> None:
             continue
         if 2 * len(element.text_content()) < page_chars:
             element.drop_tree()
+
+
+def _paragraphs_after_boxes(tree: HtmlElement) -> None:
+    """Put the prose that follows a block element, loose in a body of paragraphs, back in
+    a <p> of its own, in place. "<p>SAN FRANCISCO (AP) <div>related links</div> Steve Jobs
+    resigned...</p>": the parser closes the paragraph at the box, and the rest of it,
+    left as the box's tail, is no paragraph to trafilatura, which drops it (a browser
+    shows it as one)."""
+    boxes = [
+        box
+        for box in tree.iter(*_BLOCKS)
+        if len((box.tail or "").strip()) >= MIN_PARAGRAPH_CHARS
+        and (parent := box.getparent()) is not None
+        and parent.find("p") is not None
+    ]
+    for box in boxes:
+        paragraph = box.makeelement("p", {})
+        paragraph.text, box.tail = box.tail, None
+        inline = box.getnext()
+        while inline is not None and inline.tag not in _BLOCKS:
+            following = inline.getnext()
+            paragraph.append(inline)  # with its tail: the rest of the sentence
+            inline = following
+        box.addnext(paragraph)
 
 
 def _nearest_table(part: HtmlElement) -> HtmlElement | None:

@@ -173,6 +173,32 @@ class TestHtmlBody:
         assert calls == [("fast", "recall")]
 
 
+def test_a_paragraph_loose_after_a_box_is_kept():
+    """A page's first paragraph written loose after a related-links box, its <p> lost (a
+    template that opens the paragraph before the box, a closing tag too many): a browser
+    shows it as a paragraph, trafilatura dropped it; it is a paragraph again, and the box
+    stays out."""
+    first = "WESTMERE (WG) — " + PARAGRAPHS[0]
+    links = "".join(
+        f'<li><a href="/{n}">Ferry fares rise again on route {n}</a>'
+        f"<p><em>{n} mins ago</em></p></li>"
+        for n in range(6)
+    )
+    box = f'<div class="col"><ul>{links}</ul></div>'
+    body = (
+        f"<article><h1>{HEADLINE}</h1><div class='story'><p>{PARAGRAPHS[3]}</p>{box}{first}</p>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[1:3])
+        + "</div></article>"
+    )
+    html = page(body, META_HEAD).encode()
+    assert first[:60] not in (trafilatura.extract(html) or "")  # the premise
+
+    text = extract(html, "html").text
+
+    assert first in text and all(p in text for p in PARAGRAPHS[1:]), text
+    assert "Ferry fares rise again" not in text
+
+
 # --- real pages: token F1 against the eval set's gold text -------------------------
 
 
