@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from pipelines.entities.brands import brand_label
+from pipelines.entities.brands import PLATFORMS, brand_label
+from pipelines.entities.folding import fold
 from pipelines.entities.gazetteer import Gazetteer
 from pipelines.entities.labels import COMPASS_WORDS, HEAD_LABELS
 from pipelines.entities.language import english_stop_words
@@ -56,7 +57,7 @@ def entity_mentions(
             before = before if is_title(shared) else shared
         before_of[ent.end] = before
         label = "PRODUCT" if ent.start in products else brand_label(ent.text, ent.label_)
-        if _named_as_a_town(label, ent):
+        if _named_as_a_town(label, ent) or _town_as_a_modifier(label, ent, gazetteer):
             label = "GPE"
         elif label in _MISREAD_ORGANISATION_LABELS and _after_an_organisation_noun(ent):
             label = "ORG"
@@ -202,6 +203,18 @@ def _after_an_organisation_noun(ent: Span) -> bool:
         noun = doc[start - 3].text
         return noun.endswith("s") and noun[:-1] in ORGANISATION_NOUNS
     return False
+
+
+def _town_as_a_modifier(label: str, ent: Span, gazetteer: Gazetteer | None) -> bool:
+    """Whether an "organisation" is a known city written before a common noun, after
+    "the": "the Burbank entertainment giant", "the Seattle company" say where it is."""
+    doc = ent.doc
+    if label != "ORG" or len(ent) != 1 or ent.start == 0 or ent.end >= len(doc):
+        return False
+    if doc[ent.start - 1].lower_ != "the" or not doc[ent.end].is_lower or not doc[ent.end].is_alpha:
+        return False
+    place = gazetteer.lookup(fold(ent.text)) if gazetteer is not None else None
+    return place is not None and place.kind == "city" and ent.text not in PLATFORMS
 
 
 def _named_as_a_town(label: str, ent: Span) -> bool:

@@ -299,3 +299,17 @@ def test_a_person_before_a_building_word_is_the_building(recognizer: EntityRecog
         assert [e.label_ for e in recognizer.nlp(text).ents][0] == "PERSON"  # the premise
         keys = by_key(recognizer(text))
         assert f"fac:{name}" in keys and f"person:{name.split('-')[1]}" not in keys
+
+
+def test_a_city_before_a_common_noun_says_where_a_company_is(
+    recognizer: EntityRecognizer,
+) -> None:
+    """ "The Spokane company", "the Burbank entertainment giant": the city, not an
+    organisation named so; a platform so written ("the Amazon retail giant") stays one."""
+    for text, key in [
+        ("The Spokane company said profits rose.", "gpe:spokane"),
+        ("Shares fell after the Burbank entertainment giant launched a service.", "gpe:burbank"),
+        ("Analysts said the Amazon retail giant would bid.", "org:amazon"),
+    ]:
+        assert [e.label_ for e in recognizer.nlp(text).ents] == ["ORG"]  # the premise
+        assert [e.key for e in recognizer(text)] == [key]
