@@ -2,7 +2,7 @@
 
 A known place written after a word like "in" or "of" ("the eastern city of Donetsk"), a
 region's postal code after a place ("Harrisburg, PA"), a known town before its region
-("Kent, Washington"), a dateline ("VIENNA —", or any
+("Kent, Washington"), the names listed before "counties", a dateline ("VIENNA —", or any
 "ST. ALDEN, N.Y. —", a town too small for the gazetteer) and the state of a member of
 Congress ("Rep. David McKinley, R-W.Va.") are places, whatever the model read there.
 """
@@ -174,6 +174,35 @@ def coded_places(doc: Doc, text: str, gazetteer: Gazetteer) -> list[Span]:
             span = doc.char_span(match.start(group), match.end(group))
             if span is not None:
                 found.append(span)
+    return found
+
+
+#: Plural place nouns after a list of the places' names: "Orange and Riverside counties".
+_LISTED_PLACE_NOUNS = frozenset({"counties", "parishes", "boroughs"})
+
+
+def listed_places(doc: Doc) -> list[Span]:
+    """The names of a list of places before its plural noun ("Barry, Cass, Kalamazoo and
+    Van Buren counties"), each a span: the model reads them as one organisation or a
+    person ("Van Buren")."""
+    found: list[Span] = []
+    for noun in doc:
+        if noun.lower_ not in _LISTED_PLACE_NOUNS or not noun.is_lower:
+            continue
+        end = noun.i
+        while end > 0:
+            start = end
+            while start > max(end - _MAX_PLACE_WORDS, 0) and doc[start - 1].is_title:
+                start -= 1
+            if start == end:
+                break
+            found.append(doc[start:end])
+            joiner = doc[start - 1].lower_ if start > 0 else ""
+            if joiner not in (",", "and", "&"):
+                break
+            end = start - 1
+            if joiner == "and" and end > 0 and doc[end - 1].text == ",":
+                end -= 1  # the serial comma: "Cass, Kalamazoo, and Van Buren"
     return found
 
 

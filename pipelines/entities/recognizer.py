@@ -33,6 +33,7 @@ from pipelines.entities.merge import merge_mentions
 from pipelines.entities.missed_places import (
     coded_places,
     dateline_places,
+    listed_places,
     lone_countries,
     missed_places,
     party_states,
@@ -283,6 +284,7 @@ class EntityRecognizer:
                 places = dateline_places(doc, ents, piece, self.gazetteer)
                 coded = coded_places(doc, piece, self.gazetteer)
                 coded += towns_before_their_regions(doc, self.gazetteer)
+                coded += listed_places(doc)
                 places += [span for span in coded if not any(overlap(span, p) for p in places)]
                 places = [span for span in places if not any(overlap(span, n) for n in named)]
             ents = outside_of(ents, [*places, *named])

@@ -119,3 +119,18 @@ def test_a_town_before_its_region_is_a_place(recognizer) -> None:
     assert "gpe:louisville" in entities
     mentions = [m for e in entities.values() for m in e.mentions]
     assert "Republic of Ireland" in mentions and "Republic of" not in mentions
+
+
+def test_the_names_listed_before_counties_are_places(recognizer) -> None:
+    """ "Cass, Kalamazoo and Van Buren counties": the model reads some names as people, and
+    "Orange and Riverside" as one organisation; each is a county, a place."""
+    text = (
+        "Cases were reported in Berrien, Cass, Kalamazoo and Van Buren counties. "
+        "Fires burned in Orange and Riverside counties on Monday."
+    )
+    model = {e.text: e.label_ for e in recognizer.nlp(text).ents}
+    assert model["Van Buren"] == "PERSON" and model["Orange and Riverside"] == "ORG"  # premise
+    keys = {e.key: e.label for e in recognizer(text)}
+    for county in ("berrien", "cass", "kalamazoo", "van-buren", "orange", "riverside"):
+        assert keys.get(f"gpe:{county}") == "GPE", (county, keys)
+    assert not any(key.startswith("person:") or key.startswith("org:") for key in keys)
