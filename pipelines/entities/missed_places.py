@@ -181,14 +181,17 @@ def coded_places(doc: Doc, text: str, gazetteer: Gazetteer) -> list[Span]:
 _LISTED_PLACE_NOUNS = frozenset({"counties", "parishes", "boroughs"})
 
 
-def listed_places(doc: Doc) -> list[Span]:
+def listed_places(doc: Doc, gazetteer: Gazetteer) -> list[Span]:
     """The names of a list of places before its plural noun ("Barry, Cass, Kalamazoo and
     Van Buren counties"), each a span: the model reads them as one organisation or a
-    person ("Van Buren")."""
+    person ("Van Buren"). A name alone must be a place the gazetteer knows ("Trump
+    counties" are no place), and a party or nationality is none ("Democratic counties")."""
+    nationalities = {i for e in doc.ents if e.label_ == "NORP" for i in range(e.start, e.end)}
     found: list[Span] = []
     for noun in doc:
         if noun.lower_ not in _LISTED_PLACE_NOUNS or not noun.is_lower:
             continue
+        names: list[Span] = []
         end = noun.i
         while end > 0:
             start = end
@@ -196,13 +199,17 @@ def listed_places(doc: Doc) -> list[Span]:
                 start -= 1
             if start == end:
                 break
-            found.append(doc[start:end])
+            names.append(doc[start:end])
             joiner = doc[start - 1].lower_ if start > 0 else ""
             if joiner not in (",", "and", "&"):
                 break
             end = start - 1
             if joiner == "and" and end > 0 and doc[end - 1].text == ",":
                 end -= 1  # the serial comma: "Cass, Kalamazoo, and Van Buren"
+        names = [n for n in names if not any(i in nationalities for i in range(n.start, n.end))]
+        if len(names) == 1 and fold(names[0].text) not in gazetteer.places:
+            continue
+        found += names
     return found
 
 

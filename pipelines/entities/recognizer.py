@@ -284,7 +284,7 @@ class EntityRecognizer:
                 places = dateline_places(doc, ents, piece, self.gazetteer)
                 coded = coded_places(doc, piece, self.gazetteer)
                 coded += towns_before_their_regions(doc, self.gazetteer)
-                coded += listed_places(doc)
+                coded += listed_places(doc, self.gazetteer)
                 places += [span for span in coded if not any(overlap(span, p) for p in places)]
                 places = [span for span in places if not any(overlap(span, n) for n in named)]
             ents = outside_of(ents, [*places, *named])

@@ -123,7 +123,9 @@ def test_a_town_before_its_region_is_a_place(recognizer) -> None:
 
 def test_the_names_listed_before_counties_are_places(recognizer) -> None:
     """ "Cass, Kalamazoo and Van Buren counties": the model reads some names as people, and
-    "Orange and Riverside" as one organisation; each is a county, a place."""
+    "Orange and Riverside" as one organisation; each is a county, a place. A name alone
+    before "counties" that is no known place, or a party, is none ("Trump counties",
+    "Democratic counties")."""
     text = (
         "Cases were reported in Berrien, Cass, Kalamazoo and Van Buren counties. "
         "Fires burned in Orange and Riverside counties on Monday."
@@ -134,3 +136,6 @@ def test_the_names_listed_before_counties_are_places(recognizer) -> None:
     for county in ("berrien", "cass", "kalamazoo", "van-buren", "orange", "riverside"):
         assert keys.get(f"gpe:{county}") == "GPE", (county, keys)
     assert not any(key.startswith("person:") or key.startswith("org:") for key in keys)
+    politics = "Biden flipped several Trump counties; turnout fell in Democratic counties."
+    keys = {e.key: e.label for e in recognizer(politics)}
+    assert "gpe:trump" not in keys and "gpe:democratic" not in keys, keys
