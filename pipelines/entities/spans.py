@@ -60,7 +60,7 @@ def _longest_run(indexes: list[int]) -> list[int]:
 
 
 def within_lines(ents: Sequence[Span], lexicon: Lexicon) -> list[Span]:
-    """The model's spans cut at line breaks, each line's part a span of the same label.
+    r"""The model's spans cut at line breaks, each line's part a span of the same label.
 
     A name never runs from one line of the text to the next, but the model reads across
     them: a deals list's "Buy Now" button and the next product's name ("Buy Now\n\nApple

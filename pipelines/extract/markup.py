@@ -40,7 +40,8 @@ _TABLE_PARTS = ("table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption")
 _INLINE_CODE = ("code", "kbd", "samp", "tt", "var")
 
 
-#: Elements that end an open <p> when the parser meets them inside one.
+#: Block elements: the prose loose after one, and the inline elements that follow it up to
+#: the next block, are a paragraph of their own.
 _BLOCKS = frozenset(
     {"div", "table", "ul", "ol", "dl", "figure", "aside", "section", "blockquote", "form"}
     | {"nav", "header", "footer", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "p"}
@@ -49,7 +50,7 @@ _BLOCKS = frozenset(
 
 def make_plain(tree: HtmlElement) -> None:
     """Layout tables turned into blocks, inline code into text, empty anchors and comment
-    threads gone, a paragraph's text cut off by a box inside it a paragraph again."""
+    threads gone, prose loose after a box a paragraph again."""
     _unwrap_layout_tables(tree)
     _inline_code_as_text(tree)
     _drop_empty_anchors(tree)
@@ -111,11 +112,11 @@ def _drop_comment_threads(tree: HtmlElement) -> None:
 
 
 def _paragraphs_after_boxes(tree: HtmlElement) -> None:
-    """Put the prose that follows a block element, loose in a body of paragraphs, back in
-    a <p> of its own, in place. "<p>SAN FRANCISCO (AP) <div>related links</div> Steve Jobs
-    resigned...</p>": the parser closes the paragraph at the box, and the rest of it,
-    left as the box's tail, is no paragraph to trafilatura, which drops it (a browser
-    shows it as one)."""
+    """Put the prose that follows a block element, loose in a body of paragraphs, in a
+    <p> of its own, in place. A template that lost a paragraph's opening tag writes it
+    after a column of links ("</div>SAN FRANCISCO (AP) — Steve Jobs resigned...</p>"):
+    to the parser it is the column's tail, and trafilatura drops it with the column; a
+    browser shows it as a paragraph."""
     boxes = [
         box
         for box in tree.iter(*_BLOCKS)
