@@ -6,8 +6,8 @@ found next to nothing of it, the full cascade (readability and jusText compariso
 too and the longer text wins; if the text stays short, a recall-mode run is taken when
 it finds clearly more. Pages written in <div> paragraphs rather than <p>s
 (documentation generators) are read in recall mode at once: the other modes drop the
-words before an inline element there. When the body is cut where a full-width ad split the article container in
-two, the containers of the same kind beside it are read as well.
+words before an inline element there. When the body is cut where a full-width ad split
+the article container in two, the containers of the same kind beside it are read as well.
 
 The tree is made plain first (:mod:`pipelines.extract.markup`). When what the tables
 gave is rows of links (a menu laid out as a table), the page is read again without
