@@ -199,44 +199,14 @@ def _gold_texts(shared: Path) -> dict[str, str]:
 
 
 def test_quality_floors_on_the_hand_gold(recognizer: EntityRecognizer, shared: Path) -> None:
-    """On the hand gold, dev and held-out apart: the floors this code reaches.
-
-    Measured after issue 14's second round (its first round; before issue 14): dev (35
-    documents) PERSON P 0.95 R 0.98 (0.86/0.98; 0.81/0.95), ORG P 0.81 R 0.81
-    (0.67/0.80; 0.54/0.78), GPE P 0.96 R 0.97 (0.96/0.93; 0.96/0.87); held-out (17)
-    PERSON 0.88/0.95 (0.80/0.97; 0.73/0.95), ORG 0.73/0.82 (0.70/0.82; 0.66/0.82), GPE
-    0.88/0.90 (0.88/0.90; 0.87/0.88). The fourth round grew dev to 49 documents (14
-    eval texts annotated before its rules: sport, business, local news); on all 49 it
-    measured PERSON 0.94/0.97, ORG 0.81/0.74, GPE 0.92/0.97 (before its rules 0.91/0.97,
-    0.79/0.73, 0.90/0.95). The fifth round grew dev to 73 documents (24 eval texts
-    annotated by hand before its rules: box scores, hockey and tennis roundups, politics,
-    business, science); on all 73 it measured PERSON 0.92/0.84, ORG 0.75/0.70, GPE
-    0.88/0.96 (before its rules 0.87/0.81, 0.74/0.69, 0.87/0.94). The sixth round added 16
-    eval texts to dev and 16 to held-out (33 documents now), all annotated before its
-    rules; on dev 89 it measured PERSON 0.914/0.855, ORG 0.759/0.745, GPE 0.894/0.954
-    (before 0.902/0.837, 0.708/0.702, 0.859/0.911), on held-out 33 PERSON 0.894/0.935, ORG
-    0.702/0.744, GPE 0.870/0.937 (before 0.849/0.935, 0.645/0.653, 0.848/0.927). The
-    seventh round's rules (clubs, lone countries, possessive organisations, outlets) were
-    written on dev 89; then 24 more eval texts, annotated without reading any output, went 12 to
-    dev and 12 to held-out (dev 101, held-out 45 documents): on those 24 the stage is
-    weaker (product pages, spec sheets, Korean names; held-out 12 PERSON 0.794/0.746, ORG
-    0.514/0.597, GPE 0.754/0.978), and on all of dev 101 it measured PERSON 0.912/0.846,
-    ORG 0.745/0.770, GPE 0.890/0.953, on held-out 45 PERSON 0.860/0.867, ORG 0.650/0.706,
-    GPE 0.845/0.945. The eighth round (results lists, "people" of common words, more
-    brands, regions, sites cited by address) measured dev 101 PERSON 0.947/0.912, ORG
-    0.762/0.806, GPE 0.895/0.957, held-out 45 PERSON 0.878/0.867, ORG 0.651/0.723, GPE
-    0.845/0.945. Then nine more eval texts (five dev, four held-out, annotated without
-    reading any output) made dev 106 and held-out 49: dev PERSON 0.944/0.913, ORG
-    0.748/0.793, GPE 0.896/0.958; held-out PERSON 0.874/0.823 (a theatre's staff list of
-    Korean names the model does not tag, twin of one in dev), ORG 0.648/0.713, GPE
-    0.843/0.943. The ninth round (names within a line, towns before their region or in a
-    list of counties, abbreviations of common words, quoted titles) measured dev PERSON
-    0.949/0.913, ORG 0.756/0.793, GPE 0.897/0.967 (the issue's goals, on dev), held-out
-    PERSON 0.882/0.823, ORG 0.647/0.709, GPE 0.843/0.943. No
-    person given two keys across documents (Yanukovych/Yanukovich had two before issue 4);
-    the players and people the model reads once as a person and once as an organisation
-    or place in one text (seven, two of them a bare surname that two people of the text
-    have) stay a known weakness.
+    """On the hand gold, dev and held-out apart: floors a little under what this code
+    reaches (dev 106 documents: PERSON 0.949/0.913, ORG 0.756/0.793, GPE 0.897/0.967;
+    held-out 49: PERSON 0.882/0.823, ORG 0.647/0.709, GPE 0.843/0.943, after issue 14's
+    ninth round; each round's figures are in benchmarks/README.md). No person is given two
+    keys across documents (Yanukovych/Yanukovich had two before issue 4); the players and
+    people the model reads once as a person and once as an organisation or place in one
+    text (seven, two of them a bare surname that two people of the text have) stay a known
+    weakness.
     """
     from pipelines.entities.scoring import SPLITS, Score, score_document, split_of
 
