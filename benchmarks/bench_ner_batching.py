@@ -21,7 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.bench_pipeline import WARMUP_TEXT, load_inputs
+from benchmarks.bench_pipeline import load_inputs
+from benchmarks.pipeline_workers import WARMUP_TEXT
 from pipelines.article import Rejected
 from pipelines.extract.extractor import extract, kind_of
 
