@@ -25,10 +25,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import random
 import resource
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,6 +36,7 @@ SHARED = ROOT.parent / "shared"
 GOLD = ROOT / "tests" / "fixtures" / "entities_gold" / "gold.json"
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.bootstrap import interval  # noqa: E402
 from pipelines.entities.scoring import (  # noqa: E402
     SCORED_LABELS,
     SPLITS,
@@ -73,37 +74,30 @@ def long_article(words: int) -> str:
     return "\n\n".join(paragraph.format(i=i) for i in range(words // per + 1))
 
 
-def intervals(documents: list[Score], rounds: int = 2_000, seed: int = 7) -> dict[str, object]:
-    """Per label, the 2.5th and 97.5th percentiles of precision and recall over ``rounds``
-    resamples (with replacement) of the documents' own scores."""
-    rng = random.Random(seed)
-    found: dict[str, dict[str, list[float]]] = {
-        label: {"precision": [], "recall": []} for label in SCORED_LABELS
-    }
-    for _ in range(rounds):
-        sample = [rng.choice(documents) for _ in documents]
-        for label in SCORED_LABELS:
-            total = LabelScore()
-            for document in sample:
-                counts = document.labels[label]
-                total.true_positives += counts.true_positives
-                total.predicted += counts.predicted
-                total.gold += counts.gold
-                total.found += counts.found
-            found[label]["precision"].append(total.precision)
-            found[label]["recall"].append(total.recall)
+def intervals(documents: list[Score]) -> dict[str, object]:
+    """Per label, the 95% interval of precision and recall over resamples of the
+    documents' own scores."""
+
+    def figure(label: str, metric: str) -> Callable[[list[Score]], float]:
+        return lambda sample: getattr(summed(sample, label), metric)
+
+    def summed(sample: list[Score], label: str) -> LabelScore:
+        total = LabelScore()
+        for document in sample:
+            counts = document.labels[label]
+            total.true_positives += counts.true_positives
+            total.predicted += counts.predicted
+            total.gold += counts.gold
+            total.found += counts.found
+        return total
+
     return {
         label: {
-            metric: [round(_percentile(values, 2.5), 3), round(_percentile(values, 97.5), 3)]
-            for metric, values in metrics.items()
+            metric: [round(bound, 3) for bound in interval(documents, figure(label, metric))]
+            for metric in ("precision", "recall")
         }
-        for label, metrics in found.items()
+        for label in SCORED_LABELS
     }
-
-
-def _percentile(values: list[float], percent: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * percent / 100))]
 
 
 def quality(score: Score, errors: bool) -> dict[str, object]:
