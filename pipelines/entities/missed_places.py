@@ -181,12 +181,12 @@ def coded_places(doc: Doc, text: str, gazetteer: Gazetteer) -> list[Span]:
 _LISTED_PLACE_NOUNS = frozenset({"counties", "parishes", "boroughs"})
 
 
-def listed_places(doc: Doc, gazetteer: Gazetteer) -> list[Span]:
+def listed_places(doc: Doc, ents: Sequence[Span], gazetteer: Gazetteer) -> list[Span]:
     """The names of a list of places before its plural noun ("Barry, Cass, Kalamazoo and
     Van Buren counties"), each a span: the model reads them as one organisation or a
     person ("Van Buren"). A name alone must be a place the gazetteer knows ("Trump
     counties" are no place), and a party or nationality is none ("Democratic counties")."""
-    nationalities = {i for e in doc.ents if e.label_ == "NORP" for i in range(e.start, e.end)}
+    nationalities = {i for e in ents if e.label_ == "NORP" for i in range(e.start, e.end)}
     found: list[Span] = []
     for noun in doc:
         if noun.lower_ not in _LISTED_PLACE_NOUNS or not noun.is_lower:
@@ -213,12 +213,12 @@ def listed_places(doc: Doc, gazetteer: Gazetteer) -> list[Span]:
     return found
 
 
-def towns_before_their_regions(doc: Doc, gazetteer: Gazetteer) -> list[Span]:
+def towns_before_their_regions(doc: Doc, ents: Sequence[Span], gazetteer: Gazetteer) -> list[Span]:
     """Towns (cities) the gazetteer knows written before a comma and a region or country the
     model read ("Kent, Washington", "Louisville, Colorado"), as addresses and lists of
     companies write them: places, whatever the model read in them ("Kent" a person)."""
     found = []
-    for region in doc.ents:
+    for region in ents:
         comma = region.start - 1
         if region.label_ not in ("GPE", "LOC") or comma < 1 or doc[comma].text != ",":
             continue
@@ -232,7 +232,7 @@ def towns_before_their_regions(doc: Doc, gazetteer: Gazetteer) -> list[Span]:
             known = gazetteer.lookup(fold(town.text))
             # A span running past the town is the model's longer name ("Republic of Ireland").
             if known is not None and known.kind == "city":
-                if not any(overlap(e, town) and not inside(e, town) for e in doc.ents):
+                if not any(overlap(e, town) and not inside(e, town) for e in ents):
                     found.append(town)
                 break
     return found

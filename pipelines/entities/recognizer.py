@@ -277,14 +277,15 @@ class EntityRecognizer:
         # The piece is the doc's text, which spaCy would build anew from the tokens.
         docs = self.nlp.pipe(pieces, batch_size=self.batch_size)
         for piece, doc in zip(pieces, docs, strict=True):
-            ents: Sequence[Span] = within_lines(doc.ents, self.lexicon)
+            read = doc.ents  # built anew (a Span per entity) on each access: read once
+            ents: Sequence[Span] = within_lines(read, self.lexicon)
             places: list[Span] = []  # read from the text's layout, whatever the model read
             named = _named_spans(doc, piece)
             if self.gazetteer is not None:
                 places = dateline_places(doc, ents, piece, self.gazetteer)
                 coded = coded_places(doc, piece, self.gazetteer)
-                coded += towns_before_their_regions(doc, self.gazetteer)
-                coded += listed_places(doc, self.gazetteer)
+                coded += towns_before_their_regions(doc, read, self.gazetteer)
+                coded += listed_places(doc, read, self.gazetteer)
                 places += [span for span in coded if not any(overlap(span, p) for p in places)]
                 places = [span for span in places if not any(overlap(span, n) for n in named)]
             ents = outside_of(ents, [*places, *named])
