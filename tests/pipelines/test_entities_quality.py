@@ -201,8 +201,9 @@ def _gold_texts(shared: Path) -> dict[str, str]:
 def test_quality_floors_on_the_hand_gold(recognizer: EntityRecognizer, shared: Path) -> None:
     """On the hand gold, dev and held-out apart: floors a little under what this code
     reaches (dev 106 documents: PERSON 0.949/0.913, ORG 0.756/0.793, GPE 0.897/0.967;
-    held-out 49: PERSON 0.882/0.823, ORG 0.647/0.709, GPE 0.843/0.943, after issue 14's
-    ninth round; each round's figures are in benchmarks/README.md). No person is given two
+    held-out 70: PERSON 0.833/0.843, ORG 0.539/0.693, GPE 0.789/0.945, after issue 14's
+    ninth round and 21 long and short eval texts added to held-out; each round's figures
+    are in benchmarks/README.md). No person is given two
     keys across documents (Yanukovych/Yanukovich had two before issue 4); the players and
     people the model reads once as a person and once as an organisation or place in one
     text (seven, two of them a bare surname that two people of the text have) stay a known
@@ -216,7 +217,7 @@ def test_quality_floors_on_the_hand_gold(recognizer: EntityRecognizer, shared: P
         score_document(scores[split_of(gold[doc])], doc, gold[doc], recognizer(text))
     floors = {
         "dev": {"PERSON": (0.93, 0.89), "ORG": (0.75, 0.78), "GPE": (0.87, 0.95)},
-        "held-out": {"PERSON": (0.86, 0.80), "ORG": (0.63, 0.70), "GPE": (0.83, 0.93)},
+        "held-out": {"PERSON": (0.81, 0.82), "ORG": (0.52, 0.67), "GPE": (0.77, 0.93)},
     }
     for split, score in scores.items():
         for label, (precision, recall) in floors[split].items():
