@@ -252,3 +252,46 @@ def agree_with_people(groups: dict[str, MentionGroup], gazetteer: Gazetteer | No
             continue
         if not known_place(" ".join(words), gazetteer):
             group.votes = Counter({"PERSON": group.count})
+
+
+#: Last words of a company's or body's own longer name ("Samsung Electronics", "GE
+#: Healthcare", "Disney Channel"), not of a product it makes ("Apple AirPods").
+_ORGANISATION_TAILS = frozenset(
+    {"electronics", "services", "sports", "music", "network", "networks", "channel"}
+    | {"communications", "bank", "financial", "securities", "energy", "health", "healthcare"}
+    | {"systems", "solutions", "software", "interactive", "insurance", "investments"}
+    | {"management", "operations", "research", "council", "commission", "agency", "ministry"}
+    | {"department", "police", "army", "force", "party", "club", "union", "federation"}
+    | {"society", "trust", "fund", "exchange", "board", "authority", "administration"}
+    | {"court", "office", "league", "conference", "division", "committee", "finance"}
+)
+
+
+def products_of_makers(groups: dict[str, MentionGroup], gazetteer: Gazetteer | None) -> None:
+    """An "organisation" named as one of the article's organisations and more capitalised
+    words ("Apple AirPods" beside "Apple", "Nissan Connect", "Amazon Alexa") is that
+    maker's product; not a part or body of it: its last word says so ("Samsung
+    Electronics", "Nissan Sales & Regional Operations"), the words after the maker are a
+    place ("Toyota North America"), or the maker's name ends in a company's word
+    ("Orrin Motors Finance"). Nor is a name whose own words already decide what it is
+    ("CBS All Access 4K")."""
+    makers = {folded for folded, group in groups.items() if vote_label(group.votes) == "ORG"}
+    for group in groups.values():
+        words = pick_name(group.forms).split()
+        if len(words) < 2 or vote_label(group.votes) != "ORG":
+            continue
+        if not all(w[:1].isupper() for w in words) or words[-1].lower() in _ORGANISATION_TAILS:
+            continue
+        if _kind_by_words(" ".join(words), gazetteer) is not None:
+            continue
+        if any(_maker_and_product(words, cut, makers, gazetteer) for cut in range(1, len(words))):
+            group.votes = Counter({"PRODUCT": group.count})
+
+
+def _maker_and_product(
+    words: list[str], cut: int, makers: set[str], gazetteer: Gazetteer | None
+) -> bool:
+    maker, rest = words[:cut], " ".join(words[cut:])
+    if fold(" ".join(maker)) not in makers or HEAD_LABELS.get(maker[-1].lower()) == "ORG":
+        return False
+    return not known_place(rest, gazetteer)

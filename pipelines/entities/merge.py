@@ -21,7 +21,13 @@ from pipelines.article import Entity
 from pipelines.entities.folding import fold
 from pipelines.entities.gazetteer import Gazetteer
 from pipelines.entities.keys import entity_key
-from pipelines.entities.labels import HEAD_LABELS, agree_with_people, repair_label, vote_label
+from pipelines.entities.labels import (
+    HEAD_LABELS,
+    agree_with_people,
+    products_of_makers,
+    repair_label,
+    vote_label,
+)
 from pipelines.entities.mentions import (
     Mention,
     MentionGroup,
@@ -257,6 +263,7 @@ def merge_mentions(
     """
     groups = group_mentions(mentions, gazetteer)
     agree_with_people(groups, gazetteer)
+    products_of_makers(groups, gazetteer)
     merged: set[int] = set()
     clusters = _person_clusters(groups, gazetteer)
     for full, bare in clusters:

@@ -73,3 +73,36 @@ def test_products_are_no_organisations(recognizer: EntityRecognizer):
 
     assert not [e.name for e in entities if e.label == "ORG" and e.name != "Brackwater Games"]
     assert {"product:stadia", "product:xbox-one"} <= {e.key for e in entities}
+
+
+def test_a_makers_name_and_more_words_is_its_product(recognizer: EntityRecognizer):
+    """ "the Kestrel Harbourbuds" beside "Kestrel": the model reads the headphones as an
+    organisation; they are the maker's product, and the maker stays an organisation."""
+    text = (
+        "Kestrel Inc. makes headphones. Kestrel said on Friday that the Kestrel Harbourbuds "
+        "would cost $99, and Kestrel shares rose."
+    )
+    spans = {ent.text: ent.label_ for ent in recognizer.nlp(text).ents}
+    assert spans.get("the Kestrel Harbourbuds") == "ORG"  # the premise
+
+    labels = {e.name: e.label for e in recognizer(text)}
+
+    assert labels.get("Kestrel Harbourbuds") == "PRODUCT", labels
+    assert "ORG" in {label for name, label in labels.items() if name.startswith("Kestrel")}
+
+
+def test_a_makers_parts_and_branches_stay_organisations(recognizer: EntityRecognizer):
+    """A maker's leasing arm, its electronics unit and its branch in a country are
+    organisations, not products."""
+    text = (
+        "Orrin Motors unveiled the Orrin Drift on Monday. Orrin Motors Leasing will lend to "
+        "buyers. Kestrel shares rose 4% after Kestrel said Kestrel Electronics would make the "
+        "screens and Kestrel Canada would sell them."
+    )
+    spans = {ent.text: ent.label_ for ent in recognizer.nlp(text).ents}
+    names = ("Orrin Motors Leasing", "Kestrel Electronics", "Kestrel Canada")
+    assert all(spans.get(name) == "ORG" for name in (*names, "Kestrel")), spans  # the premise
+
+    labels = {e.name: e.label for e in recognizer(text)}
+
+    assert all(labels.get(name) == "ORG" for name in names), labels
