@@ -2,6 +2,7 @@
 
 usage: python benchmarks/bench_entities.py [--mode ruler|correct|none] [--long-words N]
                                            [--json PATH] [--module pipelines.entities.recognizer]
+                                           [--model PACKAGE_OR_FOLDER]
 
 - quality: precision/recall per label (PERSON, ORG, GPE; per entity) on the documents of
   tests/fixtures/entities_gold/gold.json (the 5 seeds and eval texts, read in place from
@@ -127,11 +128,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mode", default=None, help="gazetteer mode (default: the module's)")
     parser.add_argument("--module", default="pipelines.entities.recognizer")
+    parser.add_argument("--model", help="a spaCy package or folder (default: the bundled model)")
     parser.add_argument("--long-words", type=int, default=200_000)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     module = importlib.import_module(args.module)
     options = {"gazetteer_mode": args.mode} if args.mode else {}
+    if args.model:
+        options["model"] = args.model
     recognizer = module.EntityRecognizer(**options)
     recognizer("Warm-up: Marta Kowalczyk met reporters in Glasgow.")
     rss_model = peak_rss_mb()
@@ -161,6 +165,7 @@ def main() -> None:
     report = {
         "module": args.module,
         "mode": args.mode,
+        "model": args.model,
         "documents": {split: sum(split_of(gold[d]) == split for d in texts) for split in SPLITS},
         "dev": quality(scores["dev"], errors=True),
         "held-out": quality(scores["held-out"], errors=False),
