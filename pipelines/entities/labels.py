@@ -4,7 +4,8 @@ Each entity's label is the mentions' vote (a single word's GPE or LOC outweighs 
 model's fall-back ORG), repaired by the gazetteer, the words before its mentions and the
 name's own words: its last word ("Davis Cup", "Quay Street"), a club's words ("FC
 Porto"), a model number ("Galaxy S10"), a compass word ("the West Midlands"). The
-mentions of one name agree ("Ingrid Calloway" read as a facility is "Mayor Calloway").
+mentions of one name agree ("Ingrid Calloway" read as a facility is "Mayor Calloway"),
+and a maker's name before more words is its product ("Apple AirPods" beside "Apple").
 """
 
 from __future__ import annotations
@@ -273,7 +274,7 @@ def products_of_makers(groups: dict[str, MentionGroup], gazetteer: Gazetteer | N
     maker's product; not a part or body of it: its last word says so ("Samsung
     Electronics", "Nissan Sales & Regional Operations"), the words after the maker are a
     place ("Toyota North America"), or the maker's name ends in a company's word
-    ("Orrin Motors Finance"). Nor is a name whose own words already decide what it is
+    ("Orrin Motors Leasing"). Nor is a name whose own words already decide what it is
     ("CBS All Access 4K")."""
     makers = {folded for folded, group in groups.items() if vote_label(group.votes) == "ORG"}
     for group in groups.values():
