@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_entities import GOLD, gold_texts  # noqa: E402
 from pipelines.entities.recognizer import DEFAULT_MODEL  # noqa: E402
-from pipelines.entities.scoring import SCORED_LABELS, split_of  # noqa: E402
+from pipelines.entities.scoring import SCORED_LABELS, entry_spellings, split_of  # noqa: E402
 
 BATCH = 16
 DROPOUT = 0.3
@@ -53,10 +53,10 @@ def gold_spans(text: str, gold: Mapping[str, object]) -> list[tuple[int, int, st
     found = []
     for label in SCORED_LABELS:
         for entry in gold.get(label, []):  # type: ignore[attr-defined]
-            spellings = [entry] if isinstance(entry, str) else list(entry)
+            names = entry_spellings(entry)
             if label == "PERSON":
-                spellings += [s.split()[-1] for s in spellings if len(s.split()) > 1]
-            for spelling in {s for s in spellings if len(s) > 1}:
+                names += [s.split()[-1] for s in names if len(s.split()) > 1]
+            for spelling in {s for s in names if len(s) > 1}:
                 pattern = r"(?<!\w)" + re.escape(spelling) + r"(?!\w)"
                 found += [(m.start(), m.end(), label) for m in re.finditer(pattern, text)]
     found.sort(key=lambda span: (span[0], span[0] - span[1]))

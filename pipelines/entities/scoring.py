@@ -68,7 +68,8 @@ def split_of(gold: GoldDoc) -> str:
     return "held-out" if gold.get("split") == "held-out" else "dev"
 
 
-def _spellings(entry: str | list[str]) -> list[str]:
+def entry_spellings(entry: str | list[str]) -> list[str]:
+    """The spellings of a gold entry: a name, or a list whose first item is canonical."""
     return [entry] if isinstance(entry, str) else list(entry)
 
 
@@ -115,7 +116,7 @@ def score_document(score: Score, doc: str, gold: GoldDoc, entities: Iterable[Ent
         counts = score.labels[label]
         predicted = [e for e in entities if e.label == label]
         entries = [
-            _spellings(entry) for entry in cast("list[str | list[str]]", gold.get(label, []))
+            entry_spellings(entry) for entry in cast("list[str | list[str]]", gold.get(label, []))
         ]
         counts.predicted += len(predicted)
         counts.gold += len(entries)
