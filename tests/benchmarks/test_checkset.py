@@ -72,11 +72,12 @@ class TestManifest:
 
     def test_mostly_not_english_news(self):
         """The set is there for what the 181 English news pages of ../shared do not show:
-        at most a quarter of its pages are English news, most are not English, and at
-        least eight languages take part."""
+        at most a third of its pages are English news (older pages of other sites, enough
+        of them for a held-out figure), most are not English, and at least eight languages
+        take part."""
         languages = Counter(p["language"] for p in PAGES)
         english_news = sum(p["language"] == "en" and p["kind"] == "news" for p in PAGES)
-        assert english_news <= len(PAGES) / 4
+        assert english_news <= len(PAGES) / 3
         assert languages["en"] < len(PAGES) / 2
         assert len(languages) >= 8
 
