@@ -7,7 +7,8 @@ than as one table row, and the navigation cell beside it is judged as navigation
 Inline code and empty anchors, which trafilatura's recall mode stumbles on, are made
 plain text and removed, and so are readers' comment threads named in other languages
 than English (trafilatura knows only "comment" in an id or class). Prose loose after a
-box, in a body of paragraphs, is made a paragraph again.
+box, in a body of paragraphs, is made a paragraph again. Inline elements in the running
+text of a paragraph lose their class, id and style, which name boxes, not words.
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ _LAYOUT_CELL = XPath(
 _TABLE_PARTS = ("table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption")
 #: Elements of inline code: a command, a key, a variable in a sentence.
 _INLINE_CODE = ("code", "kbd", "samp", "tt", "var")
+#: Elements that mark words inside a sentence.
+_INLINE = ("a", "span", "em", "strong", "b", "i", "u", "small", "mark", "font", "q", "cite")
+#: Attributes trafilatura's pruning reads as the name of a box to drop.
+_BOX_NAMES = ("class", "id", "style")
 
 
 #: Block elements: the prose loose after one, and the inline elements that follow it up to
@@ -49,10 +54,11 @@ _BLOCKS = frozenset(
 
 
 def make_plain(tree: HtmlElement) -> None:
-    """Layout tables turned into blocks, inline code into text, empty anchors and comment
-    threads gone, prose loose after a box a paragraph again."""
+    """Layout tables turned into blocks, inline code into text, inline words unnamed,
+    empty anchors and comment threads gone, prose loose after a box a paragraph again."""
     _unwrap_layout_tables(tree)
     _inline_code_as_text(tree)
+    _inline_words_unnamed(tree)
     _drop_empty_anchors(tree)
     _drop_comment_threads(tree)
     _paragraphs_after_boxes(tree)
@@ -81,6 +87,45 @@ def _inline_code_as_text(tree: HtmlElement) -> None:
     inline = [el for el in tree.iter(*_INLINE_CODE) if next(el.iterancestors("pre"), None) is None]
     for element in inline:
         element.tag = "span"
+
+
+def _inline_words_unnamed(tree: HtmlElement) -> None:
+    """Strip the class, id and style of inline elements inside a paragraph's running
+    text, in place. trafilatura drops any element whose class or style names a box
+    ("link", "bottom", a border), and in precision mode an inline one too, which cuts
+    words out of a sentence ("has reported that <span class="link"><a>the NFL will fine
+    Rudolph</a></span> for his role" loses the link's words). An element that opens the
+    paragraph (a label: "[Members only]") or holds half of it or more (a caption, a
+    credit, a "Read more" link) keeps its names."""
+    for paragraph in tree.iter("p"):
+        named = [
+            element
+            for element in paragraph.iterdescendants(*_INLINE)
+            if any(element.get(name) is not None for name in _BOX_NAMES)
+        ]
+        if not named:
+            continue
+        whole = len(paragraph.text_content().strip())
+        for element in named:
+            in_sentence = _text_before(element, paragraph).strip()
+            if in_sentence and 2 * len(element.text_content().strip()) < whole:
+                for name in _BOX_NAMES:
+                    element.attrib.pop(name, None)
+
+
+def _text_before(element: HtmlElement, paragraph: HtmlElement) -> str:
+    """The text of ``paragraph`` before ``element``, one of its descendants."""
+    parts = []
+    node = element
+    while node is not paragraph:
+        parent = node.getparent()
+        sibling = node.getprevious()
+        while sibling is not None:
+            parts.append(sibling.text_content() + (sibling.tail or ""))
+            sibling = sibling.getprevious()
+        parts.append(parent.text or "")
+        node = parent
+    return "".join(reversed(parts))
 
 
 def _drop_empty_anchors(tree: HtmlElement) -> None:

@@ -199,6 +199,32 @@ def test_a_paragraph_loose_after_a_box_is_kept():
     assert "Ferry fares rise again" not in text
 
 
+def test_words_in_a_named_inline_element_stay_in_their_sentence():
+    """A link wrapped in ``<span class="link">`` inside a sentence: trafilatura's precision
+    mode drops the span as a box named "link" and the sentence loses its words; they stay.
+    A paragraph that is nothing but such an element (a "Read more" link) is still judged
+    by its name."""
+    sentence = (
+        "The authority said <span class='link'><a href='/pier-vote'>the council approved "
+        "the rebuilding</a></span> after a vote on Monday night, ending two years of debate."
+    )
+    kept = "the council approved the rebuilding after a vote on Monday night"
+    teaser = "Read more: ferry fares rise again on the north route"
+    body = (
+        f"<article><h1>{HEADLINE}</h1><p>{PARAGRAPHS[0]}</p><p>{sentence}</p>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[1:])
+        + f"<p><span class='bottom'><a href='/fares'>{teaser}</a></span></p></article>"
+    )
+    html = page(body, META_HEAD).encode()
+    precise = trafilatura.extract(html, favor_precision=True) or ""
+    assert "the council approved" not in precise and teaser not in precise  # the premise
+
+    text = extract(html, "html").text
+
+    assert kept in text and all(p in text for p in PARAGRAPHS), text
+    assert teaser not in text
+
+
 # --- real pages: token F1 against the eval set's gold text -------------------------
 
 
