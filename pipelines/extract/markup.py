@@ -4,7 +4,8 @@ Tables are kept by default: data tables are part of the story. Tables used for
 layout (cells holding paragraphs, headings or other tables) are turned into plain
 blocks first, so that the article in one comes out paragraph by paragraph rather
 than as one table row, and the navigation cell beside it is judged as navigation.
-Inline code and empty anchors, which trafilatura's recall mode stumbles on, are made
+Inline code and empty inline elements, on which trafilatura loses words (an empty
+link in recall mode, the text after an empty marker or icon in precision mode), are made
 plain text and removed, and so are readers' comment threads named in other languages
 than English (trafilatura knows only "comment" in an id or class). Prose loose after a
 box, in a body of paragraphs, is made a paragraph again. Inline elements in the running
@@ -41,6 +42,8 @@ _TABLE_PARTS = ("table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption")
 _INLINE_CODE = ("code", "kbd", "samp", "tt", "var")
 #: Elements that mark words inside a sentence.
 _INLINE = ("a", "span", "em", "strong", "b", "i", "u", "small", "mark", "font", "q", "cite")
+#: Inline elements that hold nothing are removed: an empty link, marker or icon.
+_EMPTY_DROPPED = ("a", "span", "b", "strong", "em", "i", "q")
 #: Attributes trafilatura's pruning reads as the name of a box to drop.
 _BOX_NAMES = ("class", "id", "style")
 
@@ -55,11 +58,12 @@ _BLOCKS = frozenset(
 
 def make_plain(tree: HtmlElement) -> None:
     """Layout tables turned into blocks, inline code into text, inline words unnamed,
-    empty anchors and comment threads gone, prose loose after a box a paragraph again."""
+    empty inline elements and comment threads gone, prose loose after a box a paragraph
+    again."""
     _unwrap_layout_tables(tree)
     _inline_code_as_text(tree)
     _inline_words_unnamed(tree)
-    _drop_empty_anchors(tree)
+    _drop_empty_inline(tree)
     _drop_comment_threads(tree)
     _paragraphs_after_boxes(tree)
 
@@ -128,13 +132,23 @@ def _text_before(element: HtmlElement, paragraph: HtmlElement) -> str:
     return "".join(reversed(parts))
 
 
-def _drop_empty_anchors(tree: HtmlElement) -> None:
-    """Remove the links that hold nothing (``<a id="x"></a>``: index terms, named targets),
-    in place, their tail text kept: in recall mode trafilatura drops a list item that
-    starts with one ("<li><a class="indexterm"></a><div>the owner (u);</div></li>")."""
-    empty = [a for a in tree.iter("a") if len(a) == 0 and not (a.text or "").strip()]
-    for anchor in empty:
-        anchor.drop_tree()
+def _drop_empty_inline(tree: HtmlElement) -> None:
+    """Remove the inline elements that hold nothing, in place, their tail text kept. In
+    recall mode trafilatura drops a list item that starts with an empty link ("<li><a
+    class="indexterm"></a><div>the owner (u);</div></li>"); in precision mode it deletes
+    an empty <span>, <strong> or <i> with the text after it, so a paragraph that starts
+    after a marker ("<span id="more-5129"></span>Dari hadits...", a blog's "read more"
+    point) or an icon ("<i class="icon"></i>") loses its words."""
+    empty = [
+        element
+        for element in tree.iter(*_EMPTY_DROPPED)
+        if len(element) == 0
+        and not (element.text or "").strip()
+        # a space alone between two words is a word break, not an empty element
+        and (element.tag == "a" or not element.text)
+    ]
+    for element in empty:
+        element.drop_tree()
 
 
 def _drop_comment_threads(tree: HtmlElement) -> None:

@@ -225,6 +225,33 @@ def test_words_in_a_named_inline_element_stay_in_their_sentence():
     assert teaser not in text
 
 
+def test_words_after_an_empty_marker_or_icon_are_kept():
+    """A blog's "read more" marker (``<span id="more-12"></span>``) opening a paragraph,
+    an empty ``<strong>`` before one: trafilatura's precision mode deletes such an empty
+    element with the text after it, and the paragraph's words with it; they are kept."""
+    after_marker, after_bold = PARAGRAPHS[1], PARAGRAPHS[2]
+    # long enough for the precision run to stand alone, without second opinions
+    more = [
+        f"Week {n} of the works closes the {side} end of the quay to carts and vans, the "
+        f"authority's notice says, and the harbour bus stops at the {side} gate instead."
+        for n, side in enumerate(("north", "south", "east", "west"), start=1)
+    ]
+    body = (
+        f"<article><h1>{HEADLINE}</h1><p>{PARAGRAPHS[0]}</p>"
+        f"<p><span id='more-12'></span>{after_marker}</p>"
+        f"<p><strong></strong>{after_bold}</p><p>{PARAGRAPHS[3]}</p>"
+        + "".join(f"<p>{p}</p>" for p in more)
+        + "</article>"
+    )
+    html = page(body, META_HEAD).encode()
+    precise = trafilatura.extract(html, favor_precision=True) or ""
+    assert after_marker not in precise and after_bold not in precise  # the premise
+
+    text = extract(html, "html").text
+
+    assert all(p in text for p in PARAGRAPHS), text
+
+
 # --- real pages: token F1 against the eval set's gold text -------------------------
 
 
