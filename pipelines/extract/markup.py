@@ -14,7 +14,9 @@ text of a paragraph lose their class, id and style, which name boxes, not words.
 
 from __future__ import annotations
 
-from lxml.etree import XPath
+from collections.abc import Iterator
+
+from lxml.etree import XPath, iterwalk
 from lxml.html import HtmlElement
 
 from pipelines.extract.prose import MIN_PARAGRAPH_CHARS
@@ -104,32 +106,31 @@ def _inline_words_unnamed(tree: HtmlElement) -> None:
     for paragraph in tree.iter("p"):
         named = [
             element
-            for element in paragraph.iterdescendants(*_INLINE)
-            if any(element.get(name) is not None for name in _BOX_NAMES)
+            for element in _after_words(paragraph)
+            if element.tag in _INLINE and any(element.get(name) is not None for name in _BOX_NAMES)
         ]
         if not named:
             continue
         whole = len(paragraph.text_content().strip())
         for element in named:
-            in_sentence = _text_before(element, paragraph).strip()
-            if in_sentence and 2 * len(element.text_content().strip()) < whole:
+            if 2 * len(element.text_content().strip()) < whole:
                 for name in _BOX_NAMES:
                     element.attrib.pop(name, None)
 
 
-def _text_before(element: HtmlElement, paragraph: HtmlElement) -> str:
-    """The text of ``paragraph`` before ``element``, one of its descendants."""
-    parts = []
-    node = element
-    while node is not paragraph:
-        parent = node.getparent()
-        sibling = node.getprevious()
-        while sibling is not None:
-            parts.append(sibling.text_content() + (sibling.tail or ""))
-            sibling = sibling.getprevious()
-        parts.append(parent.text or "")
-        node = parent
-    return "".join(reversed(parts))
+def _after_words(paragraph: HtmlElement) -> Iterator[HtmlElement]:
+    """The descendants of ``paragraph`` that some of its words come before, in one walk
+    (a paragraph of thousands of links costs no more than its size)."""
+    seen_words = bool((paragraph.text or "").strip())
+    for event, element in iterwalk(paragraph, events=("start", "end", "comment", "pi")):
+        if element is paragraph:
+            continue
+        if event == "start":
+            if seen_words:
+                yield element
+            seen_words = seen_words or bool((element.text or "").strip())
+        else:  # the end of an element, or a comment: what follows it is words
+            seen_words = seen_words or bool((element.tail or "").strip())
 
 
 def _drop_empty_inline(tree: HtmlElement) -> None:

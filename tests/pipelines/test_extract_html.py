@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import lxml.html
 import pytest
 import trafilatura
 
@@ -15,6 +16,7 @@ from pipelines.extract import body as html_body
 from pipelines.extract.body import has_link_tables
 from pipelines.extract.cleanup import PageLinks
 from pipelines.extract.extractor import extract
+from pipelines.extract.markup import make_plain
 from tests.conftest import shared_file
 from tests.pipelines.extract_helpers import HEADLINE, META_HEAD, PARAGRAPHS, page
 
@@ -223,6 +225,28 @@ def test_words_in_a_named_inline_element_stay_in_their_sentence():
 
     assert kept in text and all(p in text for p in PARAGRAPHS), text
     assert teaser not in text
+
+
+def test_only_elements_after_a_paragraphs_words_lose_their_names():
+    """A label opening the paragraph keeps its class, a comment's text is no word, and a
+    paragraph of thousands of named links is read in one walk: each link after the
+    opening words loses its class."""
+    cases = {
+        "<p><span class='badge'>[Paid]</span> the story <a class='link'>goes on</a></p>": [
+            "badge",
+            None,
+        ],
+        "<p><!-- note --><span class='link'>Opening</span> words</p>": ["link"],
+        "<p><!-- note -->Words <span class='link'>after</span> a comment</p>": [None],
+    }
+    for html, classes in cases.items():
+        tree = lxml.html.document_fromstring(f"<html><body>{html}</body></html>")
+        make_plain(tree)
+        assert [el.get("class") for el in tree.iter("span", "a")] == classes, html
+    links = "".join(f"<a class='link' href='/{n}'>story {n}</a>, " for n in range(20_000))
+    tree = lxml.html.document_fromstring(f"<html><body><p>Read {links} and more.</p></body></html>")
+    make_plain(tree)
+    assert not any(a.get("class") for a in tree.iter("a"))
 
 
 def test_words_after_an_empty_marker_or_icon_are_kept():
