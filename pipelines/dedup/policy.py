@@ -241,7 +241,7 @@ def story_for(
         if stories.same_outlet(own, doc.features):
             continue
         similarity = stories.same_story(own, doc.features, config)
-        if similarity is not None and near_most_members(story_of(doc), scored, config):
+        if similarity is not None and near_most_members(own, story_of(doc), scored, config):
             return {
                 "story": story_of(doc),
                 "story_similarity": round(similarity, 4),
@@ -251,17 +251,22 @@ def story_for(
 
 
 def near_most_members(
-    story: str, scored: list[tuple[float, Earlier]], config: stories.StoryConfig
+    own: dict[str, float],
+    story: str,
+    scored: list[tuple[float, Earlier]],
+    config: stories.StoryConfig,
 ) -> bool:
-    """Whether the article reaches the threshold with more than half of the story's
-    members among the candidates (``scored``: similarity, earlier article).
+    """Whether the article (its features ``own``) is near (``stories.near``) more than
+    half of the story's members among the candidates (``scored``: similarity, earlier
+    article).
 
     Joining through the nearest member alone lets a story grow as a chain, each article
     near the last and far from the first (a rumour, a review of the same laptop, a gift
     guide naming it); members the index did not find share nothing heavy with the
     article and are not counted."""
-    members = [similarity for similarity, doc in scored if story_of(doc) == story]
-    return 2 * sum(similarity >= config.threshold for similarity in members) > len(members)
+    members = [(similarity, doc) for similarity, doc in scored if story_of(doc) == story]
+    close = sum(stories.near(own, doc.features, similarity, config) for similarity, doc in members)
+    return 2 * close > len(members)
 
 
 def story_of(doc: Earlier) -> str:

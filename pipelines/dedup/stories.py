@@ -11,8 +11,11 @@ uses a name or word (1 + its logarithm) times how rare it is in the language
 An entity is matched by its name alone (the model labels one town a place in one text,
 a facility in another, and a word in one text is a name in the other: "meth"); only the
 ``StoryConfig.features`` heaviest are kept. ``story_similarity`` is the cosine of two
-such vectors. An article joins the story of the most similar earlier article in the
-window when the similarity reaches ``StoryConfig.threshold``, they share enough named
+such vectors. Outlets that report one event quote the same words, which outlets that
+report another do not: the article's quoted runs of words (``quotations``) are kept
+beside the vector, weighing nothing in it. An article joins the story of the most
+similar earlier article in the window when the similarity reaches
+``StoryConfig.threshold`` or they quote the same words, they share enough named
 entities, that article is from another outlet (a site's own posts on one subject,
 or a live blog's updates, are not several outlets reporting one event; and a second
 post of one site still joins the story through another outlet's report), and the
@@ -46,7 +49,14 @@ ENTITY_BOOST = 1.5
 TOP_WEIGHT = 10.0
 #: Words shorter than this are never features ("tax", "war" are too ambiguous).
 MIN_WORD_LENGTH = 4
-TERM, OUTLET = "term:", "site:"
+TERM, OUTLET, QUOTE = "term:", "site:", "quote:"
+#: A quotation two articles share is this many words running: "Meth. We're on it."
+QUOTE_WORDS = 5
+#: and its words are this rare together (``rarity``), so that a stock phrase in quotes ("an
+#: effort to address the") is no quotation of the event.
+QUOTE_MIN_RARITY = 3.0
+#: At most this many quoted runs of an article are kept, the first.
+MAX_QUOTES = 40
 
 #: Frequent English words that are never a distinctive term, whatever their rarity says.
 # fmt: off
@@ -66,6 +76,12 @@ STOP_WORDS = frozenset({
 })
 # fmt: on
 
+#: A quotation: what stands between a pair of quotation marks, a sentence or two.
+_QUOTATION = re.compile(
+    '["\u201c\u201e\u00ab]([^"\u201c\u201d\u201e\u00ab\u00bb]{10,600})["\u201d\u201c\u00bb]'
+)
+#: A word of a quotation, every one counted ("we're" is "we" and "re").
+_QUOTED_WORD = re.compile(r"[^\W_]+")
 #: Links, @handles and #hashtags: an embedded post's short link ("t.co/xPxUjuYiAC") is
 #: a "rare word" found in no other text.
 _LINKS = re.compile(r"(?<!\S)(?=\S*?(?:://|www\.|[@#]|\.[a-z]{2,}/))\S+", re.IGNORECASE)
@@ -92,7 +108,8 @@ def story_features(
     url: str | None = None,
 ) -> dict[str, float]:
     """The article's features, name -> weight: its heaviest entity names (by name alone)
-    and words (``term:`` names), scaled so the heaviest weighs ``TOP_WEIGHT``.
+    and words (``term:`` names), scaled so the heaviest weighs ``TOP_WEIGHT``, and its
+    quotations (``quote:`` names, ``quotations``) weighing 0.0.
 
     With its ``source`` and ``url``, its outlet too (``outlet_feature``), weighing 0.0.
     """
@@ -104,6 +121,7 @@ def story_features(
     ranked = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[: config.features]
     heaviest = max((weight for _, weight in ranked), default=0.0)
     features = {f: TOP_WEIGHT * w / heaviest for f, w in ranked if w > 0}
+    features |= dict.fromkeys((QUOTE + q for q in quotations(text)), 0.0)
     outlet = outlet_feature(source, url) if source is not None else None
     return features | {outlet: 0.0} if outlet else features
 
@@ -159,6 +177,26 @@ def distinctive_terms(text: str, excluded: set[str], limit: int) -> list[str]:
     return [w for weight, w in weighed[:limit] if weight < 0]
 
 
+def quotations(text: str) -> list[str]:
+    """Digests of the text's quoted runs of ``QUOTE_WORDS`` words whose words are rare
+    enough together (``QUOTE_MIN_RARITY``), the first ``MAX_QUOTES`` of them: an event's
+    defining words (a slogan, a verdict) are quoted near the top."""
+    runs: dict[str, None] = {}
+    for quoted in _QUOTATION.findall(unicodedata.normalize("NFKC", text)):
+        said = _QUOTED_WORD.findall(quoted.casefold())
+        for start in range(len(said) - QUOTE_WORDS + 1):
+            run = said[start : start + QUOTE_WORDS]
+            if sum(map(rarity, run)) >= QUOTE_MIN_RARITY:
+                runs.setdefault(" ".join(run), None)
+            if len(runs) == MAX_QUOTES:
+                return [_digest(run) for run in runs]
+    return [_digest(run) for run in runs]
+
+
+def _digest(run: str) -> str:
+    return hashlib.blake2b(run.encode(), digest_size=4).hexdigest()
+
+
 def outlet_feature(source: Source, url: str | None) -> str | None:
     """The outlet of a page or feed item, as a feature: "site:" and its host, ``www.``
     dropped. None for a file: the inbox's folders need not be outlets (the demo's five
@@ -187,6 +225,17 @@ def story_similarity(a: dict[str, float], b: dict[str, float]) -> float:
     return min(1.0, dot / math.sqrt(norms)) if norms else 0.0
 
 
+def shared_quotations(a: dict[str, float], b: dict[str, float]) -> bool:
+    """Whether two articles quote the same words (a ``quote:`` feature of both)."""
+    return any(name.startswith(QUOTE) and name in b for name in a)
+
+
+def near(a: dict[str, float], b: dict[str, float], similarity: float, config: StoryConfig) -> bool:
+    """Whether two articles at ``similarity`` are close enough to be one story: the
+    similarity reaches the threshold, or they quote the same words."""
+    return similarity >= config.threshold or shared_quotations(a, b)
+
+
 def shared_entities(a: dict[str, float], b: dict[str, float]) -> int:
     """The names two articles share that are an entity in at least one of them."""
     shared = _by_name(a).keys() & _by_name(b).keys()
@@ -194,14 +243,18 @@ def shared_entities(a: dict[str, float], b: dict[str, float]) -> int:
 
 
 def same_outlet(a: dict[str, float], b: dict[str, float]) -> bool:
-    """Whether two articles name one outlet: the feature both hold at weight 0.0."""
-    return any(weight == 0.0 and b.get(name) == 0.0 for name, weight in a.items())
+    """Whether two articles name one outlet: the feature both hold at weight 0.0 that is
+    no quotation."""
+    return any(
+        weight == 0.0 and b.get(name) == 0.0 and not name.startswith(QUOTE)
+        for name, weight in a.items()
+    )
 
 
 def same_story(a: dict[str, float], b: dict[str, float], config: StoryConfig) -> float | None:
     """The similarity of two articles when they are one story, else None."""
     similarity = story_similarity(a, b)
-    if similarity >= config.threshold and shared_entities(a, b) >= config.min_shared_entities:
+    if near(a, b, similarity, config) and shared_entities(a, b) >= config.min_shared_entities:
         return similarity
     return None
 
@@ -253,12 +306,16 @@ def canonical_url(url: str) -> str:
 def pack_features(features: dict[str, float]) -> bytes:
     """Features in 5 bytes each for storage: a 4-byte digest of the bare name (a word
     and a name of one spelling match), then the weight in tenths (at least 1, 0 for the
-    outlet), plus 128 for a term (``shared_entities`` counts only the others).
+    outlet), plus 128 for a term (``shared_entities`` counts only the others); a
+    quotation is 128 alone, a term weighing nothing.
 
     Features stored before names were bare (digests of "person:hartigan", "term:flood")
     match none of today's: such an article is only never joined."""
     packed = bytearray()
     for name, weight in features.items():
+        if name.startswith(QUOTE):
+            packed += bytes.fromhex(name.removeprefix(QUOTE)) + bytes([128])
+            continue
         bare = name.removeprefix(TERM)
         packed += hashlib.blake2b(bare.encode("utf-8", "surrogateescape"), digest_size=4).digest()
         tenths = min(127, max(1, round(weight * 10))) if weight > 0 else 0
@@ -271,5 +328,6 @@ def unpack_features(packed: bytes) -> dict[str, float]:
     features = {}
     for start in range(0, len(packed) - len(packed) % 5, 5):
         digest, code = packed[start : start + 4].hex(), packed[start + 4]
-        features[(TERM if code & 128 else "") + digest] = (code & 127) / 10
+        prefix = QUOTE if code == 128 else TERM if code & 128 else ""
+        features[prefix + digest] = (code & 127) / 10
     return features

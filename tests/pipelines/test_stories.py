@@ -139,6 +139,44 @@ class TestSimilarity:
         assert not stories.same_outlet(now, stored)
 
 
+class TestQuotations:
+    SLOGAN = "The county launched the slogan \u201cFloodwater. We\u2019re on it.\u201d on Monday."
+    ECHO = 'Residents mocked the tagline, which reads "Floodwater, we\u2019re on it." in red.'
+
+    def test_the_same_words_quoted_by_two_outlets_match(self):
+        """Punctuation and quotation marks aside, five words quoted alike are one quotation;
+        a stock phrase in quotes, whose words are common, is none."""
+        assert stories.quotations(self.SLOGAN) == stories.quotations(self.ECHO) != []
+        assert stories.quotations('He called it "an effort to address the issue" again.') == []
+
+    def test_a_shared_quotation_joins_what_the_threshold_alone_would_not(self):
+        """Two reports sharing two names but little else (cosine under the threshold) are one
+        story when they quote the same words; without the quotation they are not."""
+        names = [entity("gpe:brackwater", "GPE"), entity("person:hartigan", "PERSON")]
+        first = story_features(names, FLOOD + " " + self.SLOGAN, CONFIG)
+        others = [entity(f"org:quillon{chr(97 + n)}", "ORG", count=6) for n in range(12)]
+        second = story_features(names + others, self.ECHO, CONFIG)
+        unquoted = story_features(names + others, "Residents mocked the campaign.", CONFIG)
+        packed = [stories.unpack_features(stories.pack_features(f)) for f in (first, second)]
+        assert story_similarity(*packed) < CONFIG.threshold
+        assert stories.shared_entities(*packed) == 2
+        assert same_story(*packed, CONFIG) is not None
+        assert same_story(first, unquoted, CONFIG) is None
+
+    def test_a_quotation_is_no_outlet_and_no_name(self):
+        """Quotations weigh nothing, like the outlet, but two articles quoting the same words
+        are not one outlet, and a quotation is no shared name."""
+        first = stories.unpack_features(
+            stories.pack_features(story_features([], self.SLOGAN, CONFIG))
+        )
+        second = stories.unpack_features(
+            stories.pack_features(story_features([], self.ECHO, CONFIG))
+        )
+        assert stories.shared_quotations(first, second)
+        assert not stories.same_outlet(first, second)
+        assert stories.shared_entities(first, second) == 0
+
+
 class TestOutlets:
     def test_no_story_through_an_earlier_article_of_the_same_outlet(self):
         """Two posts of one site on one subject stay apart; a third outlet's report joins
