@@ -204,8 +204,7 @@ def test_a_paragraph_loose_after_a_box_is_kept():
 def test_words_in_a_named_inline_element_stay_in_their_sentence():
     """A link wrapped in ``<span class="link">`` inside a sentence: trafilatura's precision
     mode drops the span as a box named "link" and the sentence loses its words; they stay.
-    A paragraph that is nothing but such an element (a "Read more" link) is still judged
-    by its name."""
+    A "Read more" link that is a paragraph of its own stays out."""
     sentence = (
         "The authority said <span class='link'><a href='/pier-vote'>the council approved "
         "the rebuilding</a></span> after a vote on Monday night, ending two years of debate."
