@@ -34,7 +34,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -181,16 +181,21 @@ def quotations(text: str) -> list[str]:
     """Digests of the text's quoted runs of ``QUOTE_WORDS`` words whose words are rare
     enough together (``QUOTE_MIN_RARITY``), the first ``MAX_QUOTES`` of them: an event's
     defining words (a slogan, a verdict) are quoted near the top."""
-    runs: dict[str, None] = {}
+    runs: dict[str, None] = {}  # ordered, each run once
+    for run in _rare_quoted_runs(text):
+        runs.setdefault(run, None)
+        if len(runs) == MAX_QUOTES:
+            break
+    return [_digest(run) for run in runs]
+
+
+def _rare_quoted_runs(text: str) -> Iterator[str]:
     for quoted in _QUOTATION.findall(unicodedata.normalize("NFKC", text)):
         said = _QUOTED_WORD.findall(quoted.casefold())
         for start in range(len(said) - QUOTE_WORDS + 1):
             run = said[start : start + QUOTE_WORDS]
             if sum(map(rarity, run)) >= QUOTE_MIN_RARITY:
-                runs.setdefault(" ".join(run), None)
-            if len(runs) == MAX_QUOTES:
-                return [_digest(run) for run in runs]
-    return [_digest(run) for run in runs]
+                yield " ".join(run)
 
 
 def _digest(run: str) -> str:
