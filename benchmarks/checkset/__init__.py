@@ -177,10 +177,23 @@ def snippet_key(text: str) -> str:
 
 def page_text(html: bytes) -> str:
     """The snippet key of all the text a reader could see on the page."""
-    tree = lxml.html.document_fromstring(html)
+    tree = lxml.html.document_fromstring(_as_read(html))
     for hidden in tree.xpath("//script|//style|//noscript"):
         hidden.drop_tree()
     return snippet_key(tree.text_content())
+
+
+def _as_read(html: bytes) -> str | bytes:
+    """The page as a reader's browser would decode it, for lxml: bytes that are valid
+    UTF-8 are UTF-8 whatever the page declares (a page saved as UTF-8 under its old
+    gb2312 meta, which lxml would read as gb2312 and lose); other bytes are left to the
+    page's declared charset. lxml refuses a string that declares its encoding in an XML
+    declaration: such a page is left as bytes too."""
+    try:
+        text = html.decode("utf-8")
+    except UnicodeDecodeError:
+        return html
+    return html if text.lstrip().startswith("<?xml") else text
 
 
 def absent_snippets(html: bytes, snippets: Iterable[str]) -> list[str]:

@@ -20,6 +20,7 @@ from benchmarks.checkset import (
     Source,
     cache_dir,
     load,
+    page_text,
     read_manifest,
     snippet_key,
 )
@@ -111,6 +112,16 @@ class TestScoring:
         """A failed extraction keeps no required snippet and leaks no forbidden one."""
         assert tally(None, self.page) == Tally(tp=0, fn=3, fp=0, tn=2)
         assert tally(None, self.page).f1 == 0.0
+
+    @pytest.mark.parametrize("encoding", ["utf-8", "gb2312"])
+    def test_page_text_reads_a_page_as_its_bytes_are_written(self, encoding):
+        """A page in the charset it declares is read in it; one saved as UTF-8 under its old
+        gb2312 declaration is read as UTF-8 (read as gb2312, its words came out garbled)."""
+        page = (
+            '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
+            "</head><body><p>新的港口大桥将于明年春天通车。</p></body></html>"
+        )
+        assert snippet_key("港口大桥将于明年春天通车") in page_text(page.encode(encoding))
 
     def test_tallies_add_up(self):
         """Totals over pages are sums of counts (micro averages)."""
