@@ -2,10 +2,11 @@
 
 trafilatura keeps, on real news pages, a few kinds of lines that are not the
 article: the headline echoed at the top, a paragraph repeated by a second layout,
-inline "Related: <link>" teasers, boxes of story links, and a tail of calls to
-action, tag lists and link lists after the last paragraph. Each rule here removes
-one kind, judged by the line's shape (length, final punctuation, position) and by
-how much of it is the text of one of the page's links, never by a site's strings.
+inline "Related: <link>" teasers, boxes of story links, readers' comments signed with
+a date and a time, and a tail of calls to action, tag lists and link lists after the
+last paragraph. Each rule here removes one kind, judged by the line's shape (length,
+final punctuation, position) and by how much of it is the text of one of the page's
+links, never by a site's strings.
 Where a rule needs words (calls to action, "updated" above a dateline), it has the
 few it needs in the languages newsflow meets most; social networks, dates written
 out and the site's name in <title> are recognised whatever the language.
@@ -22,6 +23,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pipelines.extract.vocabulary import CALL_TO_ACTION, DATELINE, SOCIAL_NETWORK
+
+#: A comment's signature: a line of a few words (a reader's name, a comment's opening
+#: words) that ends in a date in figures, its year whole, and a time ("razbirach -
+#: 15.08.2015 г. 18:54:53", "Mit szólsz?...2016.04.02 15:01"), whatever the language.
+_SIGNATURE = re.compile(
+    r"(?<![\d:])(?:\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{4})\.?"
+    r"[^\d\s]{0,3}\s[^\d\s]{0,3}\s?\d{1,2}:\d{2}(?::\d{2})?\)?$"
+)
+MAX_SIGNATURE_WORDS = 12
+#: Signatures from which the rest of the text is a comment thread: one may be a dated
+#: line of the article ("Updated 04.12.2026 18:52"), two are readers.
+MIN_THREAD_SIGNATURES = 2
+#: Characters of article before a thread: comments follow an article, while a live
+#: report that dates each entry starts dating them at once.
+MIN_ARTICLE_BEFORE_THREAD = 600
 
 #: What sites put between the headline and the site or section name in <title>.
 _TITLE_SEPARATOR = re.compile(r"\s+[|:\-–—·•»]+\s+")
@@ -135,6 +151,7 @@ def tidy(
     paragraphs = [line for line in map(squash, lines) if line]
     paragraphs = drop_headline(paragraphs, headlines)
     paragraphs = drop_repeats(paragraphs)
+    paragraphs = drop_comment_thread(paragraphs)
     paragraphs = drop_teasers(paragraphs, links)
     paragraphs = drop_link_boxes(paragraphs, links)
     paragraphs = trim_head(paragraphs)
@@ -171,6 +188,24 @@ def drop_repeats(lines: list[str]) -> list[str]:
             seen.add(key)
         kept.append(line)
     return kept
+
+
+def drop_comment_thread(lines: list[str]) -> list[str]:
+    """Without the readers' comments after the article: the lines from the first of
+    :data:`MIN_THREAD_SIGNATURES` or more signatures (a name or a comment's opening,
+    a date and a time, :data:`_SIGNATURE`) to the end, when an article comes before
+    them (:data:`MIN_ARTICLE_BEFORE_THREAD`)."""
+    signed = [i for i, line in enumerate(lines) if _is_signature(line)]
+    if len(signed) < MIN_THREAD_SIGNATURES:
+        return lines
+    article = lines[: signed[0]]
+    return article if sum(map(len, article)) >= MIN_ARTICLE_BEFORE_THREAD else lines
+
+
+def _is_signature(line: str) -> bool:
+    """A short line ending in a date and a time, not a table row (a log's, a listing's)."""
+    short = len(line.split()) <= MAX_SIGNATURE_WORDS
+    return short and not line.startswith("|") and bool(_SIGNATURE.search(line))
 
 
 def drop_teasers(lines: list[str], links: PageLinks) -> list[str]:

@@ -275,6 +275,28 @@ def test_words_after_an_empty_marker_or_icon_are_kept():
     assert all(p in text for p in PARAGRAPHS), text
 
 
+def test_readers_comments_under_no_named_box_are_left_out():
+    """Comments in a box whose name says nothing ("box-7"), each signed with a name, a
+    date and a time, after the article: trafilatura keeps them as text; they go."""
+    comments = [
+        ("kaimauer", "03.11.2026 14:05:12", "Endlich passiert etwas an der alten Pier."),
+        ("nordkai_fan", "03.11.2026 13:58:40", "Zwei Sommer Baustelle sind zu lang."),
+        ("hafenblick", "03.11.2026 12:31:07", "Die Geländer sollten bleiben, wie sie sind."),
+    ]
+    thread = "".join(
+        f"<div class='box-7'><p><b>{name}</b> - {when}</p><p>{said}</p></div>"
+        for name, when, said in comments
+    )
+    body = f"<div class='main'><h1>{HEADLINE}</h1>{''.join(f'<p>{p}</p>' for p in PARAGRAPHS)}"
+    html = page(body + f"<div class='c-2'>{thread}</div></div>", META_HEAD).encode()
+    assert comments[0][2] in (trafilatura.extract(html) or "")  # the premise
+
+    text = extract(html, "html").text
+
+    assert all(p in text for p in PARAGRAPHS), text
+    assert not any(name in text or said in text for name, _, said in comments), text
+
+
 # --- real pages: token F1 against the eval set's gold text -------------------------
 
 

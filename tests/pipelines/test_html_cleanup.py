@@ -6,6 +6,7 @@ import pytest
 
 from pipelines.extract.cleanup import (
     PageLinks,
+    drop_comment_thread,
     drop_headline,
     drop_link_boxes,
     drop_repeats,
@@ -171,6 +172,49 @@ class TestLinkBoxes:
         lines = [PROSE[0], "What happens next", PROSE[1], STORY_LINKS[0]]
 
         assert drop_link_boxes(lines, LINKS) == lines
+
+
+class TestCommentThread:
+    def test_comments_signed_with_a_date_and_a_time_are_dropped(self):
+        """Readers' comments after the article, each under a name and when it was written
+        (in Polish here: the rule reads no words), go from the first signature on."""
+        article = [*PROSE_DE, *PROSE]
+        lines = [
+            *article,
+            "Komentarze (2)",
+            "portowiec - 03.11.2026 14:05:12",
+            "Nareszcie ktoś się tym zajął, molo rozpada się od lat.",
+            "rybak_z_północy - 03.11.2026 13:58:40",
+            "Dwa sezony na tymczasowym nabrzeżu to za długo.",
+        ]
+
+        assert drop_comment_thread(lines) == [*article, "Komentarze (2)"]
+
+    @pytest.mark.parametrize(
+        "dated",
+        [
+            [*PROSE_DE, *PROSE, "Stand: 2026-11-03 14:05"],  # one dated line is no thread
+            [
+                *PROSE_DE,
+                *PROSE,
+                "| 2026-11-03 14:05:12 | Pier zu |",
+                "| 2026-11-03 14:07:40 | offen |",
+            ],
+            [
+                *PROSE_DE,
+                *PROSE,
+                "Gültig ab: 2026-11-03T14:05:12",
+                "Gültig bis: 2027-11-03T14:05:12",
+            ],
+            [*PROSE_DE, *PROSE, "Listen 192.0.2.1:80", "Listen 192.0.2.5:8000"],
+            # a live report dating its entries from the start
+            ["03.11.2026 14:05", PROSE[0], "03.11.2026 13:40", PROSE[1], PROSE[2], *PROSE_DE],
+        ],
+    )
+    def test_dated_lines_of_the_article_stay(self, dated):
+        """A single dated line, table rows of a log, ISO timestamps of a certificate,
+        addresses with ports, a live report's entries: the article's text, no thread."""
+        assert drop_comment_thread(dated) == dated
 
 
 class TestHead:
