@@ -41,6 +41,10 @@ MAX_CONTROL_SHARE = 0.05
 #: Valid non-ASCII characters per invalid byte above which a page that is not valid UTF-8
 #: is still read as UTF-8 with a few stray bytes.
 MIN_UTF8_PER_INVALID = 20
+#: The same for a page that declares UTF-8: its word agrees with its bytes, so valid
+#: characters need only outnumber the invalid bytes (a template's head in Latin-1, a body
+#: in UTF-8); a legacy page mislabelled UTF-8 has next to no valid multi-byte characters.
+MIN_UTF8_PER_INVALID_DECLARED = 1
 
 # C0 controls and DEL, minus the whitespace ones (tab, LF, CR, form feed) that real
 # text files contain.
@@ -229,21 +233,23 @@ def _decode_unmarked(data: bytes, declared: str | None) -> str:
             # LookupError: a declared "charset" that is a bytes codec, e.g. base64.
             except (UnicodeDecodeError, LookupError):
                 pass
-    return _mostly_utf8(data) or _decode_guessed(data)
+    return _mostly_utf8(data, declared == "utf_8") or _decode_guessed(data)
 
 
-def _mostly_utf8(data: bytes) -> str | None:
+def _mostly_utf8(data: bytes, declared_utf8: bool = False) -> str | None:
     """``data`` as UTF-8, its few invalid bytes replaced, if it is UTF-8 text with a stray
     legacy byte or two (a snippet pasted from elsewhere, a template in cp1252): decoding
     the whole page as a legacy charset instead would garble every other accent on it.
 
     Legacy text decodes to almost no valid multi-byte sequences, so they must outnumber
-    the invalid bytes many times over.
+    the invalid bytes many times over, or merely outnumber them on a page that declares
+    UTF-8.
     """
     text = data.decode("utf-8", errors="replace")
     invalid = text.count("\ufffd")
     valid = len(text) - len(text.encode("ascii", errors="ignore")) - invalid
-    return text if valid >= MIN_UTF8_PER_INVALID * invalid else None
+    per_invalid = MIN_UTF8_PER_INVALID_DECLARED if declared_utf8 else MIN_UTF8_PER_INVALID
+    return text if valid >= per_invalid * invalid else None
 
 
 def _decode_guessed(data: bytes) -> str:

@@ -62,6 +62,8 @@ class TestHtmlCharsets:
             ("x-no-such-charset", "cp1252"),
             # Valid UTF-8 wins over a declared iso-8859-1, which would turn "é" into "Ã©".
             ("iso-8859-1", "utf-8"),
+            # A legacy page mislabelled UTF-8 is read as what it is.
+            ("utf-8", "cp1252"),
         ],
     )
     def test_page_bytes_are_decoded_by_what_they_are(self, declared, encoding):
@@ -69,6 +71,18 @@ class TestHtmlCharsets:
         html = page(article("Un nouveau pont", LEGACY_PARAGRAPHS), charset=declared)
 
         got = extract(html.encode(encoding), "html")
+
+        assert got.text.splitlines() == LEGACY_PARAGRAPHS
+
+    def test_utf8_page_with_a_latin1_head_stays_utf8(self):
+        """A page that declares UTF-8 and is UTF-8 but for a template's meta tag in Latin-1:
+        its body keeps its accents (read as cp1252 for the head's sake, "été" became
+        "Ã©tÃ©" all through the article)."""
+        meta = '<meta name="description" content="Un pont très attendu, déjà financé à Westmere">'
+        html = page(article("Un pont", LEGACY_PARAGRAPHS), head=meta)
+        data = html.encode("utf-8").replace(meta.encode("utf-8"), meta.encode("latin-1"))
+
+        got = extract(data, "html")
 
         assert got.text.splitlines() == LEGACY_PARAGRAPHS
 
