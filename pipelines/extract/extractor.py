@@ -236,7 +236,7 @@ def _decode_unmarked(data: bytes, declared: str | None) -> str:
     return _mostly_utf8(data, declared == "utf_8") or _decode_guessed(data)
 
 
-def _mostly_utf8(data: bytes, declared_utf8: bool = False) -> str | None:
+def _mostly_utf8(data: bytes, declared_utf8: bool) -> str | None:
     """``data`` as UTF-8, its few invalid bytes replaced, if it is UTF-8 text with a stray
     legacy byte or two (a snippet pasted from elsewhere, a template in cp1252): decoding
     the whole page as a legacy charset instead would garble every other accent on it.
