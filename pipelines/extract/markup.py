@@ -8,7 +8,8 @@ Inline code and empty inline elements, on which trafilatura loses words (an empt
 link in recall mode, the text after an empty marker or icon in precision mode), are made
 plain text and removed, and so are readers' comment threads named in other languages
 than English (trafilatura knows only "comment" in an id or class). Prose loose after a
-box, in a body of paragraphs, is made a paragraph again. Inline elements in the running
+box, in a body of paragraphs, is made a paragraph again, and so is a <div> written as a
+paragraph among paragraphs. Inline elements in the running
 text of a paragraph lose their class, id and style, which name boxes, not words.
 """
 
@@ -46,6 +47,9 @@ _INLINE_CODE = ("code", "kbd", "samp", "tt", "var")
 _INLINE = ("a", "span", "em", "strong", "b", "i", "u", "small", "mark", "font", "q", "cite")
 #: Inline elements that hold nothing are removed: an empty link, marker or icon.
 _EMPTY_DROPPED = ("a", "span", "b", "strong", "em", "i", "q")
+#: What a paragraph's running text holds besides words: a <div> of only these is written
+#: as a paragraph.
+_RUNNING_TEXT = frozenset(_INLINE + _INLINE_CODE + ("abbr", "sup", "sub", "br"))
 #: Attributes trafilatura's pruning reads as the name of a box to drop.
 _BOX_NAMES = ("class", "id", "style")
 
@@ -59,11 +63,12 @@ _BLOCKS = frozenset(
 
 
 def make_plain(tree: HtmlElement) -> None:
-    """Layout tables turned into blocks, inline code into text, inline words unnamed,
-    empty inline elements and comment threads gone, prose loose after a box a paragraph
-    again."""
+    """Layout tables turned into blocks, inline code into text, <div>s written as
+    paragraphs into <p>s, inline words unnamed, empty inline elements and comment threads
+    gone, prose loose after a box a paragraph again."""
     _unwrap_layout_tables(tree)
     _inline_code_as_text(tree)
+    _divs_written_as_paragraphs(tree)
     _inline_words_unnamed(tree)
     _drop_empty_inline(tree)
     _drop_comment_threads(tree)
@@ -93,6 +98,32 @@ def _inline_code_as_text(tree: HtmlElement) -> None:
     inline = [el for el in tree.iter(*_INLINE_CODE) if next(el.iterancestors("pre"), None) is None]
     for element in inline:
         element.tag = "span"
+
+
+def _divs_written_as_paragraphs(tree: HtmlElement) -> None:
+    """Rename to <p>, in place, each <div> written as a paragraph among paragraphs: words
+    and inline elements only, a paragraph's length, and a <p> of that length beside it.
+    trafilatura reads a <div>'s own text only on pages with next to no <p> prose, and drops
+    it elsewhere: a note or a warning inside a manual's section (<div class="note">), a
+    closing line of an article."""
+    among_paragraphs = [
+        div
+        for div in tree.iter("div")
+        if _written_as_paragraph(div)
+        and (parent := div.getparent()) is not None
+        and any(_is_paragraph(p) for p in parent.iterchildren("p"))
+    ]
+    for div in among_paragraphs:
+        div.tag = "p"
+
+
+def _written_as_paragraph(div: HtmlElement) -> bool:
+    children = (child for child in div if isinstance(child.tag, str))
+    return all(child.tag in _RUNNING_TEXT for child in children) and _is_paragraph(div)
+
+
+def _is_paragraph(element: HtmlElement) -> bool:
+    return len(" ".join(element.text_content().split())) >= MIN_PARAGRAPH_CHARS
 
 
 def _inline_words_unnamed(tree: HtmlElement) -> None:

@@ -275,6 +275,44 @@ def test_words_after_an_empty_marker_or_icon_are_kept():
     assert all(p in text for p in PARAGRAPHS), text
 
 
+def test_a_div_written_as_a_paragraph_among_paragraphs_is_kept():
+    """A note written as a <div> in a body of <p>s (a manual's <div class="note">):
+    trafilatura reads a <div>'s own text only on pages with next to no <p> prose, and
+    dropped it; it is read as the paragraph it is."""
+    note = (
+        "Note that the temporary market on the north quay closes at noon on Saturdays, "
+        "when the <a href='/ferry'>ferry</a> timetable changes for the winter season."
+    )
+    body = (
+        f"<article><h1>{HEADLINE}</h1><p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p>"
+        f"<div class='note'>{note}</div><p>{PARAGRAPHS[2]}</p><p>{PARAGRAPHS[3]}</p></article>"
+    )
+    html = page(body, META_HEAD).encode()
+    words = "when the ferry timetable changes"
+    assert words not in (trafilatura.extract(html, favor_precision=True) or "")  # the premise
+
+    text = extract(html, "html").text
+
+    assert words in text and all(p in text for p in PARAGRAPHS), text
+
+
+def test_only_divs_of_running_text_become_paragraphs():
+    """A <div> holding a block, an image or too few words, or with no paragraph beside
+    it, stays a <div>."""
+    long = "The harbour authority confirmed the works would start in April next year. " * 2
+    cases = [
+        f"<div><h3>Teaser</h3>{long}</div>",  # a block inside
+        f"<div><img src='pier.jpg'>{long}</div>",  # a picture and its caption
+        "<div>Photo: Jonas Feld</div>",  # too short
+        f"<section><div>{long}</div></section>",  # no paragraph beside it
+    ]
+    for case in cases:
+        html = f"<html><body><div><p>{long}</p></div>{case}<p>{long}</p></body></html>"
+        tree = lxml.html.document_fromstring(html)
+        make_plain(tree)
+        assert len(tree.findall(".//p")) == 2, case
+
+
 def test_readers_comments_under_no_named_box_are_left_out():
     """Comments in a box whose name says nothing ("box-7"), each signed with a name, a
     date and a time, after the article: trafilatura keeps them as text; they go."""
