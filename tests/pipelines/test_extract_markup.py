@@ -1,8 +1,7 @@
 """Tests for the markup made plain before trafilatura reads a page
 (pipelines/extract/markup.py): words trafilatura's modes would cut out of a body, a lost
 paragraph, and <div>s written as paragraphs, through the whole extract stage or make_plain
-itself, and
-against bare trafilatura's reading where that is the premise."""
+itself, and against bare trafilatura's reading where that is the premise."""
 
 from __future__ import annotations
 
