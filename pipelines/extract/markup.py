@@ -9,8 +9,8 @@ link in recall mode, the text after an empty marker or icon in precision mode), 
 plain text and removed, and so are readers' comment threads named in other languages
 than English (trafilatura knows only "comment" in an id or class). Prose loose after a
 box, in a body of paragraphs, is made a paragraph again, and so is a <div> written as a
-paragraph among paragraphs. Inline elements in the running
-text of a paragraph lose their class, id and style, which name boxes, not words.
+paragraph among paragraphs. Inline elements in the running text of a paragraph lose
+their class, id and style, which name boxes, not words.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from lxml.etree import XPath, iterwalk
 from lxml.html import HtmlElement
 
-from pipelines.extract.prose import MIN_PARAGRAPH_CHARS
+from pipelines.extract.prose import MIN_PARAGRAPH_CHARS, is_paragraph
 from pipelines.extract.vocabulary import COMMENT_THREAD
 
 #: What a table cell holds when the table lays out the page rather than data: a
@@ -106,24 +106,20 @@ def _divs_written_as_paragraphs(tree: HtmlElement) -> None:
     trafilatura reads a <div>'s own text only on pages with next to no <p> prose, and drops
     it elsewhere: a note or a warning inside a manual's section (<div class="note">), a
     closing line of an article."""
-    among_paragraphs = [
-        div
-        for div in tree.iter("div")
-        if _written_as_paragraph(div)
-        and (parent := div.getparent()) is not None
-        and any(_is_paragraph(p) for p in parent.iterchildren("p"))
-    ]
-    for div in among_paragraphs:
-        div.tag = "p"
+    written = [div for div in tree.iter("div") if _written_as_paragraph(div)]
+    # Each parent's <p>s are read once, however many such <div>s it holds.
+    parents = {div.getparent() for div in written} - {None}
+    among_paragraphs = {
+        parent for parent in parents if any(map(is_paragraph, parent.iterchildren("p")))
+    }
+    for div in written:
+        if div.getparent() in among_paragraphs:
+            div.tag = "p"
 
 
 def _written_as_paragraph(div: HtmlElement) -> bool:
     children = (child for child in div if isinstance(child.tag, str))
-    return all(child.tag in _RUNNING_TEXT for child in children) and _is_paragraph(div)
-
-
-def _is_paragraph(element: HtmlElement) -> bool:
-    return len(" ".join(element.text_content().split())) >= MIN_PARAGRAPH_CHARS
+    return all(child.tag in _RUNNING_TEXT for child in children) and is_paragraph(div)
 
 
 def _inline_words_unnamed(tree: HtmlElement) -> None:

@@ -56,6 +56,11 @@ def page_prose(tree: HtmlElement) -> PageProse:
     return PageProse(in_ps)
 
 
+def is_paragraph(block: HtmlElement) -> bool:
+    """Whether a block's text is a paragraph's length (``MIN_PARAGRAPH_CHARS``)."""
+    return len(squash(block.text_content())) >= MIN_PARAGRAPH_CHARS
+
+
 def _prose_chars(blocks: Iterable[HtmlElement]) -> int:
     sizes = (len(squash(block.text_content())) for block in blocks)
     return sum(size for size in sizes if size >= MIN_PARAGRAPH_CHARS)
