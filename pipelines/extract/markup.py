@@ -15,12 +15,14 @@ their class, id and style, which name boxes, not words.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from lxml.etree import XPath, iterwalk
 from lxml.html import HtmlElement
 
-from pipelines.extract.prose import MIN_PARAGRAPH_CHARS, is_paragraph
+from pipelines.extract.cleanup import squash
+from pipelines.extract.prose import MIN_PARAGRAPH_CHARS, NO_TEXT, is_paragraph
 from pipelines.extract.vocabulary import COMMENT_THREAD
 
 #: What a table cell holds when the table lays out the page rather than data: a
@@ -50,6 +52,17 @@ _EMPTY_DROPPED = ("a", "span", "b", "strong", "em", "i", "q")
 #: What a paragraph's running text holds besides words: a <div> of only these is written
 #: as a paragraph.
 _RUNNING_TEXT = frozenset(_INLINE + _INLINE_CODE + ("abbr", "sup", "sub", "br"))
+#: trafilatura's precision mode deletes a block holding a link and less text than this
+#: (characters), or than the second for the last block of its parent.
+SHORT_BLOCK_CHARS = 100
+SHORT_LAST_BLOCK_CHARS = 200
+#: A character of the wide scripts (East Asian Wide or Fullwidth): Hangul, CJK ideographs,
+#: kana, their punctuation and fullwidth forms; not emoji, wide too but no words.
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\ua4cf\uac00-\ud7a3\uf900-\ufaff"
+    "\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
+)
+_PARAGRAPH_TEXT = XPath("//p//text()", smart_strings=False)
 #: Attributes trafilatura's pruning reads as the name of a box to drop.
 _BOX_NAMES = ("class", "id", "style")
 
@@ -73,6 +86,7 @@ def make_plain(tree: HtmlElement) -> None:
     _drop_empty_inline(tree)
     _drop_comment_threads(tree)
     _paragraphs_after_boxes(tree)
+    _wide_script_sections_opened(tree)
 
 
 def _unwrap_layout_tables(tree: HtmlElement) -> None:
@@ -220,6 +234,49 @@ def _paragraphs_after_boxes(tree: HtmlElement) -> None:
             paragraph.append(inline)  # with its tail: the rest of the sentence
             inline = following
         box.addnext(paragraph)
+
+
+def _wide_script_sections_opened(tree: HtmlElement) -> None:
+    """Unwrap, in place, each <div> of paragraphs that trafilatura's precision mode would
+    take for a short box of links only because its script is wide: it deletes a block
+    with a link and under ``SHORT_BLOCK_CHARS`` characters (``SHORT_LAST_BLOCK_CHARS`` the
+    last of its parent), a measure made for spaced scripts, where a Chinese, Japanese or
+    Korean character says as much as two. Such a <div> (the closing section of a manual's
+    page: a heading and two paragraphs of 140 characters naming a module, linked) whose
+    text reaches the limit with its wide characters counted twice, and whose links hold
+    less than half of it, has its blocks read as its parent's. A page whose paragraphs are
+    all in spaced scripts is never touched: its text weighs what it measures."""
+    if not _WIDE.search("".join(_PARAGRAPH_TEXT(tree))):
+        return
+    sizes = _text_sizes(tree)
+    opened = []
+    for div in tree.iter("div"):
+        chars, wide, linked = sizes[div]
+        last = not any(isinstance(sibling.tag, str) for sibling in div.itersiblings())
+        limit = SHORT_LAST_BLOCK_CHARS if last else SHORT_BLOCK_CHARS
+        if chars < limit <= chars + wide and 0 < 2 * linked < chars and div.find("p") is not None:
+            opened.append(div)
+    for div in opened:
+        div.drop_tag()
+
+
+def _text_sizes(tree: HtmlElement) -> dict[HtmlElement, tuple[int, int, int]]:
+    """Each element's text as a reader sees it: (characters, how many of them are wide,
+    how many are in links), whitespace squashed, in one pass from the leaves up (a deep
+    page costs no more than a flat one)."""
+    sizes: dict[HtmlElement, tuple[int, int, int]] = {}
+    elements = [el for el in tree.iter() if isinstance(el.tag, str)]
+    for element in reversed(elements):  # children before their parents
+        own = "" if element.tag in NO_TEXT else squash(element.text or "")
+        chars, wide, linked = len(own), len(_WIDE.findall(own)), 0
+        for child in element:
+            tail = squash(child.tail or "")
+            child_chars, child_wide, child_linked = sizes.get(child, (0, 0, 0))
+            chars += child_chars + len(tail)
+            wide += child_wide + len(_WIDE.findall(tail))
+            linked += child_chars if child.tag == "a" else child_linked
+        sizes[element] = (chars, wide, linked)
+    return sizes
 
 
 def _nearest_table(part: HtmlElement) -> HtmlElement | None:

@@ -28,7 +28,7 @@ _BLOCK_TAGS = (
     *("ul", "ol", "dl", "li", "h1", "h2", "h3", "h4", "h5", "h6"),
 )
 #: Elements whose text no reader sees.
-_NO_TEXT = ("script", "style", "noscript", "template")
+NO_TEXT = ("script", "style", "noscript", "template")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +79,7 @@ def _paragraph_divs(tree: HtmlElement) -> Iterator[int]:
     other_blocks: set[HtmlElement] = set()  # holding a block that is not a <div>
     for element in reversed(elements):  # children before their parents
         children = [child for child in element if child in text]
-        own = 0 if element.tag in _NO_TEXT else len(squash(element.text or ""))
+        own = 0 if element.tag in NO_TEXT else len(squash(element.text or ""))
         text[element] = own + sum(text[c] + len(squash(c.tail or "")) for c in children)
         in_blocks[element] = sum(
             text[child] if child.tag in _BLOCK_TAGS else in_blocks[child] for child in children

@@ -149,3 +149,93 @@ def test_only_divs_of_running_text_become_paragraphs():
         tree = lxml.html.document_fromstring(html)
         make_plain(tree)
         assert len(tree.findall(".//p")) == 2, case
+
+
+# An invented manual page in Japanese: three sections of prose, then a closing one of two
+# short paragraphs that link to other chapters.
+_MANUAL_SECTIONS = [
+    (
+        "概要",
+        "この文書では、港の船舶管理システムを設定する方法を説明します。設定ファイルは起動時に"
+        "一度だけ読み込まれるため、変更した内容はサーバーを再起動するまで反映されません。各項目の"
+        "既定値は、小さな漁港でもそのまま使えるように選ばれています。",
+    ),
+    (
+        "係留場所の登録",
+        "係留場所は番号と長さで登録します。長さは船の全長より二メートル以上長くしてください。"
+        "冬の間に使えない場所は、閉鎖の期間を書いておくと、予約の画面に表示されなくなります。"
+        "同じ番号を二度登録すると、後から書いたものが使われます。",
+    ),
+    (
+        "料金の計算",
+        "料金は一晩ごとに計算され、船の長さに比例します。漁協の組合員には別の料金表が使われ、"
+        "月の終わりにまとめて請求されます。燃料の補給や水の使用は、料金とは別に記録されます。"
+        "請求書の書式は管理者の画面から変更できます。",
+    ),
+]
+_CLOSING = (
+    "これらの設定がどのように連携して動くかについては、"
+    "<a href='ships.html'>船舶台帳</a>と<a href='berths.html'>係留場所</a>"
+    "の文書に詳しい説明があり、実際の港で使われている例もたくさん載っていますので、設定を"
+    "変える前にあわせて読むとよいでしょう。"
+)
+_CLOSING_WORDS = "これらの設定がどのように連携して動くかについては"
+_CLOSING_SECTION = (
+    "<div class='section'><h2>関連情報</h2>"
+    f"<p>{_CLOSING}</p><p><a href='access.html'>利用者の権限</a>の章もご覧ください。</p></div>"
+)
+
+
+def _manual(closing_section: str) -> bytes:
+    sections = "".join(
+        f"<div class='section'><h2>{title}</h2><p>{text}</p></div>"
+        for title, text in _MANUAL_SECTIONS
+    )
+    body = f"<div id='manual'><h1>船舶管理システムの設定</h1>{sections}{closing_section}</div>"
+    return page(body, lang='lang="ja"').encode()
+
+
+def test_a_closing_section_in_a_wide_script_is_kept():
+    """A manual's closing section in Japanese, two paragraphs of 120 characters with a
+    chapter's name linked: trafilatura's precision mode deletes a last block holding a
+    link and under 200 characters, a measure of spaced scripts, and dropped it; it is
+    kept. The same section made of links stays out."""
+    html = _manual(_CLOSING_SECTION)
+    precise = trafilatura.extract(html, favor_precision=True) or ""
+    assert _MANUAL_SECTIONS[2][1][:20] in precise and _CLOSING_WORDS not in precise  # premise
+
+    text = extract(html, "html").text
+
+    assert _CLOSING_WORDS in text and "利用者の権限の章もご覧ください" in text, text
+    assert all(section[:20] in text for _, section in _MANUAL_SECTIONS)
+
+    links = "".join(
+        f"<p><a href='{n}.html'>第{n}章 港の船舶管理システムの設定と運用の説明</a></p>"
+        for n in range(1, 6)
+    )
+    text = extract(_manual(f"<div class='section'><h2>目次</h2>{links}</div>"), "html").text
+    assert "第1章" not in text, text
+
+
+def test_only_sections_short_by_a_wide_script_are_opened():
+    """The closing section above is opened, its blocks its parent's; a section in a spaced
+    script is left as it is whatever its length, and so is a wide one that is long enough
+    already, too short even with its characters counted twice, or mostly links."""
+    english = (
+        "<div class='section'><h2>See also</h2><p>How these settings work together is told "
+        "in the <a href='ships.html'>register of ships</a>.</p></div>"
+    )
+    japanese_short = "<div class='section'><h2>関連情報</h2><p><a href='a'>船舶台帳</a>。</p></div>"
+    japanese_long = f"<div class='section'><h2>関連情報</h2><p>{_CLOSING * 3}</p></div>"
+    chapters = (
+        f"<p><a href='{n}'>第{n}章 係留場所の登録と料金の計算</a>、例。</p>" for n in range(5)
+    )
+    japanese_links = f"<div class='section'><h2>目次</h2>{''.join(chapters)}</div>"
+    for section in (english, japanese_short, japanese_long, japanese_links):
+        tree = lxml.html.document_fromstring(_manual(section))
+        make_plain(tree)
+        assert len(tree.findall(".//div[@class='section']")) == 4, section
+    tree = lxml.html.document_fromstring(_manual(_CLOSING_SECTION))
+    make_plain(tree)
+    assert len(tree.findall(".//div[@class='section']")) == 3
+    assert tree.find(".//h2[.='関連情報']").getparent().get("id") == "manual"
