@@ -7,7 +7,8 @@ too and the longer text wins; if the text stays short, a recall-mode run is take
 it finds clearly more. Pages written in <div> paragraphs rather than <p>s
 (documentation generators) are read in recall mode at once: the other modes drop the
 words before an inline element there. When the body is cut where a full-width ad split
-the article container in two, the containers of the same kind beside it are read as well.
+the article container in two, the containers of the same kind beside it are read as well,
+and a list that a kept paragraph announces (:mod:`pipelines.extract.announced`) is put back.
 
 The tree is made plain first (:mod:`pipelines.extract.markup`). When what the tables
 gave is rows of links (a menu laid out as a table), the page is read again without
@@ -24,6 +25,7 @@ import trafilatura
 from lxml.html import HtmlElement
 
 from pipelines.article import Rejected
+from pipelines.extract.announced import mend_announced_lists
 from pipelines.extract.cleanup import LINK_COVER, PageLinks, squash
 from pipelines.extract.markup import make_plain
 from pipelines.extract.prose import MIN_FAST_CHARS, page_prose
@@ -81,7 +83,7 @@ def body_lines(tree: HtmlElement, url: str | None, links: PageLinks) -> list[str
         lines = _lines(_extract(tree, url, tables=False)) or lines
     if sum(map(len, lines)) < MEND_BELOW_SHARE * prose.chars:
         lines = mend_split_body(lines, tree)
-    return lines
+    return mend_announced_lists(lines, tree)
 
 
 def link_share(lines: list[str], links: PageLinks) -> float:

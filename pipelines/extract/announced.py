@@ -1,0 +1,68 @@
+"""Lists that a kept paragraph announces, put back where trafilatura left them out.
+
+On a page with no container around its body (a manual's sections of plain ``<div>``s),
+trafilatura keeps the paragraphs and drops the lists between them: "Folgende
+Anforderungen gelten für die Erstellung des Apache:" comes out with nothing after it. A
+paragraph that ends in a colon, followed at once by a list, announces that list as part
+of the text in any language; when the paragraph is in the output and none of the list
+is, its items are written after it, one line each as trafilatura writes a list's items.
+A list mostly of links (a "Read more:" box) is left out, as trafilatura left it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from pipelines.extract.cleanup import squash
+
+_LISTS = ("ul", "ol", "dl")
+_ITEMS = ("li", "dt", "dd")
+#: A paragraph that announces what follows ends in a colon (fullwidth in CJK scripts).
+_ANNOUNCING = (":", "\uff1a")
+#: An item counts as already in the output when its first characters are (whitespace
+#: ignored: trafilatura and the tree may space inline elements differently).
+_ITEM_KEY_CHARS = 30
+_SPACE = re.compile(r"\s+")
+
+
+def mend_announced_lists(lines: list[str], tree: HtmlElement) -> list[str]:
+    """``lines`` with the items of each list a kept paragraph announces (see the module)
+    written after that paragraph, when none of them is in ``lines``."""
+    first_at: dict[str, int] = {}
+    for i, line in enumerate(lines):
+        first_at.setdefault(line, i)
+    output = _key("".join(lines))
+    missing: list[tuple[int, list[str]]] = []
+    for paragraph in tree.iter("p"):
+        text = squash(paragraph.text_content())
+        if not text.endswith(_ANNOUNCING) or text not in first_at:
+            continue
+        items = _announced_items(paragraph)
+        if items and not any(_key(item)[:_ITEM_KEY_CHARS] in output for item in items):
+            missing.append((first_at[text], [f"- {item}" for item in items]))
+    for at, item_lines in sorted(missing, reverse=True):  # from the end: indexes hold
+        lines = lines[: at + 1] + item_lines + lines[at + 1 :]
+    return lines
+
+
+def _announced_items(paragraph: HtmlElement) -> list[str]:
+    """The items of the list right after ``paragraph`` (no words between them), unless
+    half its text or more is links; else none."""
+    if (paragraph.tail or "").strip():
+        return []
+    following = paragraph.getnext()
+    while following is not None and not isinstance(following.tag, str):  # a comment
+        following = following.getnext()
+    if following is None or following.tag not in _LISTS:
+        return []
+    items = [
+        text for item in following if item.tag in _ITEMS if (text := squash(item.text_content()))
+    ]
+    linked = sum(len(squash(link.text_content())) for link in following.iter("a"))
+    return items if 2 * linked < sum(map(len, items)) else []
+
+
+def _key(text: str) -> str:
+    return _SPACE.sub("", text)
