@@ -21,8 +21,8 @@ _LISTS = ("ul", "ol", "dl")
 _ITEMS = ("li", "dt", "dd")
 #: A paragraph that announces what follows ends in a colon (fullwidth in CJK scripts).
 _ANNOUNCING = (":", "\uff1a")
-#: An item counts as already in the output when its first characters are (whitespace
-#: ignored: trafilatura and the tree may space inline elements differently).
+#: An item counts as already in the output when a line starts with its first characters
+#: (whitespace ignored: trafilatura and the tree may space inline elements differently).
 _ITEM_KEY_CHARS = 30
 _SPACE = re.compile(r"\s+")
 
@@ -33,14 +33,14 @@ def mend_announced_lists(lines: list[str], tree: HtmlElement) -> list[str]:
     first_at: dict[str, int] = {}
     for i, line in enumerate(lines):
         first_at.setdefault(line, i)
-    output = _key("".join(lines))
+    line_starts = {_start(line.removeprefix("- ")) for line in lines}
     missing: list[tuple[int, list[str]]] = []
     for paragraph in tree.iter("p"):
         text = squash(paragraph.text_content())
         if not text.endswith(_ANNOUNCING) or text not in first_at:
             continue
         items = _announced_items(paragraph)
-        if items and not any(_key(item)[:_ITEM_KEY_CHARS] in output for item in items):
+        if items and not any(_start(item) in line_starts for item in items):
             missing.append((first_at[text], [f"- {item}" for item in items]))
     for at, item_lines in sorted(missing, reverse=True):  # from the end: indexes hold
         lines = lines[: at + 1] + item_lines + lines[at + 1 :]
@@ -64,5 +64,5 @@ def _announced_items(paragraph: HtmlElement) -> list[str]:
     return items if 2 * linked < sum(map(len, items)) else []
 
 
-def _key(text: str) -> str:
-    return _SPACE.sub("", text)
+def _start(text: str) -> str:
+    return _SPACE.sub("", text[: 2 * _ITEM_KEY_CHARS])[:_ITEM_KEY_CHARS]
