@@ -10,7 +10,8 @@ plain text and removed, and so are readers' comment threads named in other langu
 than English (trafilatura knows only "comment" in an id or class). Prose loose after a
 box, in a body of paragraphs, is made a paragraph again, and so is a <div> written as a
 paragraph among paragraphs. Inline elements in the running text of a paragraph lose
-their class, id and style, which name boxes, not words.
+their class, id and style, which name boxes, not words. A section in Chinese, Japanese or
+Korean that trafilatura would judge short by its characters is unwrapped.
 """
 
 from __future__ import annotations
