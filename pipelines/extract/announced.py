@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import re
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from pipelines.extract.cleanup import squash
 
-_LISTS = ("ul", "ol", "dl")
+#: Paragraphs with a list as the next element (the only ones worth reading on a page).
+_BEFORE_A_LIST = XPath("//p[following-sibling::*[1][self::ul or self::ol or self::dl]]")
+_NEXT_ELEMENT = XPath("following-sibling::*[1]")
 _ITEMS = ("li", "dt", "dd")
 #: A paragraph that announces what follows ends in a colon (fullwidth in CJK scripts).
 _ANNOUNCING = (":", "\uff1a")
@@ -35,7 +38,7 @@ def mend_announced_lists(lines: list[str], tree: HtmlElement) -> list[str]:
         first_at.setdefault(line, i)
     line_starts = {_start(line.removeprefix("- ")) for line in lines}
     missing: list[tuple[int, list[str]]] = []
-    for paragraph in tree.iter("p"):
+    for paragraph in _BEFORE_A_LIST(tree):
         text = squash(paragraph.text_content())
         if not text.endswith(_ANNOUNCING) or text not in first_at:
             continue
@@ -52,15 +55,11 @@ def _announced_items(paragraph: HtmlElement) -> list[str]:
     half its text or more is links; else none."""
     if (paragraph.tail or "").strip():
         return []
-    following = paragraph.getnext()
-    while following is not None and not isinstance(following.tag, str):  # a comment
-        following = following.getnext()
-    if following is None or following.tag not in _LISTS:
-        return []
+    announced = _NEXT_ELEMENT(paragraph)[0]
     items = [
-        text for item in following if item.tag in _ITEMS if (text := squash(item.text_content()))
+        text for item in announced if item.tag in _ITEMS if (text := squash(item.text_content()))
     ]
-    linked = sum(len(squash(link.text_content())) for link in following.iter("a"))
+    linked = sum(len(squash(link.text_content())) for link in announced.iter("a"))
     return items if 2 * linked < sum(map(len, items)) else []
 
 
