@@ -19,7 +19,7 @@ from pipelines.entities.gazetteer import Gazetteer
 from pipelines.entities.labels import COMPASS_WORDS, HEAD_LABELS
 from pipelines.entities.language import english_stop_words
 from pipelines.entities.lexicon import Lexicon
-from pipelines.entities.mentions import KEPT_LABELS, known_place
+from pipelines.entities.mentions import KEPT_LABELS, LEADING, known_place
 from pipelines.entities.names import without_trailing_figures
 from pipelines.entities.people_names import given_names
 from pipelines.entities.titles import is_title, is_whole_title
@@ -46,7 +46,7 @@ def entity_mentions(
     an "organisation" with a person's name ("Diego Schwartzman") a person."""
     found: list[tuple[int, tuple[str, str, str]]] = []
     before_of: dict[int, str] = {}  # end token of a span -> its word before
-    ents = joined_agencies(ents, lexicon)
+    ents = with_given_names(joined_agencies(ents, lexicon), lexicon, gazetteer)
     products = _product_spans(ents)
     for ent in ents:
         before = _word_before(ent.doc, ent.start)
@@ -69,6 +69,8 @@ def entity_mentions(
             label = "WORK_OF_ART"  # a film's or a show's title: "“Mary Poppins” and “Bambi”"
         elif label == "PERSON" and (head := _head_after(ent)) is not None:
             label = head  # "Walter Reed hospital", "the Mohegan Sun arena"
+        if label == "PERSON" and before == "the" and _before_an_office(ent):
+            before = LEADING
         if label in KEPT_LABELS and not _misread_words(ent, text, lexicon):
             found.append((ent.start, (ent.text, label, before)))
     return found
@@ -97,6 +99,16 @@ _HEADS_AFTER_A_NAME = frozenset(
     | {"bridge", "street", "road", "avenue", "square", "hotel", "tower", "building"}
     | {"theater", "theatre", "pavilion", "university", "college", "foundation", "institute"}
 )
+
+
+#: What a person leads, named after them: "the Trump administration", "the Assad regime".
+_OFFICES_AFTER_A_NAME = frozenset(
+    {"administration", "regime", "presidency", "government", "cabinet", "campaign", "era"}
+)
+
+
+def _before_an_office(ent: Span) -> bool:
+    return ent.end < len(ent.doc) and ent.doc[ent.end].lower_ in _OFFICES_AFTER_A_NAME
 
 
 def _head_after(ent: Span) -> str | None:
@@ -140,6 +152,42 @@ def joined_agencies(ents: Sequence[Span], lexicon: Lexicon) -> list[Span]:
                 continue
         joined.append(ent)
     return joined
+
+
+#: Labels the model gives a surname it read without the given name before it ("Anders
+#: Nilsson" an organisation "Nilsson", "Brock Nelson" a place "Nelson").
+_SURNAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+
+
+def with_given_names(
+    ents: Sequence[Span], lexicon: Lexicon, gazetteer: Gazetteer | None
+) -> list[Span]:
+    """The model's spans, a one-word name it read without the given name written right
+    before it made the person's whole name (see :func:`_with_given_name`)."""
+    spans: list[Span] = []
+    for ent in ents:
+        free = not spans or spans[-1].end < ent.start  # the given name is in no span
+        spans.append((_with_given_name(ent, lexicon, gazetteer) if free else None) or ent)
+    return spans
+
+
+def _with_given_name(ent: Span, lexicon: Lexicon, gazetteer: Gazetteer | None) -> Span | None:
+    """The PERSON span of a given name and the one-word span after it ("Anders Nilsson"),
+    or None: the given name is no common word or place ("Mark", "Paris"), and no
+    capitalised word but a title comes before it ("the Vipers Anders" may be one more
+    name). The span's word may be a common word (the lexicon holds famous surnames,
+    "Nilsson", "Nelson"), not an acronym."""
+    if len(ent) != 1 or ent.label_ not in _SURNAME_LABELS or ent.start == 0 or ent.text.isupper():
+        return None
+    doc, given = ent.doc, ent.doc[ent.start - 1]
+    previous = doc[ent.start - 2] if ent.start > 1 else None
+    if previous is not None and previous.text[:1].isupper() and not is_title(previous.lower_):
+        return None
+    if lexicon.knows(given.text) or known_place(given.text, gazetteer):
+        return None
+    if not given_names().starts_with_given_name(f"{given.text} {ent.text}"):
+        return None
+    return doc.char_span(given.idx, ent.end_char, label="PERSON")
 
 
 def _halves_of_one_agency(first: Span, second: Span, lexicon: Lexicon) -> bool:

@@ -44,6 +44,10 @@ _LEGAL_FORM_INSIDE_RE = re.compile(
     r"^(\S.*?\s(?:Inc|Corp|Co|Ltd|LLC|PLC|plc|GmbH|AG|S\.A)\.?),?\s+"
     r"(?!(?:Inc|Corp|Co|Ltd|LLC|PLC|Limited|Corporation|Company)\b)([A-Z].*)$"
 )
+#: The word before a person's name who leads what the word after it names: "the Trump
+#: administration", "the Assad regime" are a person's, though "the" stands before them.
+LEADING = "(leading)"
+
 #: Lower-case words that join the words of a name; a name never ends in one.
 JOINING_WORDS = frozenset({"of", "and", "for", "the", "in", "on", "at", "to", "de", "&"})
 
@@ -73,7 +77,7 @@ class MentionGroup:
         self.after_the += before == "the" or surface.lower().startswith("the ")
         self.after_in += before in _PLACE_PREPOSITIONS
         self.after_in_not_at += before in _ORG_PLACE_PREPOSITIONS
-        self.after_title += before == CREDITED or (bool(before) and is_title(before))
+        self.after_title += before in (CREDITED, LEADING) or (bool(before) and is_title(before))
 
     @property
     def tokens(self) -> int:

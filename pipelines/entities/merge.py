@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from pipelines.article import Entity
 from pipelines.entities.folding import fold
 from pipelines.entities.gazetteer import Gazetteer
-from pipelines.entities.keys import entity_key
+from pipelines.entities.keys import entity_key, transliteration_fold
 from pipelines.entities.labels import (
     HEAD_LABELS,
     agree_with_people,
@@ -74,7 +74,8 @@ def _cluster_full_names(groups: dict[str, MentionGroup]) -> dict[str, list[_Clus
             continue
         name = pick_name(group.forms)
         surname, givens = person_parts(name)[1], given_names(name)
-        clusters = by_surname.setdefault(surname, [])
+        # One surname romanised two ways ("Zelenskiy", "Zelensky") is one person's.
+        clusters = by_surname.setdefault(transliteration_fold(surname), [])
         for seen, full, _bare in clusters:
             if any(first_names_compatible(a, b) for a in seen for b in givens):
                 full.append(group)
@@ -104,10 +105,12 @@ def _person_clusters(
         for cluster in clusters:
             for given in cluster[0]:
                 by_given.setdefault(given, []).append(cluster)
-    for folded, group in groups.items():
+    for group in groups.values():
         if group.tokens != 1:
             continue
-        clusters = by_surname.get(folded, [])
+        # The name as written: a place's group is keyed by its place ("Feng", "Fengcheng").
+        folded = fold(pick_name(group.forms))
+        clusters = by_surname.get(transliteration_fold(folded), [])
         label = vote_label(group.votes, group.single_token)
         if not clusters and label in ("PERSON", "ORG") and len(by_given.get(folded, [])) == 1:
             # "LeBron" after "LeBron James", "Steve" after "Steve Jobs": the one person
@@ -125,7 +128,10 @@ def _misread_surname(label: str, group: MentionGroup, gazetteer: Gazetteer | Non
     # Mostly after "in", "near"...: a place; once ("talks between Sondland and Taylor"): no.
     if label != "GPE" or gazetteer is None or 2 * group.after_in >= group.count:
         return False
-    return not known_place(pick_name(group.forms), gazetteer)
+    place = gazetteer.lookup(fold(pick_name(group.forms)))
+    # A town's name never written where a place is ("Warren was under attack" after
+    # "Elizabeth Warren") is the person's; a country or a region stays what it is.
+    return place is None or (place.kind == "city" and group.after_in == 0)
 
 
 def _acronym_clusters(

@@ -1,0 +1,104 @@
+"""One person, one entity (issue 14, eleventh round): a surname the model read apart from
+its given name, as a town, in another romanisation or as the name of what the person
+leads is still the person's. Invented names and texts throughout."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.entities.gazetteer import default_gazetteer
+from pipelines.entities.mentions import LEADING
+from pipelines.entities.merge import merge_mentions
+from pipelines.entities.recognizer import EntityRecognizer
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return default_gazetteer()
+
+
+@pytest.fixture(scope="module")
+def recognizer() -> EntityRecognizer:
+    return EntityRecognizer()
+
+
+def _mentions(recognizer: EntityRecognizer, text: str, spans: list[tuple[str, str]]):
+    """(text, label, word before) of the mentions kept of the given (text, label) spans,
+    set on the model's own Doc of ``text``: the spans the small model gives on some pages."""
+    from pipelines.entities.context import entity_mentions
+
+    doc = recognizer.nlp.make_doc(text)
+    ents = []
+    for words, label in spans:
+        start = text.index(words)
+        ents.append(doc.char_span(start, start + len(words), label=label))
+    doc.ents = ents
+    found = entity_mentions(doc.ents, text, recognizer.lexicon, recognizer.gazetteer)
+    return [mention for _, mention in found]
+
+
+def test_a_given_name_before_a_surname_read_alone_joins_it(recognizer) -> None:
+    """ "Anders Halvorsen" of which the model read only "Halvorsen", as an organisation, is
+    a person; a given name that is a common word ("Mark") or a place ("Paris"), or one
+    after another capitalised word, is left out of the name."""
+    text = "Anders Halvorsen made 30 saves for the Vipers, and Wenke Rask scored twice."
+    found = _mentions(recognizer, text, [("Halvorsen", "ORG"), ("Rask", "GPE")])
+    assert [m[:2] for m in found] == [("Anders Halvorsen", "PERSON"), ("Wenke Rask", "PERSON")]
+    for text in (
+        "On Friday Mark Halvorsen made 30 saves.",
+        "On Friday Paris Halvorsen made 30 saves.",
+        "The Vipers Anders Halvorsen line-up made 30 saves.",
+    ):
+        assert [m[:2] for m in _mentions(recognizer, text, [("Halvorsen", "ORG")])] == [
+            ("Halvorsen", "ORG")
+        ]
+
+
+def test_a_leaders_name_before_what_they_lead_is_theirs(recognizer, gazetteer) -> None:
+    """ "the Halvorsen administration" names a person, though "the" stands before the name
+    (which makes a one-word "person" such as "the Duma" an organisation)."""
+    text = "Doctors said the Halvorsen administration had cut the clinic's budget."
+    [mention] = _mentions(recognizer, text, [("Halvorsen", "PERSON")])
+    assert mention == ("Halvorsen", "PERSON", LEADING)
+    [entity] = merge_mentions([mention], gazetteer)
+    assert (entity.key, entity.label) == ("person:halvorsen", "PERSON")
+    # The premise: after a bare "the", the same one-word "person" is an organisation.
+    [other] = merge_mentions([("Halvorsen", "PERSON", "the")], gazetteer)
+    assert other.label == "ORG"
+
+
+def test_a_surname_read_as_a_town_joins_its_person(gazetteer) -> None:
+    """ "Preston" read as the town, never written after "in", is Tamsin Preston's surname;
+    written after "in" it stays the town, and a country ("Jordan") stays the country."""
+    assert gazetteer.lookup("preston").kind == "city"  # the premise
+    [person] = merge_mentions(
+        [("Tamsin Preston", "PERSON"), ("Preston", "GPE", "said"), ("Preston", "GPE", "when")],
+        gazetteer,
+    )
+    assert (person.key, person.count) == ("person:preston", 3)
+    apart = merge_mentions(
+        [("Tamsin Preston", "PERSON"), ("Preston", "GPE", "in"), ("Preston", "GPE", "when")],
+        gazetteer,
+    )
+    assert sorted(e.key for e in apart) == ["gpe:preston", "person:preston"]
+    country = merge_mentions(
+        [("Tamsin Jordan", "PERSON"), ("Jordan", "GPE", "with"), ("Jordan", "GPE", "when")],
+        gazetteer,
+    )
+    assert sorted(e.key for e in country) == ["gpe:jordan", "person:jordan"]
+
+
+def test_a_surname_spelt_as_another_towns_name_joins_its_person(gazetteer) -> None:
+    """A surname the gazetteer knows as an old spelling of a city ("Daca", Dhaka) is the
+    person's, matched as written, not by the city it names."""
+    assert gazetteer.lookup("daca").name == "Dhaka"  # the premise
+    [person] = merge_mentions([("Ilinca Daca", "PERSON"), ("Daca", "GPE", "per")], gazetteer)
+    assert (person.name, person.count) == ("Ilinca Daca", 2)
+
+
+def test_a_surname_in_another_romanisation_joins_its_person(gazetteer) -> None:
+    """ "Kovalenky" and "Oleksandr Kovalenkiy" are one person, as their keys already say."""
+    [person] = merge_mentions(
+        [("Oleksandr Kovalenkiy", "PERSON"), ("Kovalenky", "PERSON", "said")], gazetteer
+    )
+    assert (person.name, person.count) == ("Oleksandr Kovalenkiy", 2)
