@@ -2,11 +2,13 @@
 
 usage: python benchmarks/bench_entities.py [--mode ruler|correct|none] [--long-words N]
                                            [--json PATH] [--module pipelines.entities.recognizer]
-                                           [--model PACKAGE_OR_FOLDER]
+                                           [--model PACKAGE_OR_FOLDER] [--documents PREFIX]
 
 - quality: precision/recall per label (PERSON, ORG, GPE; per entity) on the documents of
   tests/fixtures/entities_gold/gold.json (the 5 seeds and eval texts, read in place from
-  ../shared, the project's samples and invented texts beside the gold), dev and held-out
+  ../shared, the project's samples and invented texts beside the gold, and English pages
+  of the check set as the extract stage reads them, where its cache is; ``--documents``
+  keeps those whose id starts with PREFIX, "checkset/" say), dev and held-out
   apart, with the gold's checks passed (mentions keyed to their place, names without
   titles); of dev only, the errors: people split in two, gold entities given more than
   one key across documents, failed checks (held-out shows totals only, so that nobody
@@ -50,7 +52,30 @@ from pipelines.entities.scoring import gold_texts as load_gold_texts  # noqa: E4
 
 
 def gold_texts() -> dict[str, str]:
-    return load_gold_texts(GOLD, SHARED)
+    """Document id -> text of every gold document whose text can be read here."""
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    return load_gold_texts(GOLD, SHARED) | checkset_texts(gold)
+
+
+def checkset_texts(gold: dict[str, object]) -> dict[str, str]:
+    """The "checkset/<page id>" documents of the gold: the text the extract stage gives
+    of each such page of the check set, where the check set is cached (``python -m
+    benchmarks.checkset`` fetches it); the others are left out, with a line on stderr."""
+    from benchmarks.checkset import load
+    from pipelines.extract.extractor import extract
+
+    wanted = {doc.partition("/")[2]: doc for doc in gold if doc.startswith("checkset/")}
+    if not wanted:
+        return {}
+    pages = [page for page in load().pages if page.id in wanted]
+    texts = {wanted[page.id]: extract(page.html, "html").text for page in pages}
+    if missing := sorted(set(wanted.values()) - set(texts)):
+        print(
+            f"bench_entities: {len(missing)} check-set documents left out, not in the cache:"
+            " python -m benchmarks.checkset fetches it",
+            file=sys.stderr,
+        )
+    return texts
 
 
 # Invented: a report in German, for the language identifier's memory.
@@ -131,6 +156,9 @@ def main() -> None:
     parser.add_argument("--model", help="a spaCy package or folder (default: the bundled model)")
     parser.add_argument("--long-words", type=int, default=200_000)
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--documents", help='only the gold documents whose id starts so ("checkset/")'
+    )
     args = parser.parse_args()
     module = importlib.import_module(args.module)
     options = {"gazetteer_mode": args.mode} if args.mode else {}
@@ -141,6 +169,7 @@ def main() -> None:
     rss_model = peak_rss_mb()
     gold = json.loads(GOLD.read_text(encoding="utf-8"))
     texts = gold_texts()
+    texts = {d: t for d, t in texts.items() if d.startswith(args.documents or "")}
     scores = {split: Score() for split in SPLITS}
     by_document: dict[str, list[Score]] = {split: [] for split in SPLITS}
     words, elapsed = 0, 0.0

@@ -136,7 +136,8 @@ def gold_texts(gold_path: Path, shared: Path, samples: Path | None = None) -> di
     "seeds/<name>" is a seed text and "extraction/<id>" an eval page's human-made body in
     ``shared``; "samples/<name>" is one of the project's invented ``samples`` (by default
     samples/ of the project holding the gold) and "fixture/<name>" an invented text in
-    texts/ beside the gold."""
+    texts/ beside the gold. A "checkset/<page id>" document is a page of the benchmarks'
+    check set, which only they read (from its cache, through the extract stage)."""
     samples = samples or gold_path.resolve().parents[3] / "samples"
     texts = {}
     for doc in json.loads(gold_path.read_text(encoding="utf-8")):
