@@ -109,6 +109,10 @@ _LATIN_NAME_RE = re.compile(r"^[A-Z][A-Za-z'’.-]*(?: [A-Za-z'’.-]+)*$")
 _BRACKETS_RE = re.compile(r"\s*\[.*?\]|\s*\(.*?\)")
 
 
+#: The kind of the smaller towns' entries, which only :meth:`Gazetteer.knows_town` reads.
+TOWN = "town"
+
+
 @dataclass(frozen=True, slots=True)
 class Place:
     name: str  #: canonical name
@@ -225,19 +229,27 @@ def _cities() -> Iterator[tuple[str, Place, bool]]:
         for spelling in city["alternatenames"]:
             if _usable(spelling) and spelling.isascii() and _alike(spelling, city["name"]):
                 yield spelling, Place(city["name"], "city"), False
+    for city in cities.values():
+        if city["population"] < MIN_CITY_POPULATION and _usable(city["name"]):
+            yield city["name"], Place(city["name"], TOWN), True
 
 
 class Gazetteer:
     """Folded spelling -> :class:`Place`; canonical names win over alternate spellings,
-    countries over regions over cities, bigger cities over smaller."""
+    countries over regions over cities, bigger cities over smaller. The names of smaller
+    towns (15,000 people or more) are kept apart: no name is read as a place by them."""
 
     def __init__(
         self, entries: Iterator[tuple[str, Place, bool]], fold: Callable[[str], str]
     ) -> None:
         self.places: dict[str, Place] = {}
         self.patterns: set[str] = set()  # spellings safe to match verbatim in text
+        self.towns: set[str] = set()  # folded names of the smaller towns
         alternates = []
         for spelling, place, canonical in entries:
+            if place.kind == TOWN:
+                self.towns.add(fold(spelling))
+                continue
             if not canonical:
                 alternates.append((spelling, place))
                 continue
@@ -253,6 +265,10 @@ class Gazetteer:
         if place is None and folded_name.endswith(_ADMIN_SUFFIXES):
             place = self.places.get(folded_name.rsplit("-", 1)[0])
         return place
+
+    def knows_town(self, folded_name: str) -> bool:
+        """Whether a folded name is that of a place, a smaller town included."""
+        return folded_name in self.towns or self.lookup(folded_name) is not None
 
     def __len__(self) -> int:
         return len(self.places)

@@ -33,6 +33,9 @@ _INNER_POSSESSIVE_RE = re.compile(r"['’]s\s+(?=[A-Z])")
 _PLACE_PREPOSITIONS = frozenset(
     {"in", "near", "outside", "inside", "at", "between", "through", "around", "across"}
 )
+#: Words before a place however it is used: "from Polwarth", "the mayor of Addison", "to
+#: Elkton"; a dateline or a listing's line starts with it (no word before).
+_PLACE_CUES = _PLACE_PREPOSITIONS | {"from", "of", "to", "into", "onto", "toward", "towards", ""}
 #: The same without "at": "an analyst at Harcourt Securities" is at a company.
 _ORG_PLACE_PREPOSITIONS = _PLACE_PREPOSITIONS - {"at"}
 
@@ -68,6 +71,7 @@ class MentionGroup:
     after_in: int = 0  # mentions right after "in", "at", "near"...: a place, not a person
     after_in_not_at: int = 0  # the same less "at": a place, not a company
     after_title: int = 0  # mentions right after "Ms.", "Mayor"... or credited: a person
+    after_place_cue: int = 0  # mentions where a place is written: after "from", "of"...
 
     def add(self, position: int, surface: str, name: str, label: str, before: str) -> None:
         self.count += 1
@@ -76,6 +80,7 @@ class MentionGroup:
         self.votes[label] += 1
         self.after_the += before == "the" or surface.lower().startswith("the ")
         self.after_in += before in _PLACE_PREPOSITIONS
+        self.after_place_cue += before in _PLACE_CUES or before == ","
         self.after_in_not_at += before in _ORG_PLACE_PREPOSITIONS
         self.after_title += before in (CREDITED, LEADING) or (bool(before) and is_title(before))
 

@@ -5,7 +5,8 @@ names cluster by surname with compatible first names, and a bare surname joins t
 such cluster; an acronym joins the one longer name whose initials it spells, and a
 short name the one organisation whose name starts with it ("Alden", "Alden Capital"). Each
 entity's label is decided in :mod:`pipelines.entities.labels`. A one-word "person" named
-once and after no title is a misread word and dropped.
+once and after no title is a misread word and dropped, as is a one-word "place" that is
+no known town and is never written where a place is.
 
 Pure Python and linear in the number of mentions: every step is a dict look-up keyed on a
 folded name or a surname, never a comparison of all pairs.
@@ -223,6 +224,8 @@ def _entity(
         label = label if place is not None and place.kind == "country" else "ORG"
     if _lone_word(label, members):
         return None
+    if label == "GPE" and _nowhere(name, members, gazetteer):
+        return None
     entity = Entity(
         name=name,
         key=entity_key(label, name, gazetteer),
@@ -231,6 +234,17 @@ def _entity(
         mentions=sorted(surfaces, key=surfaces.__getitem__),
     )
     return min(group.first for group in members), entity
+
+
+def _nowhere(name: str, members: list[MentionGroup], gazetteer: Gazetteer | None) -> bool:
+    """A one-word "place" that is no town of 15,000 people or more and that the text
+    never writes where a place is written (after "in", "from", "of"..., or opening a
+    line): a brand, a product, a first name the model took for a place ("Lucasfilm",
+    "Siri", "Regan", "the Cenozoic"), not a town. (A smaller town named only before its
+    noun, "a Wantagh man", goes with them.)"""
+    if gazetteer is None or " " in name or gazetteer.knows_town(fold(name)):
+        return False
+    return not any(group.after_place_cue for group in members)
 
 
 def _lone_word(label: str, members: list[MentionGroup]) -> bool:

@@ -102,3 +102,20 @@ def test_a_surname_in_another_romanisation_joins_its_person(gazetteer) -> None:
         [("Oleksandr Kovalenkiy", "PERSON"), ("Kovalenky", "PERSON", "said")], gazetteer
     )
     assert (person.name, person.count) == ("Oleksandr Kovalenkiy", 2)
+
+
+def test_a_place_nowhere_written_as_one_is_no_place(gazetteer) -> None:
+    """A one-word "place" that is no town and that the text never writes where a place
+    is written ("on Lucasfilm", "its Siri") is dropped; written after "in" or "from", or
+    opening a line (a dateline), it stays, and so does a town the gazetteer knows only as
+    a smaller one ("a Kalamazoo man") or a name of two words."""
+    assert gazetteer.lookup("lucasfilm") is None  # the premise: no place anyone knows
+    assert merge_mentions([("Lucasfilm", "GPE", "on"), ("Siri", "GPE", "its")], gazetteer) == []
+    for before in ("in", "from", ""):
+        mentions = [("Brackwater", "GPE", "the"), ("Brackwater", "GPE", before)]
+        [kept] = merge_mentions(mentions, gazetteer)
+        assert kept.label == "GPE", before
+    assert gazetteer.lookup("kalamazoo") is None and gazetteer.knows_town("kalamazoo")
+    for name in ("Kalamazoo", "Walnut Grove"):
+        [kept] = merge_mentions([(name, "GPE", "a")], gazetteer)
+        assert (kept.name, kept.label) == (name, "GPE")
