@@ -257,9 +257,12 @@ def same_outlet(a: dict[str, float], b: dict[str, float]) -> bool:
 
 
 def same_story(a: dict[str, float], b: dict[str, float], config: StoryConfig) -> float | None:
-    """The similarity of two articles when they are one story, else None."""
+    """The similarity of two articles when they are one story, else None: near, and
+    sharing enough names, a quotation counting as one (a slogan both quote is as
+    much the event's as a name: "Meth. We're on it.")."""
     similarity = story_similarity(a, b)
-    if near(a, b, similarity, config) and shared_entities(a, b) >= config.min_shared_entities:
+    shared = shared_entities(a, b) + shared_quotations(a, b)
+    if near(a, b, similarity, config) and shared >= config.min_shared_entities:
         return similarity
     return None
 

@@ -163,6 +163,18 @@ class TestQuotations:
         assert same_story(*packed, CONFIG) is not None
         assert same_story(first, unquoted, CONFIG) is None
 
+    def test_a_shared_quotation_counts_as_a_shared_name(self):
+        """Two reports that share one name and the words they quote are one story (the model
+        named "meth" in neither); one name and no quotation is too little."""
+        county = [entity("gpe:brackwater", "GPE")]
+        first = story_features(county, FLOOD + " " + self.SLOGAN, CONFIG)
+        second = story_features(county, self.ECHO, CONFIG)
+        packed = [stories.unpack_features(stories.pack_features(f)) for f in (first, second)]
+        assert stories.shared_entities(*packed) == 1
+        assert same_story(*packed, CONFIG) is not None
+        unquoted = story_features(county, "Residents mocked the Brackwater tagline.", CONFIG)
+        assert same_story(first, unquoted, CONFIG) is None
+
     def test_a_quotation_is_no_outlet_and_no_name(self):
         """Quotations weigh nothing, like the outlet, but two articles quoting the same words
         are not one outlet, and a quotation is no shared name."""
