@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pipelines.entities.folding import fold
 from pipelines.entities.gazetteer import Gazetteer
 from pipelines.entities.keys import PLACE_LABELS, place_core, without_legal_form
-from pipelines.entities.names import clean_surface, is_name, normalise_name
+from pipelines.entities.names import clean_surface, is_name, is_persons_name, normalise_name
 from pipelines.entities.people_names import given_names
 from pipelines.entities.results_lists import CREDITED
 from pipelines.entities.titles import is_title, without_trailing_titles
@@ -125,6 +125,8 @@ def _normalised(text: str, label: str, gazetteer: Gazetteer | None) -> _Normalis
     elif label == "ORG":
         name = without_trailing_titles(name)
     if not name or not is_name(name) or not _has_capital(name):
+        return None
+    if label == "PERSON" and not is_persons_name(name):
         return None
     folded = fold(name)
     return _Normalised(surface, name, folded, owner_place, owner) if folded else None

@@ -81,6 +81,8 @@ def normalise_name(text: str, label: str = "") -> str:
     """
     name = without_trailing_figures(_THE_RE.sub("", clean_surface(text)), label)
     person = label == "PERSON"
+    if person:  # "READ Hoenig", "COO Prusch", "NBA Commissioner Adam Silver"
+        name = _SHOUTED_BEFORE_RE.sub("", name)
     stripped = without_titles(name, person)
     if person and stripped:  # titles first: "Secretary of State" has an "of"
         stripped = without_titles(without_role(stripped), person)
@@ -100,6 +102,20 @@ def without_trailing_figures(name: str, label: str = "") -> str:
     while kept > 1 and (figure.match(words[kept - 1]) or words[kept - 1] in _DANGLING_WORDS):
         kept -= 1
     return name if kept == len(words) else clean_surface(" ".join(words[:kept]))
+
+
+#: A word in capitals before a person's name, an acronym or a shouted word, not the
+#: initials of a given name ("TJ Watt", "AJ Styles"): no part of the name.
+_SHOUTED_BEFORE_RE = re.compile(r"^[A-Z]{3,}\s+(?=[A-Z][a-z])")
+#: What no person's name holds: a colon, a bar, a slash, an at sign, a dash between
+#: words, a comma but before a suffix ("Win, Mac" of a download link, "Guide - FastCo -
+#: LifeHack Top Image: Creativa" of a credit line; not "Martin Luther King, Jr.").
+_NOT_IN_A_PERSONS_NAME = re.compile(r"[:|/@&+=]|\s[-–—]\s|,(?!\s*(?:Jr|Sr|II|III|IV)\b)")
+
+
+def is_persons_name(name: str) -> bool:
+    """Whether ``name`` is written as a person's name can be (see above)."""
+    return not _NOT_IN_A_PERSONS_NAME.search(name)
 
 
 def is_name(name: str) -> bool:

@@ -119,3 +119,35 @@ def test_a_place_nowhere_written_as_one_is_no_place(gazetteer) -> None:
     for name in ("Kalamazoo", "Walnut Grove"):
         [kept] = merge_mentions([(name, "GPE", "a")], gazetteer)
         assert (kept.name, kept.label) == (name, "GPE")
+
+
+def test_what_no_persons_name_holds_makes_no_person(gazetteer) -> None:
+    """A "person" with a colon, a dash between words or a comma in it is a credit line or
+    a row of links ("Photo: Creativa", "Win, Mac"); a suffix after a comma is a name's."""
+    mentions = [
+        ("Top Image: Creativa - FastCo", "PERSON"),
+        ("Win, Mac", "PERSON"),
+        ("Rowan Ashby, Jr.", "PERSON"),
+        ("Rowan Ashby, Jr.", "PERSON"),
+    ]
+    assert [e.name for e in merge_mentions(mentions, gazetteer)] == ["Rowan Ashby, Jr."]
+
+
+def test_a_word_in_capitals_before_a_persons_name_is_no_part_of_it(gazetteer) -> None:
+    """ "COO Prusch" and "READ Hoenig" (a link's shouted word) name Prusch and Hoenig, who
+    join their full names; initials before a surname ("TJ Marlow") are the name's."""
+    entities = merge_mentions(
+        [
+            ("Dana Prusch", "PERSON"),
+            ("COO Prusch", "PERSON"),
+            ("Erik Hoenig", "PERSON"),
+            ("READ Hoenig", "PERSON"),
+            ("TJ Marlow", "PERSON"),
+        ],
+        gazetteer,
+    )
+    assert sorted((e.name, e.count) for e in entities) == [
+        ("Dana Prusch", 2),
+        ("Erik Hoenig", 2),
+        ("TJ Marlow", 1),
+    ]
