@@ -19,7 +19,7 @@ from pipelines.entities.gazetteer import Gazetteer
 from pipelines.entities.labels import COMPASS_WORDS, HEAD_LABELS
 from pipelines.entities.language import english_stop_words
 from pipelines.entities.lexicon import Lexicon
-from pipelines.entities.mentions import KEPT_LABELS, LEADING, known_place
+from pipelines.entities.mentions import KEPT_LABELS, LEADING, PLACED, known_place
 from pipelines.entities.names import without_trailing_figures
 from pipelines.entities.people_names import given_names
 from pipelines.entities.titles import is_title, is_whole_title
@@ -57,7 +57,8 @@ def entity_mentions(
             before = before if is_title(shared) else shared
         before_of[ent.end] = before
         label = "PRODUCT" if ent.start in products else brand_label(ent.text, ent.label_)
-        if _named_as_a_town(label, ent) or _town_as_a_modifier(label, ent, gazetteer):
+        town = _named_as_a_town(label, ent)
+        if town or _town_as_a_modifier(label, ent, gazetteer):
             label = "GPE"
         elif label in _MISREAD_ORGANISATION_LABELS and _after_an_organisation_noun(ent):
             label = "ORG"
@@ -71,6 +72,8 @@ def entity_mentions(
             label = head  # "Walter Reed hospital", "the Mohegan Sun arena"
         if label == "PERSON" and before == "the" and _before_an_office(ent):
             before = LEADING
+        elif label == "GPE" and (town or _before_its_people(ent)):
+            before = PLACED
         if label in KEPT_LABELS and not _misread_words(ent, text, lexicon):
             found.append((ent.start, (ent.text, label, before)))
     return found
@@ -263,6 +266,20 @@ def _town_as_a_modifier(label: str, ent: Span, gazetteer: Gazetteer | None) -> b
         return False
     place = gazetteer.lookup(fold(ent.text)) if gazetteer is not None else None
     return place is not None and place.kind == "city" and ent.text not in PLATFORMS
+
+
+#: Nouns after a town's name that say where people and bodies are: "a Wantagh man", "the
+#: Elkton police", "Greenbelt residents".
+_LOCAL_NOUNS = frozenset(
+    {"man", "woman", "men", "women", "boy", "girl", "teen", "teenager", "couple", "family"}
+    | {"resident", "residents", "native", "natives", "police", "mayor", "council", "school"}
+    | {"schools", "area", "neighborhood", "neighbourhood", "officials", "homeowners"}
+)
+
+
+def _before_its_people(ent: Span) -> bool:
+    """Whether the span is followed by a :data:`_LOCAL_NOUNS` word."""
+    return ent.end < len(ent.doc) and ent.doc[ent.end].text in _LOCAL_NOUNS
 
 
 def _named_as_a_town(label: str, ent: Span) -> bool:

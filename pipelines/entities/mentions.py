@@ -51,6 +51,10 @@ _LEGAL_FORM_INSIDE_RE = re.compile(
 #: administration", "the Assad regime" are a person's, though "the" stands before them.
 LEADING = "(leading)"
 
+#: The word before a place that the words around it name as one ("a Wantagh man",
+#: "Carrowby, a village"), whatever stands before it.
+PLACED = "(placed)"
+
 #: Lower-case words that join the words of a name; a name never ends in one.
 JOINING_WORDS = frozenset({"of", "and", "for", "the", "in", "on", "at", "to", "de", "&"})
 
@@ -80,7 +84,7 @@ class MentionGroup:
         self.votes[label] += 1
         self.after_the += before == "the" or surface.lower().startswith("the ")
         self.after_in += before in _PLACE_PREPOSITIONS
-        self.after_place_cue += before in _PLACE_CUES or before == ","
+        self.after_place_cue += before in _PLACE_CUES or before in (",", PLACED)
         self.after_in_not_at += before in _ORG_PLACE_PREPOSITIONS
         self.after_title += before in (CREDITED, LEADING) or (bool(before) and is_title(before))
 

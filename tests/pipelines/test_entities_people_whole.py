@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from pipelines.entities.gazetteer import default_gazetteer
-from pipelines.entities.mentions import LEADING
+from pipelines.entities.mentions import LEADING, PLACED
 from pipelines.entities.merge import merge_mentions
 from pipelines.entities.recognizer import EntityRecognizer
 
@@ -151,3 +151,17 @@ def test_a_word_in_capitals_before_a_persons_name_is_no_part_of_it(gazetteer) ->
         ("Erik Hoenig", 2),
         ("TJ Marlow", 1),
     ]
+
+
+def test_a_town_before_its_people_or_named_a_village_is_a_place(recognizer, gazetteer) -> None:
+    """ "a Carrowby man", "Carrowby police" and "Carrowby, a village" name the town where
+    nothing before it does: it stays a place."""
+    for text, label in (
+        ("A Carrowby man was charged on Friday.", "GPE"),
+        ("On Friday Carrowby police charged a man.", "GPE"),
+        ("They met in Brackwater. Carrowby, a village near the coast, flooded.", "PERSON"),
+    ):
+        [mention] = _mentions(recognizer, text, [("Carrowby", label)])
+        assert mention == ("Carrowby", "GPE", PLACED), text
+        [entity] = merge_mentions([mention], gazetteer)
+        assert (entity.name, entity.label) == ("Carrowby", "GPE")
