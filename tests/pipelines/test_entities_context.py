@@ -11,7 +11,7 @@ from pipelines.entities.gazetteer import default_gazetteer
 from pipelines.entities.merge import merge_mentions
 from pipelines.entities.names import clean_surface, is_name
 from pipelines.entities.recognizer import EntityRecognizer
-from tests.pipelines.entity_helpers import by_key, only
+from tests.pipelines.entity_helpers import by_key, only, spans_on
 
 
 @pytest.fixture(scope="module")
@@ -234,13 +234,8 @@ def _kept_spans(recognizer: EntityRecognizer, text: str, spans: list[tuple[str, 
     ``text`` (the spans the small model gives on some pages, where it gives them)."""
     from pipelines.entities.context import entity_mentions
 
-    doc = recognizer.nlp.make_doc(text)
-    ents = []
-    for words, label in spans:
-        start = text.index(words)
-        ents.append(doc.char_span(start, start + len(words), label=label))
-    doc.ents = ents
-    return [mention[:2] for _, mention in entity_mentions(doc.ents, text, recognizer.lexicon)]
+    ents = spans_on(recognizer, text, spans)
+    return [mention[:2] for _, mention in entity_mentions(ents, text, recognizer.lexicon)]
 
 
 def test_page_lines_titles_and_shouted_words_are_not_names(

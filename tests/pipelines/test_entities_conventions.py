@@ -120,7 +120,7 @@ def test_a_first_name_alone_is_the_one_person_who_has_it(recognizer: EntityRecog
 def test_an_agency_cut_at_its_and_is_made_whole(recognizer: EntityRecognizer):
     """The model's "Customs" and "Border Protection" are one agency; "Apple" and "Google
     Maps" stay two names."""
-    from pipelines.entities.context import joined_agencies
+    from pipelines.entities.whole_spans import joined_agencies
 
     def spans(text: str, *names: str):
         doc = recognizer.nlp.make_doc(text)

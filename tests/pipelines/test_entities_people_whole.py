@@ -10,6 +10,7 @@ from pipelines.entities.gazetteer import default_gazetteer
 from pipelines.entities.mentions import LEADING, PLACED
 from pipelines.entities.merge import merge_mentions
 from pipelines.entities.recognizer import EntityRecognizer
+from tests.pipelines.entity_helpers import spans_on
 
 
 @pytest.fixture(scope="module")
@@ -27,13 +28,8 @@ def _mentions(recognizer: EntityRecognizer, text: str, spans: list[tuple[str, st
     set on the model's own Doc of ``text``: the spans the small model gives on some pages."""
     from pipelines.entities.context import entity_mentions
 
-    doc = recognizer.nlp.make_doc(text)
-    ents = []
-    for words, label in spans:
-        start = text.index(words)
-        ents.append(doc.char_span(start, start + len(words), label=label))
-    doc.ents = ents
-    found = entity_mentions(doc.ents, text, recognizer.lexicon, recognizer.gazetteer)
+    ents = spans_on(recognizer, text, spans)
+    found = entity_mentions(ents, text, recognizer.lexicon, recognizer.gazetteer)
     return [mention for _, mention in found]
 
 
