@@ -275,13 +275,24 @@ def _misread_words(ent: Span, text: str, lexicon: Lexicon) -> bool:
     return not any(c.isalnum() for c in around)
 
 
+#: Titles that, written in lower case, are everyday words: "a major Second Amendment case",
+#: "hit-or-miss Taiwanese", "in general", "the speaker Audio" name no one after them.
+_EVERYDAY_TITLE_WORDS = frozenset({"major", "general", "miss", "speaker"})
+#: What stands for such a word before a span: a word, and no title.
+EVERYDAY_WORD = "(everyday word)"
+
+
 def _word_before(doc: Doc, start: int) -> str:
     """The lower-cased word before token ``start``, across an opening bracket or quote:
-    "the President (Obama)" has "president"."""
+    "the President (Obama)" has "president"; a title's word written in lower case as an
+    everyday word ("a major case") is :data:`EVERYDAY_WORD`."""
     i = start - 1
     while i >= 0 and (doc[i].is_left_punct or doc[i].is_quote) and i >= start - 2:
         i -= 1
-    return doc[i].lower_ if i >= 0 else ""
+    if i < 0:
+        return ""
+    token = doc[i]
+    return EVERYDAY_WORD if token.text in _EVERYDAY_TITLE_WORDS else token.lower_
 
 
 #: Nouns after a name that make it a product, not its maker: "the Chrome browser", "the

@@ -161,3 +161,18 @@ def test_a_town_before_its_people_or_named_a_village_is_a_place(recognizer, gaze
         assert mention == ("Carrowby", "GPE", PLACED), text
         [entity] = merge_mentions([mention], gazetteer)
         assert (entity.name, entity.label) == ("Carrowby", "GPE")
+
+
+def test_a_titles_word_in_lower_case_is_no_title(recognizer, gazetteer) -> None:
+    """ "a major Second Amendment case" names no Major: the law stays a law, while "Major
+    Tom Hale" keeps the title's word before the name."""
+    from pipelines.entities.context import EVERYDAY_WORD
+
+    text = "She argued a major Second Amendment case before Major Tom Hale retired."
+    found = _mentions(recognizer, text, [("Second Amendment", "LAW"), ("Tom Hale", "PERSON")])
+    assert found == [("Second Amendment", "LAW", EVERYDAY_WORD), ("Tom Hale", "PERSON", "major")]
+    [law] = merge_mentions([found[0]], gazetteer)
+    assert law.label == "LAW"
+    # The premise: after the title's word, a name alone is taken for a person's.
+    [misread] = merge_mentions([("Second Amendment", "LAW", "major")], gazetteer)
+    assert misread.label == "PERSON"
