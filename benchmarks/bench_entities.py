@@ -170,6 +170,8 @@ def main() -> None:
     gold = json.loads(GOLD.read_text(encoding="utf-8"))
     texts = gold_texts()
     texts = {d: t for d, t in texts.items() if d.startswith(args.documents or "")}
+    if not texts:
+        parser.error(f"no gold document to score starts with {args.documents!r}")
     scores = {split: Score() for split in SPLITS}
     by_document: dict[str, list[Score]] = {split: [] for split in SPLITS}
     words, elapsed = 0, 0.0
