@@ -33,9 +33,6 @@ _INNER_POSSESSIVE_RE = re.compile(r"['’]s\s+(?=[A-Z])")
 _PLACE_PREPOSITIONS = frozenset(
     {"in", "near", "outside", "inside", "at", "between", "through", "around", "across"}
 )
-#: Words before a place however it is used: "from Polwarth", "the mayor of Addison", "to
-#: Elkton"; a dateline or a listing's line starts with it (no word before).
-_PLACE_CUES = _PLACE_PREPOSITIONS | {"from", "of", "to", "into", "onto", "toward", "towards", ""}
 #: The same without "at": "an analyst at Harcourt Securities" is at a company.
 _ORG_PLACE_PREPOSITIONS = _PLACE_PREPOSITIONS - {"at"}
 
@@ -54,6 +51,14 @@ LEADING = "(leading)"
 #: The word before a place that the words around it name as one ("a Wantagh man",
 #: "Carrowby, a village"), whatever stands before it.
 PLACED = "(placed)"
+#: Words before a place however it is used: "from Polwarth", "the mayor of Addison", "to
+#: Elkton", a listing's "Elkton, Wantagh"; a dateline or a listing's line starts with it
+#: (no word before).
+_PLACE_CUES = (
+    _PLACE_PREPOSITIONS
+    | {"from", "of", "to", "into", "onto", "toward", "towards"}
+    | {"", ",", PLACED}
+)
 
 #: Lower-case words that join the words of a name; a name never ends in one.
 JOINING_WORDS = frozenset({"of", "and", "for", "the", "in", "on", "at", "to", "de", "&"})
@@ -84,7 +89,7 @@ class MentionGroup:
         self.votes[label] += 1
         self.after_the += before == "the" or surface.lower().startswith("the ")
         self.after_in += before in _PLACE_PREPOSITIONS
-        self.after_place_cue += before in _PLACE_CUES or before in (",", PLACED)
+        self.after_place_cue += before in _PLACE_CUES
         self.after_in_not_at += before in _ORG_PLACE_PREPOSITIONS
         self.after_title += before in (CREDITED, LEADING) or (bool(before) and is_title(before))
 

@@ -240,8 +240,8 @@ def _nowhere(name: str, members: list[MentionGroup], gazetteer: Gazetteer | None
     """A one-word "place" that is no town of 15,000 people or more and that the text
     never writes where a place is written (after "in", "from", "of"..., or opening a
     line): a brand, a product, a first name the model took for a place ("Lucasfilm",
-    "Siri", "Regan", "the Cenozoic"), not a town. (A smaller town named only before its
-    noun, "a Wantagh man", goes with them.)"""
+    "Siri", "Regan", "the Cenozoic"), not a town. (A town the words around it name as
+    one, "a Wantagh man", is written where a place is: see :mod:`pipelines.entities.context`.)"""
     if gazetteer is None or " " in name or gazetteer.knows_town(fold(name)):
         return False
     return not any(group.after_place_cue for group in members)
