@@ -10,6 +10,7 @@ canonical name (:func:`canonical_place`), a company less its legal form
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import TYPE_CHECKING
 
 from pipelines.article import Entity
@@ -57,8 +58,9 @@ def place_core(name: str, gazetteer: Gazetteer | None) -> str:
 
     A lower-case compass word is never part of a name and always goes. A capitalised one
     is part of the name ("South Africa", "West Midlands", "Western Cape") unless the whole
-    is no known place and the rest is a known country ("Eastern or Southern Ukraine"), or,
-    after "Greater", a known city. Continents keep theirs ("South America").
+    is no known place and the rest is a known country ("Eastern or Southern Ukraine") or a
+    US state ("Northern Virginia", "West Texas": the parts of a state American copy names
+    so), or, after "Greater", a known city. Continents keep theirs ("South America").
     """
     name = _GENERIC_PLACE_SUFFIX_RE.sub("", name) or name
     match = _DIRECTION_RE.match(name)
@@ -70,8 +72,19 @@ def place_core(name: str, gazetteer: Gazetteer | None) -> str:
     if gazetteer is None or gazetteer.lookup(fold(name)) is not None:
         return name
     place = gazetteer.lookup(fold(rest))
-    wanted = "city" if match.group(1).lower() == "greater" else "country"
-    return rest if place is not None and place.kind == wanted else name
+    if match.group(1).lower() == "greater":
+        return rest if place is not None and place.kind == "city" else name
+    if place is not None and (place.kind == "country" or rest in _us_states()):
+        return rest
+    return name
+
+
+@cache
+def _us_states() -> frozenset[str]:
+    """The names of the US states (the ``us`` package's, as the gazetteer's are)."""
+    import us
+
+    return frozenset(state.name for state in us.states.STATES)
 
 
 # --- keys --------------------------------------------------------------------------------

@@ -60,11 +60,15 @@ def test_a_person_is_named_without_the_role_in_the_record() -> None:
         ("northwestern Inner Mongolia province", "Inner Mongolia"),
         ("Donetsk region", "Donetsk"),
         ("Greater London", "London"),
+        # The part of a US state that American copy names with a capitalised compass word.
+        ("Northern Virginia", "Virginia"),
+        ("Northwest Arkansas", "Arkansas"),
         # A capitalised compass word that belongs to the name, or a continent: kept.
         ("South Africa", "South Africa"),
+        ("West Virginia", "West Virginia"),
         ("Western Cape", "Western Cape"),
-        ("West Midlands", "West Midlands"),
-        ("Eastern Michigan", "Eastern Michigan"),  # a university, or a region: not Michigan
+        ("West Midlands", "West Midlands"),  # not Zimbabwe's Midlands province
+        ("Northern Ontario", "Northern Ontario"),
         ("North Lanarkshire", "North Lanarkshire"),
         ("South America", "South America"),
     ],
