@@ -51,10 +51,13 @@ from pipelines.entities.scoring import (  # noqa: E402
 from pipelines.entities.scoring import gold_texts as load_gold_texts  # noqa: E402
 
 
-def gold_texts() -> dict[str, str]:
-    """Document id -> text of every gold document whose text can be read here."""
+def gold_texts(documents: str = "") -> dict[str, str]:
+    """Document id -> text of every gold document whose id starts with ``documents`` and
+    whose text can be read here (a check-set page is extracted only when it is wanted)."""
     gold = json.loads(GOLD.read_text(encoding="utf-8"))
-    return load_gold_texts(GOLD, SHARED) | checkset_texts(gold)
+    wanted = {doc: entry for doc, entry in gold.items() if doc.startswith(documents)}
+    texts = load_gold_texts(GOLD, SHARED) | checkset_texts(wanted)
+    return {doc: text for doc, text in texts.items() if doc in wanted}
 
 
 def checkset_texts(gold: dict[str, object]) -> dict[str, str]:
@@ -168,8 +171,7 @@ def main() -> None:
     recognizer("Warm-up: Marta Kowalczyk met reporters in Glasgow.")
     rss_model = peak_rss_mb()
     gold = json.loads(GOLD.read_text(encoding="utf-8"))
-    texts = gold_texts()
-    texts = {d: t for d, t in texts.items() if d.startswith(args.documents or "")}
+    texts = gold_texts(args.documents or "")
     if not texts:
         parser.error(f"no gold document to score starts with {args.documents!r}")
     scores = {split: Score() for split in SPLITS}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipelines.entities.context import EVERYDAY_WORD
 from pipelines.entities.gazetteer import default_gazetteer
 from pipelines.entities.mentions import LEADING, PLACED
 from pipelines.entities.merge import merge_mentions
@@ -166,8 +167,6 @@ def test_a_town_before_its_people_or_named_a_village_is_a_place(recognizer, gaze
 def test_a_titles_word_in_lower_case_is_no_title(recognizer, gazetteer) -> None:
     """ "a major Second Amendment case" names no Major: the law stays a law, while "Major
     Tom Hale" keeps the title's word before the name."""
-    from pipelines.entities.context import EVERYDAY_WORD
-
     text = "She argued a major Second Amendment case before Major Tom Hale retired."
     found = _mentions(recognizer, text, [("Second Amendment", "LAW"), ("Tom Hale", "PERSON")])
     assert found == [("Second Amendment", "LAW", EVERYDAY_WORD), ("Tom Hale", "PERSON", "major")]
