@@ -24,6 +24,7 @@ from pipelines.article import Entity
 from pipelines.entities.brands import missed_platforms
 from pipelines.entities.clubs import club_spans
 from pipelines.entities.context import entity_mentions
+from pipelines.entities.courts import district_spans
 from pipelines.entities.gazetteer import Gazetteer, default_gazetteer
 from pipelines.entities.headlines import confirmed_by_body, headline_lines, on_a_line
 from pipelines.entities.language import detect_language, primary_subtag
@@ -310,11 +311,11 @@ class EntityRecognizer:
 
 
 def _named_spans(doc: Doc, text: str) -> list[Span]:
-    """Clubs (from a list) and news outlets (by their names' last word) in ``doc``, as
-    ORG spans, and the players and teams of results lists: spans that take the place of
-    whatever the model read there."""
+    """Clubs (from a list), judicial districts and news outlets (by their names' last
+    word) in ``doc``, as ORG spans, and the players and teams of results lists: spans that
+    take the place of whatever the model read there."""
     named = club_spans(doc, text)
-    for spans in (outlet_spans(doc), results_list_spans(doc, text)):
+    for spans in (district_spans(doc), outlet_spans(doc), results_list_spans(doc, text)):
         named += [s for s in spans if not any(overlap(s, n) for n in named)]
     return named
 
