@@ -12,6 +12,7 @@ are no names.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -51,6 +52,7 @@ def entity_mentions(
     before_of: dict[int, str] = {}  # end token of a span -> its word before
     ents = whole_spans(ents, lexicon, gazetteer)
     products = _product_spans(ents)
+    beside_people = _listed_with_people(ents)
     for ent in ents:
         before = _word_before(ent.doc, ent.start)
         if before in COORDINATORS and ent.start - 1 in before_of:
@@ -65,7 +67,10 @@ def entity_mentions(
             label = "GPE"
         elif label in _MISREAD_ORGANISATION_LABELS and _after_an_organisation_noun(ent):
             label = "ORG"
-        elif label == "ORG" and _person_read_as_organisation(ent.text, before, lexicon, gazetteer):
+        elif label == "ORG" and (
+            _person_read_as_organisation(ent.text, before, lexicon, gazetteer)
+            or _person_by_the_words_around(ent, beside_people, gazetteer)
+        ):
             label = "PERSON"
         if label == "PERSON" and given_names().common_words_only(ent.text, lexicon):
             label = "WORK_OF_ART"  # a title, a product, a programme: "Tomb Raider"
@@ -140,6 +145,53 @@ def _person_read_as_organisation(
     if known_place(first, gazetteer) or known_place(name, gazetteer):
         return False
     return given_names().person_shaped(name, lexicon)
+
+
+def _person_by_the_words_around(
+    ent: Span, beside_people: set[int], gazetteer: Gazetteer | None
+) -> bool:
+    """An "organisation" written as a person's name (two or three capitalised words, no
+    place first and none a company's, venue's or craft's word) in a list of people or
+    before a role ("Eric Robinson and Boone Jenner", "Binyah Kesselly, chairman of")."""
+    words = [token.text for token in ent]
+    if not 2 <= len(words) <= 3 or known_place(words[0], gazetteer):
+        return False
+    if not all(_NAME_WORD_RE.match(word) and word.lower() not in HEAD_LABELS for word in words):
+        return False
+    return ent.start in beside_people or _described_as_a_person(ent)
+
+
+_NAME_WORD_RE = re.compile(r"^[A-Z][a-z]+(?:['’-][A-Za-z][a-z]+)*$")
+#: Words between a name's comma and the role that describes it: "Rowan Ashby, an analyst".
+_BEFORE_A_ROLE = frozenset({"a", "an", "the", "its", "their"})
+
+
+def _described_as_a_person(ent: Span) -> bool:
+    """Whether the name is followed by a comma and a role in lower case, an article and
+    one more word allowed before it ("Shannon Cross, an analyst at", "Binyah Kesselly,
+    chairman of", "Rowan Ashby, a senior lecturer"): a person's apposition."""
+    after = [token.text for token in ent.doc[ent.end : ent.end + 4]]
+    if not after or after[0] != ",":
+        return False
+    words = after[1:]
+    if words and words[0].lower() in _BEFORE_A_ROLE:
+        words = words[1:]
+    return any(w.islower() and is_title(w) for w in words[:2])
+
+
+def _listed_with_people(ents: Sequence[Span]) -> set[int]:
+    """Start tokens of the spans written in one list with a person's name, right before
+    or after it across a comma or "and" ("Eric Robinson and Boone Jenner scored")."""
+    beside: set[int] = set()
+    for first, second in zip(ents, ents[1:], strict=False):
+        between = first.doc[first.end : second.start]
+        if len(between) != 1 or between[0].lower_ not in COORDINATORS:
+            continue
+        if first.label_ == "PERSON":
+            beside.add(second.start)
+        if second.label_ == "PERSON":
+            beside.add(first.start)
+    return beside
 
 
 #: Nouns of a kind of settlement or region: "the town of X", "the harbour district of X"

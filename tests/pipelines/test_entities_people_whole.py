@@ -175,3 +175,43 @@ def test_a_titles_word_in_lower_case_is_no_title(recognizer, gazetteer) -> None:
     # The premise: after the title's word, a name alone is taken for a person's.
     [misread] = merge_mentions([("Second Amendment", "LAW", "major")], gazetteer)
     assert misread.label == "PERSON"
+
+
+def test_a_name_in_a_list_of_people_is_a_person(recognizer) -> None:
+    """ "Tamsin Lowry and Tarn Ambery scored": a name of two capitalised words the model
+    read as an organisation, written in one list with a person, is a person; an
+    organisation's name listed so keeps its label when a word of it says what it is
+    ("Harbour Freight Company") or it starts with a place ("Glasgow Rovers")."""
+    text = "Tamsin Lowry and Tarn Ambery scored for the Vipers, and Ilse Varga, Harbour"
+    text += " Freight Company and Glasgow Rovers sent flowers."
+    spans = [("Tamsin Lowry", "PERSON"), ("Tarn Ambery", "ORG"), ("Ilse Varga", "PERSON")]
+    spans += [("Harbour Freight Company", "ORG"), ("Glasgow Rovers", "ORG")]
+    found = [m[:2] for m in _mentions(recognizer, text, spans)]
+    assert found == [
+        ("Tamsin Lowry", "PERSON"),
+        ("Tarn Ambery", "PERSON"),
+        ("Ilse Varga", "PERSON"),
+        ("Harbour Freight Company", "ORG"),
+        ("Glasgow Rovers", "ORG"),
+    ]
+
+
+def test_a_name_before_a_role_is_a_person(recognizer) -> None:
+    """ "Tarn Ambery, chairman of the port board": a name the model read as an organisation
+    and followed by a comma and a role in lower case is a person; an organisation followed
+    by its own description ("Tarn Ambery, the company that") or by a titled person ("Tarn
+    Ambery, Chairman Ilse Varga") is not."""
+    for text in (
+        "Tarn Ambery, chairman of the port board, said the pier would reopen.",
+        "Tarn Ambery, an analyst at Brackwater Research, said the pier would reopen.",
+    ):
+        assert [m[:2] for m in _mentions(recognizer, text, [("Tarn Ambery", "ORG")])] == [
+            ("Tarn Ambery", "PERSON")
+        ], text
+    for text in (
+        "Tarn Ambery, the company that runs the pier, said it would reopen.",
+        "Tarn Ambery, Chairman Ilse Varga said, would reopen the pier.",
+    ):
+        assert [m[:2] for m in _mentions(recognizer, text, [("Tarn Ambery", "ORG")])] == [
+            ("Tarn Ambery", "ORG")
+        ], text
