@@ -219,8 +219,9 @@ ORGANISATION_NOUNS = frozenset(
     | {"retailer", "chain", "brand", "band", "agency", "outlet", "network", "publisher"}
     | {"broadcaster", "bank", "lender", "insurer", "carrier", "airline", "automaker"}
     | {"carmaker", "manufacturer", "conglomerate", "charity", "nonprofit", "club", "studio"}
+    | {"journal"}  # "published in the journal Nature Astronomy": a publisher's title
 )
-_MISREAD_ORGANISATION_LABELS = frozenset({"PERSON", "GPE", "FAC", "LOC", "WORK_OF_ART"})
+_MISREAD_ORGANISATION_LABELS = frozenset({"PERSON", "GPE", "FAC", "LOC", "WORK_OF_ART", "PRODUCT"})
 
 
 def _after_an_organisation_noun(ent: Span) -> bool:

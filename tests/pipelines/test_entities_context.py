@@ -217,6 +217,32 @@ def test_products_are_told_by_their_context(recognizer: EntityRecognizer) -> Non
     assert labels["Chrome"] == "PRODUCT"
 
 
+def test_a_name_after_an_organisation_noun_is_an_organisation(recognizer) -> None:
+    """ "the journal Tidal Letters", "the website Harbourgist": a name the model read as a
+    work, a product or a place, written after "the" and a noun that names a kind of
+    organisation, is an organisation; after a noun of a work ("the podcast Tidal Letters")
+    the model's label stays."""
+    from pipelines.entities.context import entity_mentions
+
+    text = (
+        "The study was published in the journal Tidal Letters and first reported by the"
+        " website Harbourgist; the journal Brackwater Case Notes ran a reply."
+    )
+    spans = [("Tidal Letters", "WORK_OF_ART"), ("Harbourgist", "GPE")]
+    spans += [("Brackwater Case Notes", "PRODUCT")]
+    ents = spans_on(recognizer, text, spans)
+    found = entity_mentions(ents, text, recognizer.lexicon, recognizer.gazetteer)
+    assert [mention[:2] for _, mention in found] == [
+        ("Tidal Letters", "ORG"),
+        ("Harbourgist", "ORG"),
+        ("Brackwater Case Notes", "ORG"),
+    ]
+    text = "He said the podcast Tidal Letters was wrong."
+    ents = spans_on(recognizer, text, [("Tidal Letters", "WORK_OF_ART")])
+    found = entity_mentions(ents, text, recognizer.lexicon, recognizer.gazetteer)
+    assert [mention[:2] for _, mention in found] == [("Tidal Letters", "WORK_OF_ART")]
+
+
 def test_datelines_and_postal_codes_are_places(recognizer: EntityRecognizer) -> None:
     """ "VIENNA — ..." opens a report from Vienna; "Harrisburg, PA." is in Pennsylvania."""
     text = (
