@@ -5,8 +5,9 @@ names cluster by surname with compatible first names, and a bare surname joins t
 such cluster; an acronym joins the one longer name whose initials it spells, and a
 short name the one organisation whose name starts with it ("Alden", "Alden Capital"). Each
 entity's label is decided in :mod:`pipelines.entities.labels`. A one-word "person" named
-once and after no title is a misread word and dropped, as is a one-word "place" that is
-no known town and is never written where a place is.
+once (or twice, with a name no locale gives people) and after no title is a misread word
+and dropped, as is a one-word "place" that is no known town and is never written where a
+place is.
 
 Pure Python and linear in the number of mentions: every step is a dict look-up keyed on a
 folded name or a surname, never a comparison of all pairs.
@@ -37,6 +38,7 @@ from pipelines.entities.mentions import (
     pick_name,
 )
 from pipelines.entities.names import first_names_compatible, given_names, initials, person_parts
+from pipelines.entities.people_names import given_names as people_names
 
 # Labels of a bare name that is not a person's surname, even when a person has it.
 _NOT_A_SURNAME = frozenset({"GPE", "LOC", "FAC", "NORP"})
@@ -248,13 +250,17 @@ def _nowhere(name: str, members: list[MentionGroup], gazetteer: Gazetteer | None
 
 
 def _lone_word(label: str, members: list[MentionGroup]) -> bool:
-    """A one-word "person" named once, after no title and with no full name to join: far
-    more often a capitalised word the model misread ("Bugs fixed", "Takin'") than a
-    person, whom news names in full or by title ("Mayor Calloway") at least once."""
+    """A one-word "person" named once, or twice with a name no locale gives people, after
+    no title and with no full name to join: far more often a capitalised word the model
+    misread ("Bugs fixed", "Takin'") or a game's character than a person, whom news names
+    in full or by title ("Mayor Calloway") at least once."""
     if label != "PERSON" or len(members) != 1:
         return False
     group = members[0]
-    return group.count == 1 and group.tokens == 1 and not group.after_title
+    if group.tokens != 1 or group.after_title:
+        return False
+    named_twice = group.count == 2 and not people_names().knows(pick_name(group.forms))
+    return group.count == 1 or named_twice
 
 
 def _common_word(entity: Entity, lowercase: Mapping[str, int]) -> bool:
@@ -278,7 +284,7 @@ def merge_mentions(
     name. With the text's ``lowercase`` word counts, a one-word "person" or "organisation"
     written in lower case in the text at least as often is a capitalised common word
     ("State", "Council", "Meth") and dropped; so is a one-word "person" named once after
-    no title. A place the text mostly writes as a team (``teams``: folded name -> such
+    no title, or twice with a name no locale gives people. A place the text mostly writes as a team (``teams``: folded name -> such
     mentions) is an organisation. Sorted by count descending, then name.
     """
     groups = group_mentions(mentions, gazetteer)

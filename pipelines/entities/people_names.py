@@ -61,6 +61,10 @@ class GivenNames:
             return False
         return all(word.isalpha() and lexicon.knows(word) for word in words)
 
+    def knows(self, word: str) -> bool:
+        """Whether some locale gives ``word`` to people, as a given name or a surname."""
+        return self._given(word) or word in self.surnames
+
     def starts_with_given_name(self, name: str) -> bool:
         """Whether ``name`` is two or more words, the first a given name."""
         words = name.split()

@@ -79,6 +79,25 @@ def test_one_word_person_named_once_without_title_is_dropped() -> None:
     }
 
 
+def test_one_word_person_named_twice_with_no_persons_name_is_dropped() -> None:
+    """A game's character or a misread word named twice ("Vexari", "Paranoia"), with a name
+    no locale gives people, after no title and with no full name, is no person; a given
+    name or a surname named so ("Orrin", "Hartley") stays, as does a name after a title or
+    one named three times."""
+    mentions = [("Vexari", "PERSON", "picked"), ("Vexari", "PERSON", "")]
+    mentions += [("Paranoia", "PERSON", "\n"), ("Paranoia", "PERSON", "")]
+    mentions += [("Orrin", "PERSON", "said"), ("Orrin", "PERSON", "")]
+    mentions += [("Hartley", "PERSON", "said"), ("Hartley", "PERSON", "")]
+    mentions += [("Quorvath", "PERSON", "coach"), ("Quorvath", "PERSON", "")]
+    mentions += [("Zelmira", "PERSON", ""), ("Zelmira", "PERSON", ""), ("Zelmira", "PERSON", "")]
+    assert {e.key: e.count for e in merge_mentions(mentions)} == {
+        "person:orrin": 2,
+        "person:hartley": 2,
+        "person:quorvath": 2,
+        "person:zelmira": 3,
+    }
+
+
 def test_nationality_after_a_lower_case_title_word_stays_a_nationality() -> None:
     """ "hit-or-miss Taiwanese publication": "miss" is no title there."""
     [taiwanese] = merge_mentions([("Taiwanese", "NORP", "miss")])
