@@ -74,6 +74,9 @@ HEAD_LABELS = {
     **dict.fromkeys(("plc", "gmbh", "company", "foundation", "institute", "association"), "ORG"),
     **dict.fromkeys(("airlines", "motors", "industries", "technologies", "robotics"), "ORG"),
     **dict.fromkeys(("aerospace", "pharmaceuticals", "therapeutics", "enterprises"), "ORG"),
+    # Trades ("Tequila Works", "JD Gaming", "G2 Esports", "ICICI Securities"): read as people.
+    **dict.fromkeys(("works", "gaming", "esports", "software", "interactive", "securities"), "ORG"),
+    **dict.fromkeys(("communications", "telecom", "airways", "insurance"), "ORG"),
     **dict.fromkeys(("university", "college"), "ORG"),
     # Stock indexes ("Hang Seng Index", "Shanghai Composite"): traded, not organisations;
     # editions of a product ("Chromecast Ultra", "MacBook Pro").

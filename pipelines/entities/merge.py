@@ -284,8 +284,9 @@ def merge_mentions(
     name. With the text's ``lowercase`` word counts, a one-word "person" or "organisation"
     written in lower case in the text at least as often is a capitalised common word
     ("State", "Council", "Meth") and dropped; so is a one-word "person" named once after
-    no title, or twice with a name no locale gives people. A place the text mostly writes as a team (``teams``: folded name -> such
-    mentions) is an organisation. Sorted by count descending, then name.
+    no title, or twice with a name no locale gives people. A place the text mostly writes
+    as a team (``teams``: folded name -> such mentions) is an organisation. Sorted by
+    count descending, then name.
     """
     groups = group_mentions(mentions, gazetteer)
     agree_with_people(groups, gazetteer)

@@ -112,6 +112,9 @@ def test_things_the_model_reads_as_people_are_no_people(recognizer: EntityRecogn
     [
         ("Dick Clark Productions", "PERSON", "ORG"),  # a company named after its founder
         ("Orla Brennan Holdings", "PERSON", "ORG"),
+        ("Marrow Gaming", "PERSON", "ORG"),  # a trade: an esports team, a game studio
+        ("Tamsin Works", "PERSON", "ORG"),
+        ("Quillon Esports", "PERSON", "ORG"),
         ("Lantern Music Pavilion", "ORG", "FAC"),  # a venue
         ("Hubble Space Telescope", "ORG", "FAC"),
         ("Polar Exploration Rover", "ORG", "PRODUCT"),  # a craft
