@@ -1,8 +1,10 @@
-"""Headlines, where the small model misreads most: the article's title and other stories'.
+"""Headlines and lists, where the small model misreads most: the article's title, other
+stories', and the bullet points of a product's features.
 
 Title Case misleads the model ("Kerry Begins Talks" as one person): the title's names
 count only when the body names them too, and names on Title Case lines of the body (links
-to other stories) only when the rest of the text does.
+to other stories) or in a run of short lines (a deal's features, "Face ID for secure
+authentication", "Digital Crown") only when the rest of the text does.
 """
 
 from __future__ import annotations
@@ -40,6 +42,41 @@ def headline_lines(text: str, lexicon: Lexicon) -> list[tuple[int, int]]:
             lines.append((start, start + len(line)))
         start += len(line) + 1
     return lines
+
+
+#: A listed line has at most this many words, and a list at least this many lines.
+_MAX_LISTED_WORDS = 10
+_MIN_LISTED_LINES = 3
+#: A score or a record ("3-1", "8-8-4", "Viera 3, West Shore 1"): a results list's line,
+#: whose teams are news.
+_SCORE_RE = re.compile(r"\d-\d|[^\W\d] \d{1,3}, [A-Z]")
+
+
+def listed_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the text's lines that are items of a list, not sentences: three or
+    more lines in a row, none blank, each of ten words or fewer, none ending as a
+    sentence or a lead-in does, none with a score in it ("GPS", "Optical heart sensor",
+    "Digital Crown" under a smartwatch's name; results are read by
+    :mod:`pipelines.entities.results_lists`)."""
+    lines: list[tuple[int, int]] = []
+    run: list[tuple[int, int]] = []
+    start = 0
+    for line in [*text.split("\n"), ""]:
+        if _listed(line):
+            run.append((start, start + len(line)))
+        else:
+            lines += run if len(run) >= _MIN_LISTED_LINES else []
+            run = []
+        start += len(line) + 1
+    return lines
+
+
+def _listed(line: str) -> bool:
+    return (
+        1 <= len(line.split()) <= _MAX_LISTED_WORDS
+        and not line.rstrip().endswith((".", "!", "?", ":", '"', "”"))
+        and _SCORE_RE.search(line) is None
+    )
 
 
 def _capitalised_words(words: list[str]) -> list[str]:

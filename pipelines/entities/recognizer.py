@@ -26,10 +26,10 @@ from pipelines.entities.clubs import club_spans
 from pipelines.entities.context import entity_mentions
 from pipelines.entities.courts import district_spans
 from pipelines.entities.gazetteer import Gazetteer, default_gazetteer
-from pipelines.entities.headlines import confirmed_by_body, headline_lines, on_a_line
+from pipelines.entities.headlines import confirmed_by_body, headline_lines, listed_lines, on_a_line
 from pipelines.entities.language import detect_language, primary_subtag
 from pipelines.entities.lexicon import load_lexicon
-from pipelines.entities.mentions import Mention
+from pipelines.entities.mentions import Mention, known_place
 from pipelines.entities.merge import merge_mentions
 from pipelines.entities.missed_places import (
     coded_places,
@@ -40,6 +40,7 @@ from pipelines.entities.missed_places import (
     party_states,
     towns_before_their_regions,
 )
+from pipelines.entities.names import normalise_name
 from pipelines.entities.outlets import outlet_spans
 from pipelines.entities.people_names import given_names
 from pipelines.entities.results_lists import CREDITED, results_list_spans
@@ -302,12 +303,18 @@ class EntityRecognizer:
             found += missed_platforms(doc, taken)
             found.sort()
             lowercase = Counter(token.text for token in doc if token.is_lower and token.is_alpha)
-            lines = headline_lines(piece, self.lexicon)
+            lines = headline_lines(piece, self.lexicon) + listed_lines(piece)
             reading = _Reading([], lowercase, team_names(ents, piece))
             for start, mention in found:
-                aside = mention[1] != "GPE" and on_a_line(doc[start].idx, lines)
+                aside = on_a_line(doc[start].idx, lines) and not self._place(mention)
                 (reading.headlines if aside else reading.mentions).append(mention)
             yield reading
+
+    def _place(self, mention: Mention) -> bool:
+        """A place by its label or by the gazetteer ("Belgium (Group I" read as an
+        organisation): no headline's misreading, whatever line it is on."""
+        text, label = mention[:2]
+        return label == "GPE" or known_place(normalise_name(text, label), self.gazetteer)
 
 
 def _named_spans(doc: Doc, text: str) -> list[Span]:

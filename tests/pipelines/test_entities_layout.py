@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from pipelines.entities.gazetteer import default_gazetteer
+from pipelines.entities.headlines import listed_lines
 from pipelines.entities.merge import merge_mentions
 from pipelines.entities.recognizer import EntityRecognizer
 from tests.pipelines.entity_helpers import by_key, only
@@ -58,6 +59,40 @@ def test_other_stories_headlines_name_only_what_the_body_names(
     assert only(entities, "gpe:leeds").label == "GPE"
     assert only(entities, "person:fitch").name == "Owen Fitch"
     assert only(entities, "person:calloway").label == "PERSON"
+
+
+def test_names_only_in_a_list_of_features_are_no_entities(recognizer: EntityRecognizer) -> None:
+    """A deal's bullet points ("Tidewater Engine for faster apps", "Kestrel Crown with
+    haptic feedback") name a product's parts, which the model reads as organisations: a
+    name only there is none; a maker the prose names stays, and so do countries listed."""
+    text = (
+        "The Marlow Pulse 3 is the best smartwatch we tested this year, and Harrowgate Audio"
+        " makes its speakers.\n\nBuy Now\n\nMarlow Pulse 3\n\n"
+        "Optical heart sensor\nKestrel Crown with haptic feedback\n"
+        "Tidewater Engine for faster apps\nUp to 18 hours of battery life\n\n"
+        "Qualified so far:\nNorway (Group B): third appearance\n"
+        "Chile (Group C): first appearance\nGhana (Group D): fifth appearance\n"
+    )
+    entities = recognizer(text)
+    names = {entity.name for entity in entities}
+    assert not names & {"Tidewater Engine", "Crown", "Kestrel Crown"}, names
+    assert only(entities, "org:harrowgate-audio").label == "ORG"
+    for country in ("norway", "chile", "ghana"):
+        assert only(entities, f"gpe:{country}").label == "GPE"
+
+
+def test_a_list_is_three_short_lines_in_a_row_with_no_sentence_or_score() -> None:
+    text = (
+        "Optical heart sensor\nKestrel Crown\nTidewater Engine\n\n"
+        "Two lines only\nare no list\n\n"
+        "Viera 3, West Shore 1\nKelby 2, Alden 0\nMarsh 1, Tarn 1\n\n"
+        "The pier reopened.\nThe ferry ran.\nThe cafe closed.\n"
+    )
+    assert [text[start:end] for start, end in listed_lines(text)] == [
+        "Optical heart sensor",
+        "Kestrel Crown",
+        "Tidewater Engine",
+    ]
 
 
 @pytest.mark.parametrize("club", ["FC Alden", "Brackwater United", "Carrow State"])
