@@ -1,12 +1,14 @@
-"""News outlets named like newspapers or by their web address, which the small model
-misreads or misses.
+"""News outlets named like newspapers, by their web address or as a text's copyright
+holder, which the small model misreads or misses.
 
 "The Hollywood Reporter", "the Hartford Courant", "The Associated Press": the model reads
 such names as people, places ("Hollywood") or titles of works, and after "tells" or
 "according to" often tags nothing. Their last word says what they are
 (:data:`NEWS_HEADS`): capitalised words after "the" that end in one are an organisation,
 and its span takes the place of the model's spans inside it. So is a capitalised web
-address with no path, the way sites are cited ("Moneycontrol.com", "Polygraph.info").
+address with no path, the way sites are cited ("Moneycontrol.com", "Polygraph.info"), and
+the holder a copyright line names with its year ("Copyright 2019 Hawaii News Now. All rights
+reserved.", "© 2019 Associated Press"), which the model reads as an event or nothing.
 """
 
 from __future__ import annotations
@@ -31,6 +33,12 @@ _SITE_DOMAINS = frozenset(
     {"com", "org", "net", "info", "io", "news", "tv", "co", "uk", "de", "fr", "es", "it"}
     | {"nl", "ru", "in", "au", "ca", "ie", "nz", "za", "jp", "cn", "br", "mx", "ch", "se"}
     | {"no", "dk", "fi", "be", "at", "eu", "gov", "edu", "kr", "pk", "ng", "ke", "ph", "sg"}
+)
+#: A copyright line's holder: capitalised words (and "of", "and", "&") after the mark and
+#: a year or span of years, up to a full stop, a comma or the line's end.
+_COPYRIGHT_RE = re.compile(
+    r"(?:Copyright|\(c\)|©)\s*(?:\(c\)|©)?\s*(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?,?[ \t]+"
+    r"((?:The[ \t]+)?[A-Z][\w&'’!-]*(?:[ \t]+(?:[A-Z][\w&'’!-]*|of|and|&))*)"
 )
 #: Longest outlet name looked for, in tokens after "the": "St. Louis Post - Dispatch".
 _MAX_TOKENS = 6
@@ -59,6 +67,18 @@ def outlet_spans(doc: Doc) -> list[Span]:
             found.append(doc[start : token.i + 1])
     found += [doc[token.i : token.i + 1] for token in doc if cited_site(token.text)]
     return [doc.char_span(s.start_char, s.end_char, label="ORG") or s for s in found]
+
+
+def copyright_holders(doc: Doc) -> list[Span]:
+    """The holders that the copyright lines of ``doc`` name after a year, as ORG spans."""
+    spans = []
+    for match in _COPYRIGHT_RE.finditer(doc.text):
+        start, end = match.span(1)
+        if doc.text[start:end].startswith("The "):
+            start += len("The ")
+        if (span := doc.char_span(start, end, label="ORG")) is not None:
+            spans.append(span)
+    return spans
 
 
 def cited_site(word: str) -> bool:

@@ -41,7 +41,7 @@ from pipelines.entities.missed_places import (
     towns_before_their_regions,
 )
 from pipelines.entities.names import normalise_name
-from pipelines.entities.outlets import outlet_spans
+from pipelines.entities.outlets import copyright_holders, outlet_spans
 from pipelines.entities.people_names import given_names
 from pipelines.entities.results_lists import CREDITED, results_list_spans
 from pipelines.entities.spans import outside_of, overlap, within_lines
@@ -318,11 +318,12 @@ class EntityRecognizer:
 
 
 def _named_spans(doc: Doc, text: str) -> list[Span]:
-    """Clubs (from a list), judicial districts and news outlets (by their names' last
-    word) in ``doc``, as ORG spans, and the players and teams of results lists: spans that
-    take the place of whatever the model read there."""
+    """Clubs (from a list), judicial districts, news outlets (by their names' last word)
+    and copyright holders in ``doc``, as ORG spans, and the players and teams of results
+    lists: spans that take the place of whatever the model read there."""
     named = club_spans(doc, text)
-    for spans in (district_spans(doc), outlet_spans(doc), results_list_spans(doc, text)):
+    organisations = (district_spans(doc), outlet_spans(doc), copyright_holders(doc))
+    for spans in (*organisations, results_list_spans(doc, text)):
         named += [s for s in spans if not any(overlap(s, n) for n in named)]
     return named
 
