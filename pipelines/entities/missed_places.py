@@ -3,8 +3,9 @@
 A known place written after a word like "in" or "of" ("the eastern city of Donetsk"), a
 region's postal code after a place ("Harrisburg, PA"), a known town before its region
 ("Kent, Washington"), the names listed before "counties", a dateline ("VIENNA —", or any
-"ST. ALDEN, N.Y. —", a town too small for the gazetteer) and the state of a member of
-Congress ("Rep. David McKinley, R-W.Va.") are places, whatever the model read there.
+"ST. ALDEN, N.Y. —", a town too small for the gazetteer), the state of a member of
+Congress ("Rep. David McKinley, R-W.Va.") and a town before "-based" ("a Sugar Land-based
+provider") are places, whatever the model read there.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 from pipelines.entities.context import COORDINATORS, PLACE_CUES
 from pipelines.entities.folding import fold
 from pipelines.entities.gazetteer import Gazetteer
+from pipelines.entities.mentions import PLACED
 from pipelines.entities.spans import inside, overlap
 
 if TYPE_CHECKING:  # annotations only: spaCy is imported lazily, when a model is loaded
@@ -43,7 +45,24 @@ def missed_places(
             continue
         if (span := _place_after(doc, cue.i + 1, taken, gazetteer)) is not None:
             found.append((span.start, (span.text, "GPE", cue.lower_)))
+    hyphens = (t.i for t in doc[1:-1] if t.text == "-" and doc[t.i + 1].lower_ == "based")
+    for hyphen in hyphens:
+        if (span := _town_before(doc, hyphen, taken, gazetteer)) is not None:
+            found.append((span.start, (span.text, "GPE", PLACED)))
     return found
+
+
+def _town_before(doc: Doc, end: int, taken: set[int], gazetteer: Gazetteer) -> Span | None:
+    """The longest run of capitalised words ending before token ``end`` that names a
+    known place or a town of the gazetteer's, outside the model's spans: "a Sugar
+    Land-based provider" (a firm is based in a place, so a smaller town counts too)."""
+    for start in range(max(0, end - _MAX_PLACE_WORDS), end):
+        if any(i in taken or not doc[i].is_title for i in range(start, end)):
+            continue
+        name = fold(doc[start:end].text)
+        if len(name) >= 4 and (name in gazetteer.places or gazetteer.knows_town(name)):
+            return doc[start:end]
+    return None
 
 
 def lone_countries(

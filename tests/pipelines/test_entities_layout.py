@@ -61,6 +61,19 @@ def test_other_stories_headlines_name_only_what_the_body_names(
     assert only(entities, "person:calloway").label == "PERSON"
 
 
+def test_a_town_before_based_is_a_place(recognizer: EntityRecognizer) -> None:
+    """ "a Sugar Land-based provider": a known town before "-based" is a place, though too
+    small to be found elsewhere without a cue; a name the gazetteer does not know, or a
+    lower-case word, before "-based" is not made one."""
+    text = (
+        "The figures come from Harbourline, a Sugar Land-based provider of car data, and"
+        " from a Tarnwick-based start-up that sells cloud-based tools."
+    )
+    entities = recognizer(text)
+    assert only(entities, "gpe:sugar-land").label == "GPE"
+    assert not any("Tarnwick" in e.name and e.label == "GPE" for e in entities), entities
+
+
 def test_names_only_in_a_list_of_features_are_no_entities(recognizer: EntityRecognizer) -> None:
     """A deal's bullet points ("Tidewater Engine for faster apps", "Kestrel Crown with
     haptic feedback") name a product's parts, which the model reads as organisations: a
