@@ -32,6 +32,8 @@ PLATFORMS = frozenset({
     # Online outlets and wires, cited as "told Eurogamer", "according to Axios".
     "Reuters", "Axios", "Politico", "BuzzFeed", "HuffPost", "Gizmodo", "Engadget",
     "TechCrunch", "Mashable", "Kotaku", "Eurogamer", "Newsweek", "Breitbart", "Ruptly",
+    "ZDNet", "CNET", "BGR", "Futurism", "Lifehacker", "IndieWire", "GameSpot", "TMZ",
+    "Mediaite", "Deadspin", "Yonhap", "Xinhua", "Kyodo", "Interfax", "CNBC", "MSNBC",
     # Retail chains and delivery apps.
     "Walmart", "Costco", "Walgreens", "Kroger", "Postmates", "Grubhub", "Venmo",
 })

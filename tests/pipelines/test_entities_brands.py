@@ -40,6 +40,21 @@ def test_outlets_and_agencies_sources_are_credited_to_are_organisations(
     assert {"org:eurogamer", "org:verizon", "org:shutterstock"} <= keys
 
 
+def test_online_outlets_and_wires_are_organisations(recognizer: EntityRecognizer):
+    """Outlets news cites by a name that is no word ("told Futurism", "said to Yonhap",
+    "Disclosure: BGR may earn"), which the model misses or reads as a person."""
+    text = (
+        "The ferry will run on time, the operator told ZDNet and Futurism on Monday, and the"
+        " harbour master said the same to Yonhap. Disclosure: BGR may earn a commission."
+    )
+    spans = {ent.text: ent.label_ for ent in recognizer.nlp(text).ents}
+    assert any(spans.get(name) != "ORG" for name in ("Futurism", "Yonhap", "BGR"))
+
+    keys = set(by_key(recognizer(text)))
+
+    assert {"org:zdnet", "org:futurism", "org:yonhap", "org:bgr"} <= keys
+
+
 def test_a_platform_after_in_is_no_place(recognizer: EntityRecognizer):
     """ "reported in Eurogamer": the model reads a place, the preposition agrees; the list
     says otherwise."""
