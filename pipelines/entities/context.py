@@ -12,18 +12,17 @@ are no names.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from pipelines.entities.brands import PLATFORMS, brand_label
 from pipelines.entities.folding import fold
 from pipelines.entities.gazetteer import Gazetteer
-from pipelines.entities.labels import COMPASS_WORDS, HEAD_LABELS
+from pipelines.entities.labels import HEAD_LABELS
 from pipelines.entities.language import english_stop_words
 from pipelines.entities.lexicon import Lexicon
-from pipelines.entities.mentions import KEPT_LABELS, LEADING, PLACED, known_place
-from pipelines.entities.names import without_trailing_figures
+from pipelines.entities.mentions import KEPT_LABELS, LEADING, PLACED
+from pipelines.entities.people_as_organisations import person_read_as_organisation
 from pipelines.entities.people_names import given_names
 from pipelines.entities.titles import is_title, is_whole_title
 from pipelines.entities.whole_spans import whole_spans
@@ -35,8 +34,6 @@ if TYPE_CHECKING:  # annotations only: spaCy is imported lazily, when a model is
 #: ("the eastern city of Donetsk", :mod:`pipelines.entities.missed_places`); a sentence's
 #: first word ("Reading the report") is not.
 PLACE_CUES = frozenset({"in", "at", "near", "from", "of", "to", "into", "outside", "across"})
-#: Words before a name that make it no person's: a place's cues and an article.
-_NOT_BEFORE_A_PERSON = frozenset({"in", "at", "near", "outside", "a", "an"})
 #: A name after one of these, right after a mention, shares that mention's word before:
 #: "in Kharkiv, Luhansk and Donetsk" are all "in" (but not a title).
 COORDINATORS = frozenset({"and", "or", ","})
@@ -67,9 +64,8 @@ def entity_mentions(
             label = "GPE"
         elif label in _MISREAD_ORGANISATION_LABELS and _after_an_organisation_noun(ent):
             label = "ORG"
-        elif label == "ORG" and (
-            _person_read_as_organisation(ent.text, before, lexicon, gazetteer)
-            or _person_by_the_words_around(ent, beside_people, gazetteer)
+        elif label == "ORG" and person_read_as_organisation(
+            ent, before, ent.start in beside_people, lexicon, gazetteer
         ):
             label = "PERSON"
         if label == "PERSON" and given_names().common_words_only(ent.text, lexicon):
@@ -128,55 +124,6 @@ def _head_after(ent: Span) -> str | None:
         return None
     word = ent.doc[ent.end].lower_
     return HEAD_LABELS[word] if word in _HEADS_AFTER_A_NAME else None
-
-
-def _person_read_as_organisation(
-    name: str, before: str, lexicon: Lexicon, gazetteer: Gazetteer | None
-) -> bool:
-    """An "organisation" named as a person is ("Diego Schwartzman", "Jeanine Pirro"): not
-    one that starts with a place ("Indiana House", "West Ham"), is written where a place
-    is ("in Forest Hill") or after an article ("a Forest Hill hotel"). A tally after it
-    in a results list ("Kyleigh Trout 1") is no part of it."""
-    name = without_trailing_figures(name, "PERSON")
-    words = name.split()
-    if not words or before in _NOT_BEFORE_A_PERSON or words[0].lower() in COMPASS_WORDS:
-        return False
-    first = words[0]
-    if known_place(first, gazetteer) or known_place(name, gazetteer):
-        return False
-    return given_names().person_shaped(name, lexicon)
-
-
-def _person_by_the_words_around(
-    ent: Span, beside_people: set[int], gazetteer: Gazetteer | None
-) -> bool:
-    """An "organisation" written as a person's name (two or three capitalised words, no
-    place first and none a company's, venue's or craft's word) in a list of people or
-    before a role ("Eric Robinson and Boone Jenner", "Binyah Kesselly, chairman of")."""
-    words = [token.text for token in ent]
-    if not 2 <= len(words) <= 3 or known_place(words[0], gazetteer):
-        return False
-    if not all(_NAME_WORD_RE.match(word) and word.lower() not in HEAD_LABELS for word in words):
-        return False
-    return ent.start in beside_people or _described_as_a_person(ent)
-
-
-_NAME_WORD_RE = re.compile(r"^[A-Z][a-z]+(?:['’-][A-Za-z][a-z]+)*$")
-#: Words between a name's comma and the role that describes it: "Rowan Ashby, an analyst".
-_BEFORE_A_ROLE = frozenset({"a", "an", "the", "its", "their"})
-
-
-def _described_as_a_person(ent: Span) -> bool:
-    """Whether the name is followed by a comma and a role in lower case, an article and
-    one more word allowed before it ("Shannon Cross, an analyst at", "Binyah Kesselly,
-    chairman of", "Rowan Ashby, a senior lecturer"): a person's apposition."""
-    after = [token.text for token in ent.doc[ent.end : ent.end + 4]]
-    if not after or after[0] != ",":
-        return False
-    words = after[1:]
-    if words and words[0].lower() in _BEFORE_A_ROLE:
-        words = words[1:]
-    return any(w.islower() and is_title(w) for w in words[:2])
 
 
 def _listed_with_people(ents: Sequence[Span]) -> set[int]:

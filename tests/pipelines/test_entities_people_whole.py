@@ -196,22 +196,20 @@ def test_a_name_in_a_list_of_people_is_a_person(recognizer) -> None:
     ]
 
 
-def test_a_name_before_a_role_is_a_person(recognizer) -> None:
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Tarn Ambery, chairman of the port board, said the pier would reopen.", "PERSON"),
+        ("Tarn Ambery, an analyst at Brackwater Research, said the pier would reopen.", "PERSON"),
+        ("Tarn Ambery, the company that runs the pier, said it would reopen.", "ORG"),
+        ("Tarn Ambery, Chairman Ilse Varga said, would reopen the pier.", "ORG"),
+    ],
+)
+def test_a_name_before_a_role_is_a_person(recognizer, text: str, label: str) -> None:
     """ "Tarn Ambery, chairman of the port board": a name the model read as an organisation
     and followed by a comma and a role in lower case is a person; an organisation followed
-    by its own description ("Tarn Ambery, the company that") or by a titled person ("Tarn
-    Ambery, Chairman Ilse Varga") is not."""
-    for text in (
-        "Tarn Ambery, chairman of the port board, said the pier would reopen.",
-        "Tarn Ambery, an analyst at Brackwater Research, said the pier would reopen.",
-    ):
-        assert [m[:2] for m in _mentions(recognizer, text, [("Tarn Ambery", "ORG")])] == [
-            ("Tarn Ambery", "PERSON")
-        ], text
-    for text in (
-        "Tarn Ambery, the company that runs the pier, said it would reopen.",
-        "Tarn Ambery, Chairman Ilse Varga said, would reopen the pier.",
-    ):
-        assert [m[:2] for m in _mentions(recognizer, text, [("Tarn Ambery", "ORG")])] == [
-            ("Tarn Ambery", "ORG")
-        ], text
+    by its own description ("the company that") or by a titled person ("Chairman Ilse
+    Varga") is not."""
+    assert [m[:2] for m in _mentions(recognizer, text, [("Tarn Ambery", "ORG")])] == [
+        ("Tarn Ambery", label)
+    ]
