@@ -38,7 +38,7 @@ from pipelines.entities.mentions import (
     pick_name,
 )
 from pipelines.entities.names import first_names_compatible, given_names, initials, person_parts
-from pipelines.entities.people_names import given_names as people_names
+from pipelines.entities.people_names import given_names as locale_names
 
 # Labels of a bare name that is not a person's surname, even when a person has it.
 _NOT_A_SURNAME = frozenset({"GPE", "LOC", "FAC", "NORP"})
@@ -259,7 +259,7 @@ def _lone_word(label: str, members: list[MentionGroup]) -> bool:
     group = members[0]
     if group.tokens != 1 or group.after_title:
         return False
-    named_twice = group.count == 2 and not people_names().knows(pick_name(group.forms))
+    named_twice = group.count == 2 and not locale_names().knows(pick_name(group.forms))
     return group.count == 1 or named_twice
 
 
