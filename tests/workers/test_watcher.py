@@ -53,25 +53,28 @@ def queued_paths(redis_client) -> Iterator[Callable[[], list[str]]]:
 
 @pytest.fixture
 def watch(intake, tmp_path):
-    """Runs a Watcher on tmp_path/inbox in a thread; stops it after the test."""
+    """Runs a Watcher on tmp_path/inbox in a thread; stops it after the test and waits for
+    it, so that nothing it logs lands outside the test's captured output."""
     from workers.inputs.watcher import Watcher
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    stops: list[threading.Event] = []
+    running: list[tuple[threading.Event, threading.Thread]] = []
 
     def start(settle: float = SETTLE) -> Path:
         stop = threading.Event()
         thread = threading.Thread(target=Watcher(inbox, intake, settle).run, args=(stop,))
         thread.start()
-        stops.append(stop)
+        running.append((stop, thread))
         time.sleep(0.3)  # let watchfiles register before files appear
         return inbox
 
     start.inbox = inbox
     yield start
-    for stop in stops:
+    for stop, _ in running:
         stop.set()
+    for _, thread in running:
+        thread.join(timeout=10)
 
 
 def wait_until(condition, timeout: float = 10.0) -> None:
